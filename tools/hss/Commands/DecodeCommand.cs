@@ -51,7 +51,8 @@ public sealed class DecodeCommand : Command, IHelpNotes
         Input:
           Whitespace may separate groups of hex digits, inside and between arguments. Each group holds whole
           bytes (an even number of digits) and may start with 0x, which is ignored: 0x0102 is the bytes 01 02
-          in wire order, not a number.
+          in wire order, not a number. An argument @FILE stands for the words of FILE (lines starting with #
+          are comments), for long dumps; argument numbers in errors count those words.
 
         Output:
           Text: one block per packet, one field per line. JSON: an array with one object per packet; keys
