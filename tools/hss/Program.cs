@@ -8,8 +8,9 @@ using HssDevice.Tool.Commands;
 namespace HssDevice.Tool;
 
 /// <summary>
-/// Wires the commands of `hss`; each command lives in its own file under Commands/. Run and RunAsync take the
-/// writers so that tests invoke the tool in-process with captured output.
+/// Wires the commands of `hss`. Each command is a Command subclass in its own file under Commands/ (implementing
+/// IHelpNotes for help longer than a description) and writes to parseResult.InvocationConfiguration.Output/Error,
+/// so that Run and RunAsync can hand it the writers: tests invoke the tool in-process with captured output.
 /// </summary>
 public static class Program
 {
