@@ -14,12 +14,13 @@ public sealed record HssHostSettings
     /// </summary>
     public int MaxBufferedBytesPerDevice { get; init; } = 4 * 1024 * 1024;
 
-    /// <summary>Host-to-device window per socket: unacknowledged TRANSMIT bytes (PROTOCOL.md section 6).</summary>
-    public int HostToDeviceWindow { get; init; } = 16 * 1024;
+    /// <summary>Host-to-device window per socket: unacknowledged TRANSMIT bytes (PROTOCOL.md section 6). At most the
+    /// device's receive buffer per socket (HssEngineSettings.ReceiveBufferPerSocket, 4096 by default).</summary>
+    public int HostToDeviceWindow { get; init; } = 4096;
 
-    /// <summary>Largest TRANSMIT payload the host sends to the device (the device's receive maximum). UDP datagrams
-    /// larger than it are dropped and counted.</summary>
-    public int MaxHostTransmitPayload { get; init; } = 4096;
+    /// <summary>Largest TRANSMIT payload the host sends to the device: the device's receive maximum
+    /// (HssEngineSettings.MaxDataPayload, 2048 by default). UDP datagrams larger than it are dropped and counted.</summary>
+    public int MaxHostTransmitPayload { get; init; } = 2048;
 
     /// <summary>Largest TRANSMIT payload the host accepts from the device; larger ones are answered EINVAL.</summary>
     public int MaxDeviceTransmitPayload { get; init; } = 65535;
