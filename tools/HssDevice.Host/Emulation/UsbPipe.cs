@@ -15,6 +15,8 @@ namespace HssDevice.Host.Emulation;
 /// </summary>
 internal sealed class UsbPipe
 {
+    private static readonly TimeSpan PreciseWait = TimeSpan.FromMilliseconds(2);
+
     private readonly object _lock = new();
     private readonly Queue<Transfer> _queue = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -140,10 +142,17 @@ internal sealed class UsbPipe
                 {
                     await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
+                else if (untilArrival > PreciseWait)
+                {
+                    // Sleep most of the way on the timer (about 1 ms granularity), then finish precisely below.
+                    await Task.WhenAny(changed, Task.Delay(untilArrival - PreciseWait, cancellationToken)).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
                 else
                 {
-                    await Task.WhenAny(changed, Task.Delay(untilArrival, cancellationToken)).ConfigureAwait(false);
-                    cancellationToken.ThrowIfCancellationRequested();
+                    // Timing mode only: the last stretch is yielded away, so microframe timing is not rounded up to
+                    // the OS timer's millisecond.
+                    Thread.Yield();
                 }
             }
         }
