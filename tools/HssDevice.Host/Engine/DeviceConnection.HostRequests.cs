@@ -18,20 +18,7 @@ public sealed partial class DeviceConnection
 {
     private const int MaxUdpDatagram = 65535;
 
-    /// <summary>Next host msg_id: from 1, wraps from 0xFFFF to 1, skips IDs still outstanding (section 9).</summary>
-    private ushort AllocateMsgIdLocked()
-    {
-        for (int tries = 0; tries < ushort.MaxValue; tries++)
-        {
-            _lastMsgId = _lastMsgId == ushort.MaxValue ? (ushort)1 : (ushort)(_lastMsgId + 1);
-            if (!_pending.ContainsKey(_lastMsgId))
-            {
-                return _lastMsgId;
-            }
-        }
-
-        throw new InvalidOperationException("all 65535 host message IDs are outstanding");
-    }
+    private ushort AllocateMsgIdLocked() => _msgIds.Next(_pending.ContainsKey);
 
     /// <summary>Reads the OS socket into TRANSMITs while the window has room; ends at FIN (SHUTDOWN) or error (CLOSE).</summary>
     private async Task PumpHostToDeviceAsync(HostSocket socket)
@@ -55,6 +42,11 @@ public sealed partial class DeviceConnection
                     }
 
                     await socket.Window.WaitForSpaceAsync(received, lifetime).ConfigureAwait(false);
+                    if (socket.DeviceRefusesData)
+                    {
+                        return;
+                    }
+
                     byte[] packet = ArrayPool<byte>.Shared.Rent(HssLayout.HeaderSize + Math.Max(received, 1));
                     Array.Copy(datagram, 0, packet, HssLayout.HeaderSize, received);
                     SendTransmit(socket, packet, received);
@@ -75,10 +67,14 @@ public sealed partial class DeviceConnection
                     throw;
                 }
 
-                if (read == 0)
+                if (read == 0 || socket.DeviceRefusesData)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
-                    await RemoteFinishedAsync(socket).ConfigureAwait(false);
+                    if (read == 0 && !socket.DeviceRefusesData)
+                    {
+                        await RemoteFinishedAsync(socket).ConfigureAwait(false);
+                    }
+
                     return;
                 }
 
@@ -175,7 +171,15 @@ public sealed partial class DeviceConnection
         int length = opcode == HssOpcode.Close
             ? PacketWriter.WriteClose(buffer, 0, msgId, socket.Handle)
             : PacketWriter.WriteShutdown(buffer, 0, msgId, socket.Handle);
-        _writer.EnqueueCommand(buffer, length);
+        if (_settings.SocketCommandsBehindData)
+        {
+            _writer.EnqueueData(buffer, length, null, 0);
+        }
+        else
+        {
+            _writer.EnqueueCommand(buffer, length);
+        }
+
         try
         {
             byte code = await answer.Task.WaitAsync(_settings.DeviceRequestTimeout, _stop.Token).ConfigureAwait(false);
@@ -241,11 +245,18 @@ public sealed partial class DeviceConnection
 
         request.Socket.Window.Release(request.Bytes);
         bool refused = packet.Code != HssError.Success || (packet.HasValue && packet.Value < 0);
-        if (refused)
+        if (!refused)
         {
-            // The device could not take data for this socket (it no longer knows it): close ours, no CLOSE needed.
-            _log.LogWarning("device {Device}: TRANSMIT on {Socket} answered {Code} ({Value}); closing the host socket",
-                Name, request.Socket.Describe, HssError.NameOf(packet.Code), packet.HasValue ? packet.Value : 0);
+            return;
+        }
+
+        int code = packet.HasValue && packet.Value < 0 ? -packet.Value : packet.Code;
+        _log.LogInformation("device {Device}: TRANSMIT on {Socket} refused with {Code}; no more data goes to the device on it",
+            Name, request.Socket.Describe, HssError.NameOf(code));
+        request.Socket.MarkDeviceRefusesData();
+        if (code == HssError.NoSocket)
+        {
+            // The device no longer knows the handle, so no CLOSE will come for it: forget it now.
             lock (_lock)
             {
                 if (_sockets.TryGetValue(request.Socket.Handle, out HostSocket? live) && live == request.Socket)

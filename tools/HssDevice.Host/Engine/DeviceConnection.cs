@@ -25,7 +25,7 @@ public sealed partial class DeviceConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly LinkWriter _writer;
     private readonly PacketReassembler _reassembler;
-    private ushort _lastMsgId;
+    private readonly MsgIdCounter _msgIds = new();
     private long _deviceToHostBuffered;
     private int _generation;
     private int _stopped;

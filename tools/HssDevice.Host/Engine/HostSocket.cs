@@ -18,6 +18,7 @@ internal sealed class HostSocket
     private bool _sendShutdown;
     private bool _hostClosing;
     private bool _disposed;
+    private volatile bool _deviceRefusesData;
 
     public HostSocket(uint handle, ushort family, ushort protocol, int hostToDeviceWindow)
     {
@@ -65,6 +66,11 @@ internal sealed class HostSocket
     {
         get { lock (_gate) { return _state == State.Connected && !_disposed; } }
     }
+
+    /// <summary>The device answered a TRANSMIT with an error: it takes no more data on this socket.</summary>
+    public bool DeviceRefusesData => _deviceRefusesData;
+
+    public void MarkDeviceRefusesData() => _deviceRefusesData = true;
 
     public bool TryBeginConnect()
     {

@@ -44,16 +44,23 @@ public sealed record HssHostSettings
     /// <summary>True: TRANSMIT ACKs carry the 4-byte count (7-byte payload). False: the reference's 3-byte ACK.</summary>
     public bool TransmitAckWithCount { get; init; } = true;
 
+    /// <summary>
+    /// Send the host's SHUTDOWN and CLOSE on the data pipe, behind the socket's TRANSMITs. Without device ACKs the
+    /// host cannot know the device has taken the data, and a command on the other pipe could overtake it; receivers
+    /// dispatch by opcode, whichever pipe a packet came on. Off by default (commands use the command pipe).
+    /// </summary>
+    public bool SocketCommandsBehindData { get; init; }
+
     /// <summary>Several data packets may share one transfer (PROTOCOL.md section 3). The reference reads one per transfer.</summary>
     public bool PackDataPackets { get; init; } = true;
 
     /// <summary>A host that behaves like the reference host (PROTOCOL.md sections 3, 6): 3-byte TRANSMIT ACKs, device
     /// ACKs ignored, one packet per transfer.</summary>
     public static HssHostSettings ReferenceCompatibleHost { get; } =
-        new() { WaitForDeviceTransmitAcks = false, TransmitAckWithCount = false, PackDataPackets = false };
+        new() { WaitForDeviceTransmitAcks = false, TransmitAckWithCount = false, PackDataPackets = false, SocketCommandsBehindData = true };
 
     /// <summary>Our host serving a reference device, which never ACKs TRANSMITs and reads one packet per transfer.</summary>
-    public static HssHostSettings ForReferenceDevice { get; } = new() { WaitForDeviceTransmitAcks = false, PackDataPackets = false };
+    public static HssHostSettings ForReferenceDevice { get; } = new() { WaitForDeviceTransmitAcks = false, PackDataPackets = false, SocketCommandsBehindData = true };
 
     internal void Validate()
     {
