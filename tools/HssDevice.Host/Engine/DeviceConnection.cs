@@ -87,7 +87,8 @@ public sealed partial class DeviceConnection : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var loops = new List<Task> { DataReadLoopAsync(), _writer.RunAsync(_stop.Token) };
+        var loops = new List<Task> { DataReadLoopAsync() };
+        loops.AddRange(_writer.Start(_stop.Token));
         if (_link.HasCommandPipe)
         {
             loops.Add(CommandReadLoopAsync());

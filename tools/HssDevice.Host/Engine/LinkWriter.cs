@@ -39,11 +39,10 @@ internal sealed class LinkWriter
     public void EnqueueData(byte[] rented, int length, ByteWindow? releaseOnWrite, int releaseBytes) =>
         _data.Writer.TryWrite(new Outbound(rented, length, _generation(), releaseOnWrite, releaseBytes));
 
-    public Task RunAsync(CancellationToken cancellationToken)
-    {
-        Task data = RunDataAsync(cancellationToken);
-        return _link.HasCommandPipe ? Task.WhenAll(data, RunCommandsAsync(cancellationToken)) : data;
-    }
+    /// <summary>Starts the writer loops (one per pipe); each ends when completed, cancelled, or the link fails.</summary>
+    public Task[] Start(CancellationToken cancellationToken) => _link.HasCommandPipe
+        ? new[] { RunDataAsync(cancellationToken), RunCommandsAsync(cancellationToken) }
+        : new[] { RunDataAsync(cancellationToken) };
 
     public void Complete()
     {
