@@ -108,6 +108,20 @@ public class NfprojConsistencyTests
         Assert.Equal(MsBuildProperty.Get(project.TwinPath, "AssemblyName"), project.Property("AssemblyName"));
     }
 
+    [Theory]
+    [MemberData(nameof(NfProjects))]
+    public void EachNfprojEvaluatesUnderMsBuildAndCompilesFilesThatExist(string nfproj)
+    {
+        // Without the nanoFramework project system its Exists()-guarded imports drop out, but the file must still be
+        // valid MSBuild, import nf.props, and name files that are there.
+        string path = RepositoryLayout.PathOf(nfproj);
+        var items = TwinProject.CompileItems(path);
+        Assert.NotEmpty(items);
+        var absent = items.Where(i => !File.Exists(Path.Combine(Path.GetDirectoryName(path)!, i.Path))).Select(i => i.Path).ToList();
+        Assert.True(absent.Count == 0, nfproj + " compiles files that do not exist:\n  " + string.Join("\n  ", absent));
+        Assert.Equal(MsBuildProperty.Get(RepositoryLayout.PathOf("nf.props"), "NfLangVersion"), MsBuildProperty.Get(path, "LangVersion"));
+    }
+
     [Fact]
     public void TheTestProjectIsNFUnitTestWithItsRunSettings()
     {
