@@ -9,16 +9,6 @@ namespace HssDevice.Tests.Device
     [TestClass]
     public class EngineLinkTests
     {
-        private static byte[] Pattern(int length, int seed)
-        {
-            byte[] data = new byte[length];
-            for (int i = 0; i < length; i++)
-            {
-                data[i] = (byte)((i * 5) + seed);
-            }
-
-            return data;
-        }
 
         [TestMethod]
         public void Link_reset_fails_every_socket_and_pending_request_with_network_reset()
@@ -27,7 +17,7 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
-                rig.Host.Transmit(a.Handle, Pattern(4, 0), 0, 4);
+                rig.Host.Transmit(a.Handle, TestData.Pattern(4, 0), 0, 4);
                 EngineRequestTests.WaitFor(() => a.Available == 4);
                 HssSocket b = null;
                 Background open = Background.Start(() => b = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
@@ -38,18 +28,7 @@ namespace HssDevice.Tests.Device
                 // Data that arrived stays readable, then the reset is reported.
                 byte[] buffer = new byte[10];
                 Assert.AreEqual(4, a.Receive(buffer));
-                HssSocketException r = null;
-                try
-                {
-                    a.Receive(buffer);
-                }
-                catch (HssSocketException ex)
-                {
-                    r = ex;
-                }
-
-                Assert.IsNotNull(r);
-                Assert.AreEqual((int)SocketError.NetworkReset, r.ErrorCode);
+                HssSocketException r = TestData.ExpectSocketError(SocketError.NetworkReset, () => a.Receive(buffer));
                 Assert.IsTrue(rig.Engine.Stats.LinkResets >= 1);
                 a.Close();
                 Assert.AreEqual(0, rig.Engine.SocketsInUse);
@@ -152,15 +131,15 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
-                int bad = rig.Host.Transmit(a.Handle, Pattern(300, 0), 0, 300);
-                int good = rig.Host.Transmit(a.Handle, Pattern(20, 9), 0, 20);
+                int bad = rig.Host.Transmit(a.Handle, TestData.Pattern(300, 0), 0, 300);
+                int good = rig.Host.Transmit(a.Handle, TestData.Pattern(20, 9), 0, 20);
                 SeenPacket refused = rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual(bad, refused.MsgId);
                 Assert.AreEqual(HssError.InvalidArgument, refused.Code);
                 Assert.AreEqual(-HssError.InvalidArgument, refused.Value);
                 byte[] buffer = new byte[64];
                 Assert.AreEqual(20, a.Receive(buffer));
-                Assert.AreEqual(Pattern(20, 9)[19], buffer[19]);
+                Assert.AreEqual(TestData.Pattern(20, 9)[19], buffer[19]);
                 Assert.AreEqual(good, rig.Host.Expect(HssOpcode.Ack).MsgId);
             }
             finally
@@ -188,7 +167,7 @@ namespace HssDevice.Tests.Device
                 var b = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 b.Connect(new HssEndPoint(HssIPAddress.Loopback, 80));
                 rig.Host.StopResponder();
-                rig.Host.Transmit(b.Handle, Pattern(5, 0), 0, 5);
+                rig.Host.Transmit(b.Handle, TestData.Pattern(5, 0), 0, 5);
                 Assert.AreEqual(5, b.Receive(new byte[8]));
             }
             finally
@@ -208,11 +187,11 @@ namespace HssDevice.Tests.Device
                 try
                 {
                     HssSocket s = rig.OpenConnected(SocketType.Stream);
-                    s.Send(Pattern(50, k));
+                    s.Send(TestData.Pattern(50, k));
                     SeenPacket t = rig.Host.Expect(HssOpcode.Transmit);
                     Assert.IsFalse(t.OnCommandPipe);
                     rig.Host.AckTransmit(t, 50);
-                    rig.Host.Transmit(s.Handle, Pattern(200, k), 0, 200);
+                    rig.Host.Transmit(s.Handle, TestData.Pattern(200, k), 0, 200);
                     byte[] buffer = new byte[256];
                     int total = 0;
                     while (total < 200)
@@ -220,7 +199,7 @@ namespace HssDevice.Tests.Device
                         total += s.Receive(buffer, total, 256 - total, SocketFlags.None);
                     }
 
-                    Assert.AreEqual(Pattern(200, k)[199], buffer[199]);
+                    Assert.AreEqual(TestData.Pattern(200, k)[199], buffer[199]);
                     SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
                     Assert.IsFalse(ack.OnCommandPipe, "single pipe: commands travel on the data pipe");
                     Assert.AreEqual(200, ack.Value);
@@ -245,14 +224,14 @@ namespace HssDevice.Tests.Device
                     HssSocket s = rig.OpenConnected(SocketType.Stream);
                     byte[] two = new byte[2 * (12 + 100)];
                     PacketWriter.WriteTransmitHeader(two, 0, 1, s.Handle, 100);
-                    System.Array.Copy(Pattern(100, 1), 0, two, 12, 100);
+                    System.Array.Copy(TestData.Pattern(100, 1), 0, two, 12, 100);
                     PacketWriter.WriteTransmitHeader(two, 112, 2, s.Handle, 100);
-                    System.Array.Copy(Pattern(100, 2), 0, two, 124, 100);
+                    System.Array.Copy(TestData.Pattern(100, 2), 0, two, 124, 100);
                     rig.Link.HostSendData(two, two.Length);
                     EngineRequestTests.WaitFor(() => s.Available == 200);
                     byte[] buffer = new byte[200];
                     Assert.AreEqual(200, s.Receive(buffer));
-                    Assert.AreEqual(Pattern(100, 2)[99], buffer[199]);
+                    Assert.AreEqual(TestData.Pattern(100, 2)[99], buffer[199]);
                 }
                 finally
                 {

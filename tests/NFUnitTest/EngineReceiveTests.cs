@@ -9,16 +9,6 @@ namespace HssDevice.Tests.Device
     [TestClass]
     public class EngineReceiveTests
     {
-        private static byte[] Pattern(int length, int seed)
-        {
-            byte[] data = new byte[length];
-            for (int i = 0; i < length; i++)
-            {
-                data[i] = (byte)((i * 13) + seed);
-            }
-
-            return data;
-        }
 
         [TestMethod]
         public void Received_data_is_acknowledged_only_once_read()
@@ -27,14 +17,14 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
-                int msgId = rig.Host.Transmit(s.Handle, Pattern(100, 1), 0, 100);
+                int msgId = rig.Host.Transmit(s.Handle, TestData.Pattern(100, 1), 0, 100);
                 EngineRequestTests.WaitFor(() => s.Available == 100);
                 rig.Host.ExpectSilence(100);
                 byte[] buffer = new byte[60];
                 Assert.AreEqual(60, s.Receive(buffer));
                 rig.Host.ExpectSilence(100);
                 Assert.AreEqual(40, s.Receive(buffer));
-                Assert.AreEqual(Pattern(100, 1)[99], buffer[39]);
+                Assert.AreEqual(TestData.Pattern(100, 1)[99], buffer[39]);
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
                 Assert.IsTrue(ack.OnCommandPipe);
                 Assert.AreEqual(msgId, ack.MsgId);
@@ -56,12 +46,12 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
-                int a = rig.Host.Transmit(s.Handle, Pattern(10, 1), 0, 10);
-                int b = rig.Host.Transmit(s.Handle, Pattern(20, 2), 0, 20);
+                int a = rig.Host.Transmit(s.Handle, TestData.Pattern(10, 1), 0, 10);
+                int b = rig.Host.Transmit(s.Handle, TestData.Pattern(20, 2), 0, 20);
                 EngineRequestTests.WaitFor(() => s.Available == 30);
                 byte[] buffer = new byte[100];
                 Assert.AreEqual(30, s.Receive(buffer));
-                Assert.AreEqual(Pattern(20, 2)[0], buffer[10]);
+                Assert.AreEqual(TestData.Pattern(20, 2)[0], buffer[10]);
                 Assert.AreEqual(a, rig.Host.Expect(HssOpcode.Ack).MsgId);
                 Assert.AreEqual(b, rig.Host.Expect(HssOpcode.Ack).MsgId);
             }
@@ -78,16 +68,16 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Dgram);
-                rig.Host.Transmit(s.Handle, Pattern(50, 1), 0, 50);
-                rig.Host.Transmit(s.Handle, Pattern(0, 0), 0, 0);
-                rig.Host.Transmit(s.Handle, Pattern(30, 3), 0, 30);
+                rig.Host.Transmit(s.Handle, TestData.Pattern(50, 1), 0, 50);
+                rig.Host.Transmit(s.Handle, TestData.Pattern(0, 0), 0, 0);
+                rig.Host.Transmit(s.Handle, TestData.Pattern(30, 3), 0, 30);
                 EngineRequestTests.WaitFor(() => s.Available == 80);
                 byte[] buffer = new byte[20];
                 Assert.AreEqual(20, s.Receive(buffer));
-                Assert.AreEqual(Pattern(50, 1)[19], buffer[19]);
+                Assert.AreEqual(TestData.Pattern(50, 1)[19], buffer[19]);
                 Assert.AreEqual(0, s.Receive(buffer));
                 Assert.AreEqual(20, s.Receive(buffer));
-                Assert.AreEqual(Pattern(30, 3)[0], buffer[0]);
+                Assert.AreEqual(TestData.Pattern(30, 3)[0], buffer[0]);
                 Assert.AreEqual(50, rig.Host.Expect(HssOpcode.Ack).Value);
                 Assert.AreEqual(0, rig.Host.Expect(HssOpcode.Ack).Value);
                 Assert.AreEqual(30, rig.Host.Expect(HssOpcode.Ack).Value);
@@ -106,7 +96,7 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
-                rig.Host.Transmit(s.Handle, Pattern(10, 1), 0, 10);
+                rig.Host.Transmit(s.Handle, TestData.Pattern(10, 1), 0, 10);
                 EngineRequestTests.WaitFor(() => s.Available == 10);
                 int shutdownId = rig.Host.Shutdown(s.Handle);
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
@@ -118,7 +108,7 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(0, s.Receive(buffer));
                 Assert.AreEqual(0, s.Receive(buffer));
                 // Sending still works after the peer's FIN.
-                s.Send(Pattern(3, 0));
+                s.Send(TestData.Pattern(3, 0));
                 rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual(3, rig.Host.Expect(HssOpcode.Transmit).PayloadLength);
             }
@@ -135,7 +125,7 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
-                rig.Host.Transmit(s.Handle, Pattern(10, 1), 0, 10);
+                rig.Host.Transmit(s.Handle, TestData.Pattern(10, 1), 0, 10);
                 EngineRequestTests.WaitFor(() => s.Available == 10);
                 int closeId = rig.Host.Close(s.Handle);
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
@@ -143,19 +133,8 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual((int)HssOpcode.Close, ack.OrigOpcode);
                 byte[] buffer = new byte[64];
                 Assert.AreEqual(10, s.Receive(buffer));
-                HssSocketException e = null;
-                try
-                {
-                    s.Receive(buffer);
-                }
-                catch (HssSocketException ex)
-                {
-                    e = ex;
-                }
-
-                Assert.IsNotNull(e);
-                Assert.AreEqual((int)SocketError.ConnectionReset, e.ErrorCode);
-                Assert.Throws(typeof(HssSocketException), () => s.Send(Pattern(1, 0)));
+                HssSocketException e = TestData.ExpectSocketError(SocketError.ConnectionReset, () => s.Receive(buffer));
+                Assert.Throws(typeof(HssSocketException), () => s.Send(TestData.Pattern(1, 0)));
                 // The handle is dead on both sides: closing sends nothing and frees the slot.
                 s.Close();
                 rig.Host.ExpectSilence(100);
@@ -174,8 +153,8 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
-                s.Send(Pattern(1024, 0));
-                Background blocked = Background.Start(() => s.Send(Pattern(10, 0)));
+                s.Send(TestData.Pattern(1024, 0));
+                Background blocked = Background.Start(() => s.Send(TestData.Pattern(10, 0)));
                 rig.Host.Close(s.Handle);
                 HssSocketException e = blocked.JoinFailure();
                 Assert.AreEqual((int)SocketError.ConnectionReset, e.ErrorCode);
@@ -196,7 +175,7 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(HssError.NoSocket, rig.Host.Expect(HssOpcode.Ack).Code);
                 rig.Host.Close(999);
                 Assert.AreEqual(HssError.NoSocket, rig.Host.Expect(HssOpcode.Ack).Code);
-                rig.Host.Transmit(999, Pattern(5, 0), 0, 5);
+                rig.Host.Transmit(999, TestData.Pattern(5, 0), 0, 5);
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual(HssError.NoSocket, ack.Code);
                 Assert.AreEqual(-HssError.NoSocket, ack.Value);
@@ -215,20 +194,9 @@ namespace HssDevice.Tests.Device
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.ReceiveTimeout = 100;
-                HssSocketException e = null;
-                try
-                {
-                    s.Receive(new byte[10]);
-                }
-                catch (HssSocketException ex)
-                {
-                    e = ex;
-                }
-
-                Assert.IsNotNull(e);
-                Assert.AreEqual((int)SocketError.TimedOut, e.ErrorCode);
+                HssSocketException e = TestData.ExpectSocketError(SocketError.TimedOut, () => s.Receive(new byte[10]));
                 Assert.IsFalse(s.Poll(50000, SelectMode.SelectRead));
-                rig.Host.Transmit(s.Handle, Pattern(5, 0), 0, 5);
+                rig.Host.Transmit(s.Handle, TestData.Pattern(5, 0), 0, 5);
                 Assert.IsTrue(s.Poll(2000000, SelectMode.SelectRead));
                 Assert.AreEqual(5, s.Receive(new byte[10]));
             }
@@ -270,12 +238,12 @@ namespace HssDevice.Tests.Device
                 HssSocket c = rig.OpenConnected(SocketType.Stream);
                 for (int i = 0; i < 4; i++)
                 {
-                    rig.Host.Transmit(a.Handle, Pattern(256, i), 0, 256);
-                    rig.Host.Transmit(b.Handle, Pattern(256, i + 10), 0, 256);
+                    rig.Host.Transmit(a.Handle, TestData.Pattern(256, i), 0, 256);
+                    rig.Host.Transmit(b.Handle, TestData.Pattern(256, i + 10), 0, 256);
                 }
 
-                rig.Host.Transmit(c.Handle, Pattern(100, 50), 0, 100);
-                rig.Host.Transmit(a.Handle, Pattern(256, 4), 0, 256);
+                rig.Host.Transmit(c.Handle, TestData.Pattern(100, 50), 0, 100);
+                rig.Host.Transmit(a.Handle, TestData.Pattern(256, 4), 0, 256);
                 EngineRequestTests.WaitFor(() => a.Available == 1024 && b.Available == 1024);
                 System.Threading.Thread.Sleep(100);
                 Assert.AreEqual(0, c.Available, "c's data must wait while the budget is spent");
@@ -284,7 +252,7 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(1024, b.Receive(buffer));
                 EngineRequestTests.WaitFor(() => c.Available == 100);
                 Assert.AreEqual(100, c.Receive(buffer));
-                Assert.AreEqual(Pattern(100, 50)[99], buffer[99]);
+                Assert.AreEqual(TestData.Pattern(100, 50)[99], buffer[99]);
                 int total = 0;
                 while (total < 1280)
                 {
@@ -308,16 +276,16 @@ namespace HssDevice.Tests.Device
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 var stream = new HssStream(s, true);
-                stream.Write(Pattern(7, 1), 0, 7);
+                stream.Write(TestData.Pattern(7, 1), 0, 7);
                 SeenPacket t = rig.Host.Expect(HssOpcode.Transmit);
                 Assert.AreEqual(7, t.PayloadLength);
-                rig.Host.Transmit(s.Handle, Pattern(9, 2), 0, 9);
+                rig.Host.Transmit(s.Handle, TestData.Pattern(9, 2), 0, 9);
                 byte[] buffer = new byte[16];
                 Assert.AreEqual(9, stream.Read(buffer, 0, 16));
                 rig.Host.Shutdown(s.Handle);
                 Assert.AreEqual(0, stream.Read(buffer, 0, 16));
                 stream.Dispose();
-                Assert.Throws(typeof(System.ObjectDisposedException), () => s.Send(Pattern(1, 0)));
+                Assert.Throws(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
             }
             finally
             {
