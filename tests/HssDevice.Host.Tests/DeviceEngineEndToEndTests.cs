@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 using System.Threading.Tasks;
 using HssDevice.Engine;
 using HssDevice.Host.Emulation;
+using HssDevice.Host.Links;
 using HssDevice.Sockets;
+using HssDevice.Transport;
 using HssDevice.Wire;
 using Xunit;
 
@@ -23,6 +25,8 @@ public class DeviceEngineEndToEndTests
         { "v4", "single-pipe" },
         { "v4", "reference-host" },
         { "v6", "reference-host" },
+        { "v4", "reference-device-link" },
+        { "v6", "tcp-single-pipe" },
     };
 
     [Theory]
@@ -34,20 +38,37 @@ public class DeviceEngineEndToEndTests
             "high-speed" => (UsbLinkOptions.HighSpeed, new HssHostSettings()),
             "single-pipe" => (new UsbLinkOptions { SinglePipe = true }, new HssHostSettings()),
             "reference-host" => (UsbLinkOptions.ReferenceCompatible(UsbSpeed.FullSpeed), HssHostSettings.ReferenceCompatibleHost),
+            // Our host set up for a reference device (no waiting for ACKs); our device still ACKs, which is ignored.
+            "reference-device-link" => (UsbLinkOptions.ReferenceCompatible(UsbSpeed.HighSpeed), HssHostSettings.ForReferenceDevice),
             _ => (UsbLinkOptions.FullSpeed, new HssHostSettings()),
         };
 
         await using var echo = new EchoServer(family);
-        var usb = new EmulatedUsbLink(link);
         await using var hssHost = new HssHost(host);
-        DeviceConnection connection = hssHost.Attach(usb.HostEnd, "engine");
+        HssTcpListener? listener = null;
+        IHssLink deviceLink;
+        if (setup == "tcp-single-pipe")
+        {
+            // hss host --listen / hss emulate --connect: two ends on one loopback TCP connection.
+            listener = HssTcpListener.Start(hssHost, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            deviceLink = StreamDeviceLink.ConnectTcp(listener.LocalEndPoint);
+            await FlowWait(() => hssHost.Devices.Count == 1);
+        }
+        else
+        {
+            var usb = new EmulatedUsbLink(link);
+            hssHost.Attach(usb.HostEnd, "engine");
+            deviceLink = usb.DeviceEnd;
+        }
+
+        DeviceConnection connection = hssHost.Devices[0];
         byte[] sent = RandomNumberGenerator.GetBytes(200 * 1024);
         byte[] received = new byte[sent.Length];
         int afterEnd = -1;
 
         await Task.Run(() =>
         {
-            var engine = new HssEngine(usb.DeviceEnd, new HssEngineSettings());
+            var engine = new HssEngine(deviceLink, new HssEngineSettings());
             engine.Start();
             try
             {
@@ -87,11 +108,18 @@ public class DeviceEngineEndToEndTests
             }
         }).WaitAsync(TimeSpan.FromSeconds(60));
 
+        if (listener != null)
+        {
+            await listener.DisposeAsync();
+        }
+
         Assert.Equal(sent, received);
         Assert.Equal(0, afterEnd);
         Assert.Equal(sent.Length, connection.Counters.BytesDeviceToHost);
         Assert.Equal(0, connection.Counters.ProtocolErrors);
     }
+
+    private static Task FlowWait(Func<bool> condition) => HostFlowControlTests.WaitUntilAsync(condition);
 
     [Fact]
     public async Task RefusedConnectReachesTheApplicationAsConnectionRefused()
