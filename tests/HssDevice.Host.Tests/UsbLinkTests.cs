@@ -119,10 +119,18 @@ public class UsbLinkTests
         Assert.Throws<IOException>(() => link.DeviceEnd.WriteData(new byte[12], 0, 12));
 
         // Later reads wait (for the link to come back) until the device closes its end.
-        Task<int> waiting = Task.Run(() => link.DeviceEnd.ReadData(new byte[64], 0, 64));
-        Assert.NotSame(waiting, await Task.WhenAny(waiting, Task.Delay(100)));
+        // A thread of its own, so the read is surely waiting before the device closes (a later read would throw).
+        var waiting = new TaskCompletionSource<int>();
+        var reading = new ManualResetEventSlim();
+        new Thread(() =>
+        {
+            reading.Set();
+            waiting.SetResult(link.DeviceEnd.ReadData(new byte[64], 0, 64));
+        }) { IsBackground = true }.Start();
+        Assert.True(reading.Wait(RawDevice.Patience));
+        Assert.NotSame(waiting.Task, await Task.WhenAny(waiting.Task, Task.Delay(200)));
         link.DeviceEnd.Close();
-        Assert.Equal(0, await waiting.WaitAsync(RawDevice.Patience));
+        Assert.Equal(0, await waiting.Task.WaitAsync(RawDevice.Patience));
         Assert.Throws<ObjectDisposedException>(() => link.DeviceEnd.ReadData(new byte[64], 0, 64));
     }
 
