@@ -58,6 +58,7 @@ public class HostRequestTests
         await peer.SendAsync(RawDevice.Ascii("unwanted"));
         DevicePacket transmit = await device.ExpectAsync(p => p.Opcode == HssOpcode.Transmit, "TRANSMIT");
         device.SendAck(transmit, refusal);
+        await HostFlowControlTests.WaitUntilAsync(() => rig.Connection.Counters.RefusedTransmits == 1);
 
         if (refusal == HssError.NoSocket)
         {

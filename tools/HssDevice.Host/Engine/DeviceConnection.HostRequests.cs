@@ -254,6 +254,7 @@ public sealed partial class DeviceConnection
         _log.LogInformation("device {Device}: TRANSMIT on {Socket} refused with {Code}; no more data goes to the device on it",
             Name, request.Socket.Describe, HssError.NameOf(code));
         request.Socket.MarkDeviceRefusesData();
+        Interlocked.Increment(ref Counters.refusedTransmits);
         if (code == HssError.NoSocket)
         {
             // The device no longer knows the handle, so no CLOSE will come for it: forget it now.

@@ -6,7 +6,7 @@ namespace HssDevice.Host;
 public sealed class DeviceCounters
 {
     internal long protocolErrors, unmatchedAnswers, ignoredTransmitAcks, linkResets, requestTimeouts, droppedDatagrams,
-        bytesDeviceToHost, bytesHostToDevice, socketsOpened, bufferLimitHits, socketLimitHits;
+        bytesDeviceToHost, bytesHostToDevice, socketsOpened, bufferLimitHits, socketLimitHits, refusedTransmits;
 
     /// <summary>Packets dropped as malformed (PROTOCOL.md section 11).</summary>
     public long ProtocolErrors => Interlocked.Read(ref protocolErrors);
@@ -16,6 +16,9 @@ public sealed class DeviceCounters
 
     /// <summary>Device ACKs of TRANSMITs dropped because the host does not wait for them (reference-compatible settings).</summary>
     public long IgnoredTransmitAcks => Interlocked.Read(ref ignoredTransmitAcks);
+
+    /// <summary>Host TRANSMITs the device answered with an error (it takes no more data on that socket).</summary>
+    public long RefusedTransmits => Interlocked.Read(ref refusedTransmits);
 
     public long LinkResets => Interlocked.Read(ref linkResets);
 
