@@ -74,3 +74,22 @@ public class HostRequestTests
         }
     }
 }
+
+/// <summary>Limits are reported through Microsoft.Extensions.Logging with the reason.</summary>
+public class HostLoggingTests
+{
+    [Fact]
+    public async Task SocketLimitIsLoggedAsAWarningWithTheLimit()
+    {
+        var logs = new ListLoggerFactory();
+        await using var host = new HssHost(new HssHostSettings { MaxSocketsPerDevice = 1 }, logs);
+        var usb = new Emulation.EmulatedUsbLink();
+        host.Attach(usb.HostEnd, "logged");
+        using var device = new RawDevice(usb.DeviceEnd);
+        Assert.Equal(HssError.Success, (await device.OpenAsync(1, HssFamily.IPv4, HssProtocol.Tcp, HssType.Stream)).Code);
+        Assert.Equal(HssError.HostError, (await device.OpenAsync(2, HssFamily.IPv4, HssProtocol.Tcp, HssType.Stream)).Code);
+        Assert.Contains(logs.Lines, line => line.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && line.Message.Contains("logged") && line.Message.Contains("limit of 1 sockets"));
+        Assert.Contains(logs.Lines, line => line.Message.Contains("attached over usb-emulated/full-speed"));
+    }
+}

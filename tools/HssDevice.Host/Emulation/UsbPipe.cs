@@ -33,6 +33,7 @@ internal sealed class UsbPipe
     private bool _resetNotice;
     private bool _down;
     private bool _readerClosed;
+    private volatile bool _readerClosedAndNotified;
     private long _transfers, _packets, _zeroLengthPackets, _bytes, _droppedBytes;
 
     /// <param name="interruptDirection">-1 for bulk; 0 or 1 selects the interrupt direction's slots.</param>
@@ -171,8 +172,6 @@ internal sealed class UsbPipe
 
         return ReadAsync(new Memory<byte>(buffer, offset, count), wholeTransfer, CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
-
-    private volatile bool _readerClosedAndNotified;
 
     /// <summary>The link went down (the other end left): writes fail, reads return 0 (the device end: once).</summary>
     public void MarkDown()

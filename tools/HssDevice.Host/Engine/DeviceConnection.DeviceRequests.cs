@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -213,7 +214,7 @@ public sealed partial class DeviceConnection
             if (_sockets.Remove(packet.SockId, out socket))
             {
                 // Outstanding host TRANSMITs of this socket will not be answered: forget them now.
-                foreach (var entry in new System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<ushort, PendingHostRequest>>(_pending))
+                foreach (KeyValuePair<ushort, PendingHostRequest> entry in new List<KeyValuePair<ushort, PendingHostRequest>>(_pending))
                 {
                     if (entry.Value.Socket == socket && entry.Value.Opcode == HssOpcode.Transmit)
                     {
