@@ -202,6 +202,9 @@ namespace HssDevice.Tests.Device
                 BoardSettings board = BoardCatalog.Create(names[i]);
                 Assert.AreEqual(names[i], board.Name);
                 board.Validate();
+                board.ToEngineSettings().Validate();
+                Assert.AreEqual(board.SendWindow, board.ToEngineSettings().SendWindow);
+                Assert.AreEqual(board.TotalReceiveBudget, board.ToEngineSettings().ReceiveBudgetTotal);
             }
 
             Assert.AreEqual(SelectedBoard.Name, SelectedBoard.Create().Name);

@@ -1,4 +1,6 @@
 using System;
+using HssDevice.Engine;
+using HssDevice.Wire;
 
 namespace HssDevice.Usb
 {
@@ -115,11 +117,27 @@ namespace HssDevice.Usb
                 throw new ArgumentException("device interface GUID must look like {01234567-89AB-CDEF-0123-456789ABCDEF}");
             }
 
-            CheckRange(SendWindow, 1, 0x7FFFFFFF, "send window");
-            CheckRange(MaxDataPayload, 1, 0x7FFFFFFF, "max data payload");
+            CheckRange(MaxDataPayload, HssLayout.MaxCommandPayload, 0x7FFFFFFF, "max data payload");
+            CheckRange(SendWindow, MaxDataPayload, 0x7FFFFFFF, "send window (at least max data payload)");
             CheckRange(ReceiveBufferPerSocket, MaxDataPayload, 0x7FFFFFFF, "receive buffer per socket (at least max data payload)");
             CheckRange(TotalReceiveBudget, ReceiveBufferPerSocket, 0x7FFFFFFF, "total receive budget (at least one socket's buffer)");
             CheckRange(MaxSockets, 1, 0xFFFF, "max sockets");
+        }
+
+        /// <summary>
+        /// The engine limits of this board. The device sends TRANSMITs as large as it accepts (MaxTransmitPayload =
+        /// MaxDataPayload); the other engine settings keep their defaults.
+        /// </summary>
+        public HssEngineSettings ToEngineSettings()
+        {
+            HssEngineSettings settings = new HssEngineSettings();
+            settings.MaxSockets = MaxSockets;
+            settings.MaxDataPayload = MaxDataPayload;
+            settings.MaxTransmitPayload = MaxDataPayload;
+            settings.SendWindow = SendWindow;
+            settings.ReceiveBufferPerSocket = ReceiveBufferPerSocket;
+            settings.ReceiveBudgetTotal = TotalReceiveBudget;
+            return settings;
         }
 
         public BoardSettings Clone()
