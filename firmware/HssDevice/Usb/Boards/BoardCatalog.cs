@@ -13,15 +13,18 @@ namespace HssDevice.Usb.Boards
         /// <summary>A fresh copy of the named board's settings; ArgumentException for an unknown name.</summary>
         public static BoardSettings Create(string name)
         {
-            switch (name)
+            // An if chain, not a string switch: with many cases the compiler hashes strings in generated code.
+            if (name == Esp32S3Board.Name)
             {
-                case Esp32S3Board.Name:
-                    return Esp32S3Board.Create();
-                case Stm32F769IDiscoveryBoard.Name:
-                    return Stm32F769IDiscoveryBoard.Create();
-                default:
-                    throw new ArgumentException("unknown board: " + name);
+                return Esp32S3Board.Create();
             }
+
+            if (name == Stm32F769IDiscoveryBoard.Name)
+            {
+                return Stm32F769IDiscoveryBoard.Create();
+            }
+
+            throw new ArgumentException("unknown board: " + name);
         }
     }
 }
