@@ -1,5 +1,4 @@
 using System;
-using HssDevice.Engine;
 using HssDevice.Wire;
 
 namespace HssDevice.Usb
@@ -8,6 +7,8 @@ namespace HssDevice.Usb
     /// What one board needs to know: its USB identity and speed, and the windows and memory budgets of the engine.
     /// Each board has a JSON file in boards/ (read by the host tool) and a C# twin in Usb/Boards (read by the
     /// firmware, which cannot parse JSON); a host test checks that the two agree.
+    /// The budgets use the engine's names and rules (HssEngineSettings); the application copies them into the
+    /// engine's settings, as Usb may not depend on Engine.
     /// </summary>
     public class BoardSettings
     {
@@ -122,22 +123,6 @@ namespace HssDevice.Usb
             CheckRange(ReceiveBufferPerSocket, MaxDataPayload, 0x7FFFFFFF, "receive buffer per socket (at least max data payload)");
             CheckRange(TotalReceiveBudget, ReceiveBufferPerSocket, 0x7FFFFFFF, "total receive budget (at least one socket's buffer)");
             CheckRange(MaxSockets, 1, 0xFFFF, "max sockets");
-        }
-
-        /// <summary>
-        /// The engine limits of this board. The device sends TRANSMITs as large as it accepts (MaxTransmitPayload =
-        /// MaxDataPayload); the other engine settings keep their defaults.
-        /// </summary>
-        public HssEngineSettings ToEngineSettings()
-        {
-            HssEngineSettings settings = new HssEngineSettings();
-            settings.MaxSockets = MaxSockets;
-            settings.MaxDataPayload = MaxDataPayload;
-            settings.MaxTransmitPayload = MaxDataPayload;
-            settings.SendWindow = SendWindow;
-            settings.ReceiveBufferPerSocket = ReceiveBufferPerSocket;
-            settings.ReceiveBudgetTotal = TotalReceiveBudget;
-            return settings;
         }
 
         public BoardSettings Clone()
