@@ -9,11 +9,6 @@ namespace HssDevice.Compat.Tests;
 /// <summary>The real device code against the nanoFramework 1.x facades.</summary>
 public class DeviceCompatTests
 {
-    private static readonly Lazy<DeviceCompileResult> LazyResult = new(() => DeviceCompiler.Compile(
-        FacadeCache.Facades,
-        DeviceSources.Firmware(RepositoryPaths.Root),
-        DeviceSources.DeviceTests(RepositoryPaths.Root)));
-
     private readonly ITestOutputHelper _output;
 
     public DeviceCompatTests(ITestOutputHelper output)
@@ -21,13 +16,10 @@ public class DeviceCompatTests
         _output = output;
     }
 
-    /// <summary>The compiled device code, shared with the layer tests.</summary>
-    public static DeviceCompileResult Result => LazyResult.Value;
-
     [Fact]
     public void Device_code_compiles_for_nanoFramework_1x()
     {
-        var findings = Result.Findings;
+        var findings = CheckCache.Device.Findings;
         foreach (var finding in findings)
         {
             _output.WriteLine(finding.ToString());
@@ -46,6 +38,6 @@ public class DeviceCompatTests
         Assert.Contains(firmware, f => f.Path.StartsWith("firmware/HssDevice/Wire/", StringComparison.Ordinal));
         Assert.Contains(tests, f => f.Path.StartsWith("tests/NFUnitTest/", StringComparison.Ordinal));
         Assert.DoesNotContain(firmware.Concat(tests), f => f.Path.Contains("/obj/") || f.Path.Contains("/bin/"));
-        Assert.Equal(firmware.Count, Result.Firmware.SyntaxTrees.Count());
+        Assert.Equal(firmware.Count, CheckCache.Device.Firmware.SyntaxTrees.Count());
     }
 }

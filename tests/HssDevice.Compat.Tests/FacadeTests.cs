@@ -23,7 +23,7 @@ public class FacadeTests
     [Fact]
     public void Every_listed_declaration_is_parsed()
     {
-        var listing = FacadeCache.Facades.Listing;
+        var listing = CheckCache.Facades.Listing;
         foreach (var (source, reason) in listing.Unparsed)
         {
             _output.WriteLine($"{source}  <- {reason}");
@@ -35,7 +35,7 @@ public class FacadeTests
     [Fact]
     public void Facade_assemblies_compile_without_errors()
     {
-        var facades = FacadeCache.Facades;
+        var facades = CheckCache.Facades;
         foreach (string error in facades.Errors)
         {
             _output.WriteLine(error);
@@ -49,7 +49,7 @@ public class FacadeTests
     [Fact]
     public void Facade_api_equals_the_documentation_id_listings()
     {
-        var facades = FacadeCache.Facades;
+        var facades = CheckCache.Facades;
         var probe = CSharpCompilation.Create("probe", references: facades.References);
         var differences = new List<string>();
         foreach (var facade in facades.Facades)

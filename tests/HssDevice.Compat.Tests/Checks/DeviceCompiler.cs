@@ -57,6 +57,22 @@ public static class DeviceCompiler
         return new DeviceCompileResult { Findings = distinct, Firmware = releaseFirmware! };
     }
 
+    /// <summary>Checks one more file compiled on its own (Release symbols) against the facades and the already
+    /// compiled <paramref name="firmware"/>, as a firmware file or as a device test would see them.</summary>
+    public static IReadOnlyList<Finding> CompileBeside(FacadeSet facades, CSharpCompilation firmware, SourceFile file)
+    {
+        var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp9, preprocessorSymbols: Configurations[0]);
+        var references = facades.References.Append(firmware.ToMetadataReference());
+        return Check(Create("Planted", new[] { file }, parseOptions, references)).Distinct().ToList();
+    }
+
+    /// <summary>The firmware alone, Release symbols, without checking it: what the layer check reads.</summary>
+    public static CSharpCompilation CompileFirmware(FacadeSet facades, IReadOnlyList<SourceFile> firmware)
+    {
+        var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp9, preprocessorSymbols: Configurations[0]);
+        return Create(FirmwareAssembly, firmware, parseOptions, facades.References);
+    }
+
     private static CSharpCompilation Create(string name, IEnumerable<SourceFile> files, CSharpParseOptions parseOptions, IEnumerable<MetadataReference> references)
     {
         var trees = files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parseOptions, path: f.Path));
