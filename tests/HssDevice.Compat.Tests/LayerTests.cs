@@ -19,7 +19,7 @@ public class LayerTests
     [Fact]
     public void Firmware_folders_depend_one_way()
     {
-        var findings = LayerChecker.Check(CheckCache.Device.Firmware);
+        var findings = LayerChecker.Check(CheckCache.Device.Library);
         Report(findings);
         Assert.True(findings.Count == 0, $"{findings.Count} layer violation(s):\n" + string.Join("\n", findings.Take(100)));
     }
@@ -28,13 +28,15 @@ public class LayerTests
     [Fact]
     public void Firmware_files_are_in_known_layers()
     {
-        var layers = CheckCache.Device.Firmware.SyntaxTrees
+        var layers = CheckCache.Device.Library.SyntaxTrees
             .Select(t => LayerChecker.LayerOf(t.FilePath))
             .Where(l => l != null)
             .ToHashSet();
         Assert.Contains("Wire", layers);
         Assert.Contains("Errors", layers);
         Assert.Contains("Transport", layers);
+        Assert.Contains("Engine", layers);
+        Assert.Contains("Sockets", layers);
     }
 
     [Fact]

@@ -33,12 +33,12 @@ internal static class Planted
     /// <summary>The planted file compiled on its own against the facades and the cached firmware: the same
     /// checks, a fraction of the time.</summary>
     public static IReadOnlyList<Finding> CompatFindings(string path, string text) =>
-        DeviceCompiler.CompileBeside(CheckCache.Facades, CheckCache.Device.Firmware, new SourceFile(path, text));
+        DeviceCompiler.CompileBeside(CheckCache.Facades, CheckCache.Device.FirmwareProjects, new SourceFile(path, text));
 
     public static IReadOnlyList<Finding> LayerFindings(string path, string text)
     {
         var firmware = DeviceSources.Firmware(RepositoryPaths.Root).Append(new SourceFile(path, text)).ToList();
-        var compilation = DeviceCompiler.CompileFirmware(CheckCache.Facades, firmware);
+        var compilation = DeviceCompiler.CompileLibrary(CheckCache.Facades, firmware);
         return LayerChecker.Check(compilation).Where(f => f.File == path).ToList();
     }
 

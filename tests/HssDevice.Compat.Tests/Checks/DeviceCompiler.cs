@@ -12,17 +12,22 @@ public sealed class DeviceCompileResult
 {
     public required IReadOnlyList<Finding> Findings { get; init; }
 
-    /// <summary>The firmware compilation of the Release configuration, for the layer check.</summary>
-    public required CSharpCompilation Firmware { get; init; }
+    /// <summary>Release-configuration compilations of the firmware projects, the library first.</summary>
+    public required IReadOnlyList<CSharpCompilation> FirmwareProjects { get; init; }
+
+    /// <summary>The firmware/HssDevice library (Release), for the layer check.</summary>
+    public CSharpCompilation Library => FirmwareProjects.First(p => p.AssemblyName == DeviceCompiler.LibraryAssembly);
 }
 
-/// <summary>Compiles firmware/ as one assembly and tests/NFUnitTest/ as a second one referencing it, both against
-/// the facades only, with C# 9 and NANOFRAMEWORK_1_0, in the Release and the Debug symbol sets (code under
-/// #if DEBUG is device code too). Emits to nowhere so that errors the compiler finds only while lowering
-/// (a missing member it needs for <c>lock</c>, string <c>switch</c>, ...) are reported as well.</summary>
+/// <summary>Compiles each folder under firmware/ as its own assembly (firmware/HssDevice first; the others, such
+/// as HssDevice.Sample, reference the ones before them) and tests/NFUnitTest/ as an assembly referencing them
+/// all, against the facades only, with C# 9 and NANOFRAMEWORK_1_0, in the Release and the Debug symbol sets
+/// (code under #if DEBUG is device code too). Separate assemblies keep internal members internal, as on the
+/// device. Emits to nowhere so that errors the compiler finds only while lowering (a member it needs for
+/// <c>lock</c>, a string <c>switch</c>, ...) are reported as well.</summary>
 public static class DeviceCompiler
 {
-    public const string FirmwareAssembly = "HssDevice";
+    public const string LibraryAssembly = "HssDevice";
     public const string DeviceTestsAssembly = "NFUnitTest";
 
     public static readonly IReadOnlyList<string[]> Configurations = new[]
@@ -34,16 +39,22 @@ public static class DeviceCompiler
     public static DeviceCompileResult Compile(FacadeSet facades, IReadOnlyList<SourceFile> firmware, IReadOnlyList<SourceFile> deviceTests)
     {
         var findings = new List<Finding>();
-        CSharpCompilation? releaseFirmware = null;
+        List<CSharpCompilation>? release = null;
         foreach (string[] symbols in Configurations)
         {
             var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp9, preprocessorSymbols: symbols);
-            var firmwareCompilation = Create(FirmwareAssembly, firmware, parseOptions, facades.References);
-            releaseFirmware ??= firmwareCompilation;
-            findings.AddRange(Check(firmwareCompilation));
+            var projects = new List<CSharpCompilation>();
+            foreach (var (name, files) in FirmwareProjects(firmware))
+            {
+                var project = Create(name, files, parseOptions, facades.References.Concat(projects.Select(p => p.ToMetadataReference())));
+                projects.Add(project);
+                findings.AddRange(Check(project));
+            }
+
+            release ??= projects;
             if (deviceTests.Count > 0)
             {
-                var references = facades.References.Append(firmwareCompilation.ToMetadataReference());
+                var references = facades.References.Concat(projects.Select(p => p.ToMetadataReference()));
                 findings.AddRange(Check(Create(DeviceTestsAssembly, deviceTests, parseOptions, references)));
             }
         }
@@ -54,23 +65,40 @@ public static class DeviceCompiler
             .ThenBy(f => f.Line)
             .ThenBy(f => f.Code, System.StringComparer.Ordinal)
             .ToList();
-        return new DeviceCompileResult { Findings = distinct, Firmware = releaseFirmware! };
+        return new DeviceCompileResult { Findings = distinct, FirmwareProjects = release! };
     }
 
     /// <summary>Checks one more file compiled on its own (Release symbols) against the facades and the already
-    /// compiled <paramref name="firmware"/>, as a firmware file or as a device test would see them.</summary>
-    public static IReadOnlyList<Finding> CompileBeside(FacadeSet facades, CSharpCompilation firmware, SourceFile file)
+    /// compiled firmware projects, as a firmware file or as a device test would see them.</summary>
+    public static IReadOnlyList<Finding> CompileBeside(FacadeSet facades, IEnumerable<CSharpCompilation> firmware, SourceFile file)
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp9, preprocessorSymbols: Configurations[0]);
-        var references = facades.References.Append(firmware.ToMetadataReference());
+        var references = facades.References.Concat(firmware.Select(p => p.ToMetadataReference()));
         return Check(Create("Planted", new[] { file }, parseOptions, references)).Distinct().ToList();
     }
 
-    /// <summary>The firmware alone, Release symbols, without checking it: what the layer check reads.</summary>
-    public static CSharpCompilation CompileFirmware(FacadeSet facades, IReadOnlyList<SourceFile> firmware)
+    /// <summary>The files of firmware/HssDevice alone, Release symbols, not checked: what the layer check reads.</summary>
+    public static CSharpCompilation CompileLibrary(FacadeSet facades, IReadOnlyList<SourceFile> firmware)
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp9, preprocessorSymbols: Configurations[0]);
-        return Create(FirmwareAssembly, firmware, parseOptions, facades.References);
+        var files = FirmwareProjects(firmware).Where(p => p.Name == LibraryAssembly).SelectMany(p => p.Files);
+        return Create(LibraryAssembly, files, parseOptions, facades.References);
+    }
+
+    /// <summary>firmware/NAME/... belongs to project NAME (files right in firmware/ to "firmware"); the library
+    /// comes first, the rest in name order.</summary>
+    public static IEnumerable<(string Name, List<SourceFile> Files)> FirmwareProjects(IEnumerable<SourceFile> firmware)
+    {
+        return firmware
+            .GroupBy(f =>
+            {
+                string rest = f.Path.Substring(DeviceSources.FirmwareFolder.Length + 1);
+                int slash = rest.IndexOf('/');
+                return slash < 0 ? DeviceSources.FirmwareFolder : rest.Substring(0, slash);
+            })
+            .OrderBy(g => g.Key == LibraryAssembly ? 0 : 1)
+            .ThenBy(g => g.Key, System.StringComparer.Ordinal)
+            .Select(g => (g.Key, g.ToList()));
     }
 
     private static CSharpCompilation Create(string name, IEnumerable<SourceFile> files, CSharpParseOptions parseOptions, IEnumerable<MetadataReference> references)

@@ -1,0 +1,23 @@
+namespace HssDevice.Engine
+{
+    /// <summary>Counters of what went wrong on the link; read them to diagnose, never to decide.</summary>
+    public sealed class EngineStats
+    {
+        /// <summary>Packets that broke PROTOCOL.md section 11 rules (dropped, answered EINVAL where possible).</summary>
+        public int ProtocolErrors;
+
+        /// <summary>ACKs or REPLYs that matched no outstanding request (late, duplicate or wrong).</summary>
+        public int UnmatchedAnswers;
+
+        /// <summary>Requests the host never answered in time.</summary>
+        public int TimedOutRequests;
+
+        public int LinkResets;
+
+        /// <summary>TRANSMITs from the host for a socket that could not take them (answered with a negative ACK).</summary>
+        public int RejectedTransmits;
+
+        public int TransmitsSent;
+        public int TransmitsReceived;
+    }
+}

@@ -1,0 +1,317 @@
+using System;
+using HssDevice.Wire;
+
+namespace HssDevice.Engine
+{
+    /// <summary>The reader threads and what they do with each packet from the host.</summary>
+    public sealed partial class HssEngine
+    {
+        private void CommandReaderLoop()
+        {
+            while (IsRunning())
+            {
+                int n;
+                try
+                {
+                    n = _link.ReadCommand(_commandRx, 0, _commandRx.Length);
+                }
+                catch (Exception)
+                {
+                    if (IsRunning())
+                    {
+                        ResetLink();
+                    }
+
+                    continue;
+                }
+
+                if (n <= 0)
+                {
+                    if (IsRunning())
+                    {
+                        ResetLink();
+                    }
+
+                    continue;
+                }
+
+                // One command per interrupt transfer (PROTOCOL.md section 3): the transfer frames the packet.
+                int status = _commandPacket.Decode(_commandRx, 0, n, HssLayout.MaxCommandPayload);
+                if (status == DecodeStatus.Ok && _commandPacket.TotalLength != n)
+                {
+                    status = DecodeStatus.Truncated;
+                }
+
+                Handle(_commandPacket, status, n);
+            }
+        }
+
+        private void DataReaderLoop()
+        {
+            int generation = CurrentGeneration();
+            while (IsRunning())
+            {
+                int n;
+                try
+                {
+                    n = _link.ReadData(_dataRx, 0, _dataRx.Length);
+                }
+                catch (Exception)
+                {
+                    n = 0;
+                }
+
+                if (n <= 0)
+                {
+                    if (IsRunning())
+                    {
+                        _reassembler.Reset();
+                        ResetLink();
+                        generation = CurrentGeneration();
+                    }
+
+                    continue;
+                }
+
+                int used = 0;
+                while (used < n)
+                {
+                    if (generation != CurrentGeneration())
+                    {
+                        // The link was reset meanwhile: what was half assembled belongs to the old link.
+                        _reassembler.Reset();
+                        generation = CurrentGeneration();
+                    }
+
+                    used += _reassembler.Feed(_dataRx, used, n - used);
+                    if (_reassembler.FramingLost)
+                    {
+                        OnFramingLost();
+                        generation = CurrentGeneration();
+                        break;
+                    }
+
+                    if (_reassembler.HasPacket)
+                    {
+                        if (_reassembler.IsOversized)
+                        {
+                            _dataPacket.DecodeHeader(_reassembler.PacketBuffer, 0, HssLayout.HeaderSize);
+                            Handle(_dataPacket, DecodeStatus.DataTooLong, HssLayout.HeaderSize);
+                        }
+                        else
+                        {
+                            int length = _reassembler.PacketLength;
+                            int status = _dataPacket.Decode(_reassembler.PacketBuffer, 0, length, _reassembler.MaxDataPayload);
+                            Handle(_dataPacket, status, length);
+                        }
+
+                        _reassembler.Release();
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The data pipe's framing cannot be trusted: reset the link (every socket fails with NetworkReset), tell
+        /// the host to close what it had open, and resynchronise from the next transfer.
+        /// </summary>
+        private void OnFramingLost()
+        {
+            lock (_sync)
+            {
+                _stats.ProtocolErrors++;
+            }
+
+            ResetLink();
+            _reassembler.Reset();
+
+            // The host still holds OS sockets for our handles: ask it to close each (answers free the slots).
+            for (int i = 0; i < _sockets.Length; i++)
+            {
+                EngineSocket s = _sockets[i];
+                bool live;
+                lock (_sync)
+                {
+                    live = s.InUse && !s.CloseSent && !s.RemoteClosed && s.StateValue != SocketStates.Opening;
+                }
+
+                if (live)
+                {
+                    SendCloseInBackground(s);
+                }
+            }
+        }
+
+        /// <summary>Dispatches one packet by opcode; bad ones are counted and answered EINVAL when they were requests.</summary>
+        private void Handle(HssPacket p, int status, int length)
+        {
+            if (status != DecodeStatus.Ok)
+            {
+                lock (_sync)
+                {
+                    _stats.ProtocolErrors++;
+                }
+
+                if (length >= HssLayout.HeaderSize && HssOpcode.IsRequest(p.Opcode))
+                {
+                    SendAnswer(p.MsgId, p.SockId, p.Opcode, HssError.InvalidArgument, p.Opcode == HssOpcode.Transmit);
+                }
+
+                return;
+            }
+
+            switch (p.Opcode)
+            {
+                case HssOpcode.Ack:
+                case HssOpcode.Reply:
+                    OnAnswer(p);
+                    break;
+                case HssOpcode.Transmit:
+                    OnTransmitReceived(p);
+                    break;
+                case HssOpcode.Shutdown:
+                    OnHostShutdown(p);
+                    break;
+                case HssOpcode.Close:
+                    OnHostClose(p);
+                    break;
+                default:
+                    // OPEN and CONNECT go device to host only.
+                    lock (_sync)
+                    {
+                        _stats.ProtocolErrors++;
+                    }
+
+                    SendAnswer(p.MsgId, p.SockId, p.Opcode, HssError.InvalidArgument, false);
+                    break;
+            }
+        }
+
+        /// <summary>Matches an ACK or REPLY by msg_id, then checks orig_opcode and sock_id (section 9).</summary>
+        private void OnAnswer(HssPacket p)
+        {
+            PendingRequest request;
+            lock (_sync)
+            {
+                request = _pending.Find(p.MsgId);
+                if (request == null || request.Opcode != p.OrigOpcode || request.SockId != p.SockId || (request.Done && !request.Background))
+                {
+                    _stats.UnmatchedAnswers++;
+                    return;
+                }
+
+                if (request.Opcode != HssOpcode.Transmit)
+                {
+                    if (request.Background)
+                    {
+                        // CLOSE sent after Close(): the handle may be reused now.
+                        EngineSocket s = request.Socket;
+                        _pending.Free(request);
+                        if (s != null && s.InUse && s.AppClosed)
+                        {
+                            ReleaseLocked(s);
+                        }
+                    }
+                    else
+                    {
+                        request.Done = true;
+                        request.Code = p.Code;
+                        request.HasValue = p.HasValue;
+                        request.Value = p.Value;
+                        request.Completed.Set();
+                    }
+
+                    return;
+                }
+            }
+
+            OnTransmitAnswered(request, p);
+        }
+
+        /// <summary>The remote peer finished sending: reads return end of stream after the buffered data.</summary>
+        private void OnHostShutdown(HssPacket p)
+        {
+            int code = HssError.Success;
+            lock (_sync)
+            {
+                EngineSocket s = FindLocked(p.SockId);
+                if (s == null)
+                {
+                    code = HssError.NoSocket;
+                }
+                else
+                {
+                    s.RemoteShutdown = true;
+                    s.ReceiveSignal.Set();
+                }
+            }
+
+            SendAnswer(p.MsgId, p.SockId, HssOpcode.Shutdown, code, false);
+        }
+
+        /// <summary>
+        /// The host closed the socket (remote close or reset): pending sends fail, buffered data stays readable,
+        /// then reads report ConnectionReset. The handle is dead on both sides; no CLOSE goes back for it.
+        /// </summary>
+        private void OnHostClose(HssPacket p)
+        {
+            int code = HssError.Success;
+            lock (_sync)
+            {
+                EngineSocket s = FindLocked(p.SockId);
+                if (s == null)
+                {
+                    code = HssError.NoSocket;
+                }
+                else
+                {
+                    s.RemoteClosed = true;
+                    DropSendsLocked(s);
+                    s.ReceiveSignal.Set();
+                    s.SendSignal.Set();
+                    if (s.AppClosed)
+                    {
+                        ReleaseLocked(s);
+                    }
+                }
+            }
+
+            SendAnswer(p.MsgId, p.SockId, HssOpcode.Close, code, false);
+        }
+
+        /// <summary>ACK for a host request; TRANSMIT answers carry the 4-byte value (count, or minus the code).</summary>
+        private void SendAnswer(int msgId, uint sockId, int origOpcode, int code, bool withValue)
+        {
+            lock (_commandWriteLock)
+            {
+                int n = withValue
+                    ? PacketWriter.WriteAckWithValue(_commandTx, 0, msgId, sockId, origOpcode, code, code == HssError.Success ? 0 : -code)
+                    : PacketWriter.WriteAck(_commandTx, 0, msgId, sockId, origOpcode, code);
+                try
+                {
+                    WriteCommandLocked(n);
+                }
+                catch (HssSocketException)
+                {
+                    // Link down: the host has forgotten the request with the link.
+                }
+            }
+        }
+
+        private bool IsRunning()
+        {
+            lock (_sync)
+            {
+                return _running;
+            }
+        }
+
+        private int CurrentGeneration()
+        {
+            lock (_sync)
+            {
+                return _linkGeneration;
+            }
+        }
+    }
+}

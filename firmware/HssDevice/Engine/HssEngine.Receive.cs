@@ -1,0 +1,285 @@
+using System;
+using HssDevice.Wire;
+
+namespace HssDevice.Engine
+{
+    /// <summary>
+    /// Host-to-device data (PROTOCOL.md section 6). A host TRANSMIT is buffered whole in the socket's receive ring
+    /// and acknowledged when the application has read all of it, so the host's window keeps memory bounded. When a
+    /// TRANSMIT does not fit (per-socket buffer or total budget), the data pipe is not read until it does.
+    /// </summary>
+    public sealed partial class HssEngine
+    {
+        /// <summary>
+        /// Copies received bytes into buffer; blocks until some arrive. Returns 0 at end of stream (host SHUTDOWN
+        /// after all data). A datagram is returned whole, or cut to size with the rest discarded.
+        /// </summary>
+        public int Receive(EngineSocket s, byte[] buffer, int offset, int size, int timeoutMs)
+        {
+            CheckRange(buffer, offset, size);
+            long deadline = DeadlineAfter(timeoutMs);
+            int acks = 0;
+            int copied = 0;
+            while (true)
+            {
+                lock (_sync)
+                {
+                    if (!s.InUse || s.AppClosed)
+                    {
+                        throw new ObjectDisposedException("HssSocket");
+                    }
+
+                    if (s.RecordCount > 0)
+                    {
+                        copied = s.IsDatagram ? TakeDatagramLocked(s, buffer, offset, size, out acks) : TakeStreamLocked(s, buffer, offset, size, out acks);
+                        if (s.RemoteClosed || s.Failure != SocketError.Success)
+                        {
+                            // The host forgot these TRANSMITs with the socket (its CLOSE, or the link reset).
+                            acks = 0;
+                        }
+
+                        if (copied > 0 || s.IsDatagram || size == 0)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (s.LocalReceiveShutdown || s.RemoteShutdown)
+                    {
+                        return 0;
+                    }
+
+                    ThrowIfFailedLocked(s);
+                    if (s.RemoteClosed)
+                    {
+                        throw new HssSocketException(SocketError.ConnectionReset, "the host closed the socket");
+                    }
+
+                    if (s.StateValue != SocketStates.Connected)
+                    {
+                        throw new HssSocketException(SocketError.NotConnected, "the socket is not connected");
+                    }
+
+                    if (size == 0)
+                    {
+                        return 0;
+                    }
+                }
+
+                int wait = Remaining(deadline);
+                if (wait == 0 || !s.ReceiveSignal.WaitOne(wait, false))
+                {
+                    lock (_sync)
+                    {
+                        if (s.RecordCount > 0 || s.RemoteShutdown || s.RemoteClosed || s.Failure != SocketError.Success)
+                        {
+                            continue;
+                        }
+                    }
+
+                    throw new HssSocketException(SocketError.TimedOut, "receive timed out");
+                }
+            }
+
+            SendTransmitAcks(s, acks);
+            return copied;
+        }
+
+        /// <summary>Bytes buffered for the application.</summary>
+        public int Available(EngineSocket s)
+        {
+            lock (_sync)
+            {
+                return s.InUse ? s.ReceiveRing.Count : 0;
+            }
+        }
+
+        /// <summary>True when a Receive would not block (data, end of stream or an error to report).</summary>
+        public bool IsReadable(EngineSocket s)
+        {
+            lock (_sync)
+            {
+                return !s.InUse || s.AppClosed || s.RecordCount > 0 || s.RemoteShutdown || s.LocalReceiveShutdown || s.RemoteClosed || s.Failure != SocketError.Success;
+            }
+        }
+
+        /// <summary>True when a Send would not block.</summary>
+        public bool IsWritable(EngineSocket s)
+        {
+            lock (_sync)
+            {
+                if (!s.InUse || s.AppClosed || s.StateValue != SocketStates.Connected || s.LocalSendShutdown || s.RemoteClosed || s.Failure != SocketError.Success)
+                {
+                    return false;
+                }
+
+                return s.IsDatagram ? s.InFlightBytes < _settings.SendWindow : s.SendRing.Free > 0;
+            }
+        }
+
+        public bool HasError(EngineSocket s)
+        {
+            lock (_sync)
+            {
+                return s.Failure != SocketError.Success || s.RemoteClosed;
+            }
+        }
+
+        /// <summary>Waits until the socket's readable or writable state may have changed, up to timeoutMs.</summary>
+        public bool WaitForChange(EngineSocket s, bool read, int timeoutMs)
+        {
+            return (read ? s.ReceiveSignal : s.SendSignal).WaitOne(timeoutMs, false);
+        }
+
+        private int TakeStreamLocked(EngineSocket s, byte[] buffer, int offset, int size, out int acks)
+        {
+            int copied = s.ReceiveRing.Read(buffer, offset, size);
+            _totalBuffered -= copied;
+            acks = 0;
+            int left = copied;
+            while (left > 0)
+            {
+                int head = s.RecordHead;
+                int inRecord = s.RecordLength[head] - s.RecordConsumed;
+                int take = left < inRecord ? left : inRecord;
+                s.RecordConsumed += take;
+                left -= take;
+                if (s.RecordConsumed == s.RecordLength[head])
+                {
+                    s.AckMsgId[acks] = s.RecordMsgId[head];
+                    s.AckValue[acks] = s.RecordLength[head];
+                    acks++;
+                    PopRecordLocked(s);
+                }
+            }
+
+            if (copied > 0)
+            {
+                _receiveSpace.Set();
+            }
+
+            return copied;
+        }
+
+        private int TakeDatagramLocked(EngineSocket s, byte[] buffer, int offset, int size, out int acks)
+        {
+            int head = s.RecordHead;
+            int length = s.RecordLength[head];
+            int copied = s.ReceiveRing.Read(buffer, offset, size < length ? size : length);
+            s.ReceiveRing.Discard(length - copied);
+            _totalBuffered -= length;
+            s.AckMsgId[0] = s.RecordMsgId[head];
+            s.AckValue[0] = length;
+            acks = 1;
+            PopRecordLocked(s);
+            _receiveSpace.Set();
+            return copied;
+        }
+
+        private static void PopRecordLocked(EngineSocket s)
+        {
+            s.RecordHead = (s.RecordHead + 1) % s.RecordMsgId.Length;
+            s.RecordCount--;
+            s.RecordConsumed = 0;
+        }
+
+        /// <summary>ACKs the host TRANSMITs the application has now read, with their byte counts.</summary>
+        private void SendTransmitAcks(EngineSocket s, int count)
+        {
+            if (count == 0)
+            {
+                return;
+            }
+
+            lock (_commandWriteLock)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    int n = PacketWriter.WriteAckWithValue(_commandTx, 0, s.AckMsgId[i], s.HandleValue, HssOpcode.Transmit, HssError.Success, s.AckValue[i]);
+                    try
+                    {
+                        WriteCommandLocked(n);
+                    }
+                    catch (HssSocketException)
+                    {
+                        // The link went down; the host forgot these TRANSMITs with the link.
+                        return;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// A host TRANSMIT (data reader thread). Waits while it does not fit, so nothing is dropped; answers at once
+        /// with a negative ACK when the socket cannot take data.
+        /// </summary>
+        private void OnTransmitReceived(HssPacket p)
+        {
+            int generation;
+            lock (_sync)
+            {
+                generation = _linkGeneration;
+                _stats.TransmitsReceived++;
+            }
+
+            int length = (int)p.PayloadLength;
+            while (true)
+            {
+                int reject = 0;
+                lock (_sync)
+                {
+                    if (!_running || generation != _linkGeneration)
+                    {
+                        return;
+                    }
+
+                    EngineSocket s = FindLocked(p.SockId);
+                    if (s == null)
+                    {
+                        reject = HssError.NoSocket;
+                    }
+                    else if (s.AppClosed || s.Failure != SocketError.Success || s.RemoteClosed || s.RemoteShutdown || s.StateValue != SocketStates.Connected)
+                    {
+                        reject = HssError.NotConnected;
+                    }
+                    else if (length == 0 && !s.IsDatagram)
+                    {
+                        // Nothing to buffer: acknowledge at once.
+                        reject = -1;
+                    }
+                    else if (s.ReceiveRing.Free >= length && _totalBuffered + length <= _settings.ReceiveBudgetTotal && s.RecordCount < s.RecordMsgId.Length)
+                    {
+                        s.ReceiveRing.Write(p.Buffer, p.PayloadOffset, length);
+                        _totalBuffered += length;
+                        int tail = (s.RecordHead + s.RecordCount) % s.RecordMsgId.Length;
+                        s.RecordMsgId[tail] = p.MsgId;
+                        s.RecordLength[tail] = length;
+                        s.RecordCount++;
+                        s.ReceiveSignal.Set();
+                        return;
+                    }
+                }
+
+                if (reject > 0)
+                {
+                    lock (_sync)
+                    {
+                        _stats.RejectedTransmits++;
+                    }
+
+                    SendAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, reject, true);
+                    return;
+                }
+
+                if (reject < 0)
+                {
+                    SendAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, HssError.Success, true);
+                    return;
+                }
+
+                // Budget spent: hold the packet, do not read the pipe (USB NAKs the host), until the app reads.
+                _receiveSpace.WaitOne(HousekeepingPeriodMs, false);
+            }
+        }
+    }
+}

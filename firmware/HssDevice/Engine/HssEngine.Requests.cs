@@ -1,0 +1,448 @@
+using System;
+using HssDevice.Wire;
+
+namespace HssDevice.Engine
+{
+    /// <summary>OPEN, CONNECT, SHUTDOWN and CLOSE requests from the application.</summary>
+    public sealed partial class HssEngine
+    {
+        /// <summary>Sends OPEN and waits for its ACK. Throws HssSocketException on refusal, timeout or link loss.</summary>
+        public EngineSocket Open(int family, int protocol, int type)
+        {
+            if (!HssType.IsValidPair(family, protocol, type))
+            {
+                throw new HssSocketException(SocketError.ProtocolNotSupported, "unsupported family/protocol/type combination");
+            }
+
+            EngineSocket s;
+            PendingRequest request;
+            lock (_commandWriteLock)
+            {
+                lock (_sync)
+                {
+                    ThrowIfStopped();
+                    s = AllocateSocketLocked();
+                    s.FamilyValue = family;
+                    s.ProtocolValue = protocol;
+                    s.TypeValue = type;
+                    request = AllocateRequestLocked(HssOpcode.Open, s.HandleValue, s, false, _settings.CommandTimeoutMs);
+                    if (request == null)
+                    {
+                        ReleaseLocked(s);
+                        throw TooManyRequests();
+                    }
+                }
+
+                int n = PacketWriter.WriteOpen(_commandTx, 0, request.MsgId, s.HandleValue, family, protocol, type);
+                WriteRequestLocked(request, n, s);
+            }
+
+            try
+            {
+                AwaitAnswer(request, _settings.CommandTimeoutMs);
+            }
+            catch (HssSocketException e)
+            {
+                if (e.SocketErrorCode == SocketError.TimedOut)
+                {
+                    // The host may have opened it after all: close that handle, then give it back.
+                    lock (_sync)
+                    {
+                        s.AppClosed = true;
+                        s.StateValue = SocketStates.Closing;
+                    }
+
+                    SendCloseInBackground(s);
+                }
+                else
+                {
+                    lock (_sync)
+                    {
+                        ReleaseLocked(s);
+                    }
+                }
+
+                throw;
+            }
+
+            lock (_sync)
+            {
+                s.StateValue = SocketStates.Open;
+            }
+
+            return s;
+        }
+
+        /// <summary>Sends CONNECT (address in network order, 4 or 16 bytes) and waits for its ACK.</summary>
+        public void Connect(EngineSocket s, byte[] address, int port, uint flowInfo, uint scopeId, int timeoutMs)
+        {
+            int family = address.Length == 4 ? HssFamily.IPv4 : address.Length == 16 ? HssFamily.IPv6 : 0;
+            if (family == 0)
+            {
+                throw new ArgumentException("address must be 4 or 16 bytes");
+            }
+
+            PendingRequest request;
+            lock (_commandWriteLock)
+            {
+                lock (_sync)
+                {
+                    ThrowIfUnusable(s);
+                    if (s.StateValue == SocketStates.Connected)
+                    {
+                        throw new HssSocketException(SocketError.IsConnected, "the socket is already connected");
+                    }
+
+                    if (s.StateValue != SocketStates.Open)
+                    {
+                        throw new HssSocketException(SocketError.InvalidArgument, "a connect is already in progress");
+                    }
+
+                    if (family != s.FamilyValue)
+                    {
+                        throw new HssSocketException(SocketError.AddressFamilyNotSupported, "the address family differs from the socket's");
+                    }
+
+                    request = AllocateRequestLocked(HssOpcode.Connect, s.HandleValue, s, false, timeoutMs);
+                    if (request == null)
+                    {
+                        throw TooManyRequests();
+                    }
+
+                    s.StateValue = SocketStates.Connecting;
+                }
+
+                int n = family == HssFamily.IPv4
+                    ? PacketWriter.WriteConnectIPv4(_commandTx, 0, request.MsgId, s.HandleValue, port, address, 0)
+                    : PacketWriter.WriteConnectIPv6(_commandTx, 0, request.MsgId, s.HandleValue, port, address, 0, flowInfo, scopeId);
+                WriteRequestLocked(request, n, s);
+            }
+
+            bool connected = false;
+            try
+            {
+                AwaitAnswer(request, timeoutMs);
+                connected = true;
+            }
+            finally
+            {
+                lock (_sync)
+                {
+                    if (s.StateValue == SocketStates.Connecting)
+                    {
+                        s.StateValue = connected ? SocketStates.Connected : SocketStates.Open;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Ends the sending side: waits until every byte sent so far is acknowledged (PROTOCOL.md section 8), then
+        /// sends SHUTDOWN and waits for its ACK. Receiving goes on.
+        /// </summary>
+        public void ShutdownSend(EngineSocket s, int drainTimeoutMs)
+        {
+            long deadline = DeadlineAfter(drainTimeoutMs);
+            lock (_sync)
+            {
+                ThrowIfUnusable(s);
+                if (s.LocalSendShutdown)
+                {
+                    return;
+                }
+
+                RequireConnectedLocked(s);
+                s.LocalSendShutdown = true;
+            }
+
+            while (true)
+            {
+                lock (_sync)
+                {
+                    ThrowIfFailedLocked(s);
+                    if (s.SendRing.Count == 0)
+                    {
+                        break;
+                    }
+                }
+
+                int wait = Remaining(deadline);
+                if (wait == 0 || !s.SendSignal.WaitOne(wait, false))
+                {
+                    throw new HssSocketException(SocketError.TimedOut, "sent data was not acknowledged in time; SHUTDOWN not sent");
+                }
+            }
+
+            PendingRequest request;
+            lock (_commandWriteLock)
+            {
+                lock (_sync)
+                {
+                    ThrowIfFailedLocked(s);
+                    request = AllocateRequestLocked(HssOpcode.Shutdown, s.HandleValue, s, false, _settings.CommandTimeoutMs);
+                    if (request == null)
+                    {
+                        throw TooManyRequests();
+                    }
+                }
+
+                WriteRequestLocked(request, PacketWriter.WriteShutdown(_commandTx, 0, request.MsgId, s.HandleValue), s);
+            }
+
+            AwaitAnswer(request, _settings.CommandTimeoutMs);
+        }
+
+        /// <summary>Ends receiving locally: later receives return 0. Nothing goes to the host (HSS has no such request).</summary>
+        public void ShutdownReceive(EngineSocket s)
+        {
+            lock (_sync)
+            {
+                ThrowIfUnusable(s);
+                s.LocalReceiveShutdown = true;
+                s.ReceiveSignal.Set();
+            }
+        }
+
+        /// <summary>
+        /// Closes at once for the application ("Close takes effect regardless of acknowledgment"). The engine sends
+        /// CLOSE once the socket's data is acknowledged (or CloseLingerMs passed) and reuses the handle after the ACK.
+        /// </summary>
+        public void Close(EngineSocket s)
+        {
+            bool closeNow = false;
+            lock (_sync)
+            {
+                if (!s.InUse || s.AppClosed)
+                {
+                    return;
+                }
+
+                s.AppClosed = true;
+                _totalBuffered -= s.ReceiveRing.Count;
+                s.ReceiveRing.Clear();
+                s.RecordCount = 0;
+                _receiveSpace.Set();
+                s.ReceiveSignal.Set();
+                s.SendSignal.Set();
+                bool hostForgot = s.Failure != SocketError.Success || s.RemoteClosed || s.StateValue == SocketStates.Opening;
+                s.StateValue = SocketStates.Closing;
+                if (hostForgot)
+                {
+                    ReleaseLocked(s);
+                    return;
+                }
+
+                if (s.SendRing.Count == 0)
+                {
+                    closeNow = true;
+                }
+                else
+                {
+                    s.CloseDeadlineTicks = DeadlineAfter(_settings.CloseLingerMs);
+                }
+            }
+
+            if (closeNow)
+            {
+                SendCloseInBackground(s);
+            }
+        }
+
+        /// <summary>Sends CLOSE with no waiter; the ACK (or the timeout) gives the handle back.</summary>
+        private void SendCloseInBackground(EngineSocket s)
+        {
+            lock (_commandWriteLock)
+            {
+                PendingRequest request;
+                lock (_sync)
+                {
+                    if (!s.InUse || s.CloseSent || !_running)
+                    {
+                        return;
+                    }
+
+                    request = AllocateRequestLocked(HssOpcode.Close, s.HandleValue, s, true, _settings.CommandTimeoutMs);
+                    if (request == null)
+                    {
+                        // Table full: housekeeping tries again.
+                        s.CloseDeadlineTicks = Now();
+                        return;
+                    }
+
+                    DropSendsLocked(s);
+                    s.CloseSent = true;
+                }
+
+                try
+                {
+                    WriteCommandLocked(PacketWriter.WriteClose(_commandTx, 0, request.MsgId, s.HandleValue));
+                }
+                catch (HssSocketException)
+                {
+                    // The link reset already released the closed socket.
+                }
+            }
+        }
+
+        private EngineSocket AllocateSocketLocked()
+        {
+            EngineSocket free = null;
+            for (int i = 0; i < _sockets.Length; i++)
+            {
+                if (!_sockets[i].InUse)
+                {
+                    free = _sockets[i];
+                    break;
+                }
+            }
+
+            if (free == null)
+            {
+                throw new HssSocketException(SocketError.NoBufferSpaceAvailable, "all " + _sockets.Length.ToString() + " sockets are in use");
+            }
+
+            // Handles: non-zero, unique among live sockets (PROTOCOL.md section 4).
+            uint handle;
+            do
+            {
+                handle = _nextHandle;
+                _nextHandle = _nextHandle == uint.MaxValue ? 1 : _nextHandle + 1;
+            }
+            while (FindLocked(handle) != null);
+
+            free.Reset();
+            free.InUse = true;
+            free.HandleValue = handle;
+            return free;
+        }
+
+        private PendingRequest AllocateRequestLocked(int opcode, uint sockId, EngineSocket s, bool background, int timeoutMs)
+        {
+            return _pending.Allocate(opcode, sockId, s, background, DeadlineAfter(timeoutMs));
+        }
+
+        /// <summary>Writes a request built in _commandTx; on link failure the request is abandoned.</summary>
+        private void WriteRequestLocked(PendingRequest request, int length, EngineSocket s)
+        {
+            try
+            {
+                WriteCommandLocked(length);
+            }
+            catch (HssSocketException)
+            {
+                lock (_sync)
+                {
+                    _pending.Free(request);
+                    if (s.StateValue == SocketStates.Connecting)
+                    {
+                        s.StateValue = SocketStates.Open;
+                    }
+                }
+
+                throw;
+            }
+        }
+
+        /// <summary>Waits for the answer to a request and throws unless it was ESUCCESS.</summary>
+        private void AwaitAnswer(PendingRequest request, int timeoutMs)
+        {
+            request.Completed.WaitOne(timeoutMs < 0 ? System.Threading.Timeout.Infinite : timeoutMs, false);
+            int code;
+            int opcode;
+            SocketError local;
+            lock (_sync)
+            {
+                opcode = request.Opcode;
+                if (!request.Done)
+                {
+                    _stats.TimedOutRequests++;
+                    _pending.Free(request);
+                    throw new HssSocketException(SocketError.TimedOut, HssOpcode.NameOf(opcode) + ": the host did not answer within " + timeoutMs.ToString() + " ms");
+                }
+
+                code = request.Code;
+                local = request.LocalError;
+                _pending.Free(request);
+            }
+
+            if (local != SocketError.Success)
+            {
+                throw LocalFailure(local);
+            }
+
+            if (code != HssError.Success)
+            {
+                throw ErrorMap.FromHss(code, opcode);
+            }
+        }
+
+        private static HssSocketException LocalFailure(SocketError error)
+        {
+            if (error == SocketError.NetworkReset)
+            {
+                return new HssSocketException(error, "the USB link was reset");
+            }
+
+            if (error == SocketError.OperationAborted)
+            {
+                return new HssSocketException(error, "the HSS engine was stopped");
+            }
+
+            return new HssSocketException(error, "socket failed: " + ((int)error).ToString());
+        }
+
+        private static HssSocketException TooManyRequests()
+        {
+            return new HssSocketException(SocketError.NoBufferSpaceAvailable, "too many requests outstanding on the link");
+        }
+
+        private void ThrowIfStopped()
+        {
+            if (!_running)
+            {
+                throw new HssSocketException(SocketError.OperationAborted, "the HSS engine is not running");
+            }
+        }
+
+        private void ThrowIfUnusable(EngineSocket s)
+        {
+            if (!s.InUse || s.AppClosed)
+            {
+                throw new ObjectDisposedException("HssSocket");
+            }
+
+            ThrowIfFailedLocked(s);
+        }
+
+        private void ThrowIfFailedLocked(EngineSocket s)
+        {
+            if (s.Failure != SocketError.Success)
+            {
+                if (s.FailureHssCode != HssSocketException.NoHssCode)
+                {
+                    throw new HssSocketException(s.Failure, s.FailureHssCode, "the host failed the socket: " + HssError.NameOf(s.FailureHssCode));
+                }
+
+                throw LocalFailure(s.Failure);
+            }
+
+            if (s.AppClosed)
+            {
+                throw new ObjectDisposedException("HssSocket");
+            }
+        }
+
+        private static void RequireConnectedLocked(EngineSocket s)
+        {
+            if (s.RemoteClosed)
+            {
+                throw new HssSocketException(SocketError.ConnectionReset, "the host closed the socket");
+            }
+
+            if (s.StateValue != SocketStates.Connected)
+            {
+                throw new HssSocketException(SocketError.NotConnected, "the socket is not connected");
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+using System;
+using HssDevice.Wire;
+
+namespace HssDevice.Engine
+{
+    /// <summary>
+    /// Device-to-host data (PROTOCOL.md section 6). Stream sends are copied into the socket's send ring, whose size
+    /// is the window, and leave as TRANSMITs; while one is unacknowledged, small writes coalesce. A datagram is one
+    /// TRANSMIT, sent when the window has room for it.
+    /// </summary>
+    public sealed partial class HssEngine
+    {
+        /// <summary>Queues size bytes for sending; blocks while the window is full. Returns size.</summary>
+        public int Send(EngineSocket s, byte[] buffer, int offset, int size, int timeoutMs)
+        {
+            CheckRange(buffer, offset, size);
+            if (s.IsDatagram)
+            {
+                return SendDatagram(s, buffer, offset, size, timeoutMs);
+            }
+
+            long deadline = DeadlineAfter(timeoutMs);
+            int queued = 0;
+            while (queued < size)
+            {
+                bool full;
+                lock (_sync)
+                {
+                    ThrowIfCannotSendLocked(s);
+                    int n = s.SendRing.Write(buffer, offset + queued, size - queued);
+                    queued += n;
+                    full = n == 0;
+                }
+
+                if (full)
+                {
+                    Flush(s);
+                    int wait = Remaining(deadline);
+                    if (wait == 0 || !s.SendSignal.WaitOne(wait, false))
+                    {
+                        lock (_sync)
+                        {
+                            ThrowIfCannotSendLocked(s);
+                            if (s.SendRing.Free == 0)
+                            {
+                                throw new HssSocketException(SocketError.TimedOut, "send timed out: the window stayed full (" + queued.ToString() + " of " + size.ToString() + " bytes queued)");
+                            }
+                        }
+                    }
+                }
+            }
+
+            Flush(s);
+            return size;
+        }
+
+        private int SendDatagram(EngineSocket s, byte[] buffer, int offset, int size, int timeoutMs)
+        {
+            if (size > _settings.MaxTransmitPayload)
+            {
+                throw new HssSocketException(SocketError.MessageSize, "datagram of " + size.ToString() + " bytes is over the " + _settings.MaxTransmitPayload.ToString() + "-byte maximum");
+            }
+
+            long deadline = DeadlineAfter(timeoutMs);
+            while (true)
+            {
+                lock (_dataWriteLock)
+                {
+                    PendingRequest request = null;
+                    lock (_sync)
+                    {
+                        ThrowIfCannotSendLocked(s);
+                        if (s.InFlightBytes + size <= _settings.SendWindow)
+                        {
+                            request = AllocateRequestLocked(HssOpcode.Transmit, s.HandleValue, s, true, -1);
+                            if (request != null)
+                            {
+                                request.Length = size;
+                                s.InFlightBytes += size;
+                                s.InFlightCount++;
+                                _stats.TransmitsSent++;
+                            }
+                        }
+                    }
+
+                    if (request != null)
+                    {
+                        PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.HandleValue, size);
+                        Array.Copy(buffer, offset, _dataTx, HssLayout.HeaderSize, size);
+                        WriteDataLocked(HssLayout.HeaderSize + size);
+                        return size;
+                    }
+                }
+
+                int wait = Remaining(deadline);
+                if (wait == 0 || !s.SendSignal.WaitOne(wait, false))
+                {
+                    lock (_sync)
+                    {
+                        ThrowIfCannotSendLocked(s);
+                    }
+
+                    if (Remaining(deadline) == 0)
+                    {
+                        throw new HssSocketException(SocketError.TimedOut, "send timed out: the window stayed full");
+                    }
+                }
+            }
+        }
+
+        /// <summary>Sends what the window allows of the socket's unsent bytes, in order.</summary>
+        private void Flush(EngineSocket s)
+        {
+            lock (_dataWriteLock)
+            {
+                while (true)
+                {
+                    int chunk;
+                    lock (_sync)
+                    {
+                        if (!s.InUse || s.Failure != SocketError.Success || s.RemoteClosed)
+                        {
+                            return;
+                        }
+
+                        int unsent = s.SendRing.Count - s.InFlightBytes;
+                        if (unsent <= 0)
+                        {
+                            return;
+                        }
+
+                        // Nagle-like: with data in flight, wait for its ACK unless a full TRANSMIT is ready.
+                        if (_settings.CoalesceWrites && s.InFlightCount > 0 && unsent < _settings.MaxTransmitPayload)
+                        {
+                            return;
+                        }
+
+                        chunk = unsent < _settings.MaxTransmitPayload ? unsent : _settings.MaxTransmitPayload;
+                        PendingRequest request = AllocateRequestLocked(HssOpcode.Transmit, s.HandleValue, s, true, -1);
+                        if (request == null)
+                        {
+                            _flushStarved = true;
+                            return;
+                        }
+
+                        request.Length = chunk;
+                        s.SendRing.Peek(s.InFlightBytes, _dataTx, HssLayout.HeaderSize, chunk);
+                        s.InFlightBytes += chunk;
+                        s.InFlightCount++;
+                        _stats.TransmitsSent++;
+                        PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.HandleValue, chunk);
+                    }
+
+                    WriteDataLocked(HssLayout.HeaderSize + chunk);
+                }
+            }
+        }
+
+        /// <summary>Writes _dataTx[0..length) as one transfer; caller holds _dataWriteLock.</summary>
+        private void WriteDataLocked(int length)
+        {
+            try
+            {
+                _link.WriteData(_dataTx, 0, length);
+            }
+            catch (Exception)
+            {
+                OnWriteFailed();
+                throw new HssSocketException(SocketError.NetworkReset, "the link failed while writing data");
+            }
+        }
+
+        /// <summary>The host answered one of our TRANSMITs: free its bytes of the window, or fail the socket.</summary>
+        private void OnTransmitAnswered(PendingRequest request, HssPacket answer)
+        {
+            EngineSocket s;
+            bool closeNow = false;
+            bool flushAll;
+            lock (_sync)
+            {
+                s = request.Socket;
+                int length = request.Length;
+                _pending.Free(request);
+                flushAll = _flushStarved;
+                _flushStarved = false;
+                int failure = answer.Code != HssError.Success ? answer.Code
+                    : answer.HasValue && answer.Value < 0 ? -answer.Value
+                    : answer.HasValue && answer.Value < length ? HssError.HostError
+                    : HssError.Success;
+                if (failure != HssError.Success)
+                {
+                    FailLocked(s, ErrorMap.ToSocketError(failure), failure);
+                }
+                else
+                {
+                    s.SendRing.Discard(length);
+                    s.InFlightBytes -= length;
+                    s.InFlightCount--;
+                    s.SendSignal.Set();
+                    closeNow = s.AppClosed && !s.CloseSent && s.SendRing.Count == 0;
+                }
+            }
+
+            if (flushAll)
+            {
+                for (int i = 0; i < _sockets.Length; i++)
+                {
+                    Flush(_sockets[i]);
+                }
+            }
+            else
+            {
+                Flush(s);
+            }
+
+            if (closeNow)
+            {
+                SendCloseInBackground(s);
+            }
+        }
+
+        private void ThrowIfCannotSendLocked(EngineSocket s)
+        {
+            if (!s.InUse || s.AppClosed)
+            {
+                throw new ObjectDisposedException("HssSocket");
+            }
+
+            ThrowIfFailedLocked(s);
+            RequireConnectedLocked(s);
+            if (s.LocalSendShutdown)
+            {
+                throw new HssSocketException(SocketError.Shutdown, "the socket's sending side was shut down");
+            }
+        }
+
+        private static void CheckRange(byte[] buffer, int offset, int size)
+        {
+            if (buffer == null)
+            {
+                throw new ArgumentNullException("buffer");
+            }
+
+            if (offset < 0 || size < 0 || offset > buffer.Length - size)
+            {
+                throw new ArgumentOutOfRangeException("offset");
+            }
+        }
+    }
+}

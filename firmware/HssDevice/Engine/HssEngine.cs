@@ -1,0 +1,393 @@
+using System;
+using System.Threading;
+using HssDevice.Transport;
+using HssDevice.Wire;
+
+namespace HssDevice.Engine
+{
+    /// <summary>
+    /// The device side of HSS: owns the link, its reader threads (one per pipe, none per socket), the socket table
+    /// and the table of outstanding requests. Sockets call into it; it turns calls into packets and packets into
+    /// socket state.
+    ///
+    /// Locks, always taken in this order: _commandWriteLock, then _dataWriteLock, then _sync. _sync guards all state
+    /// and is never held across a link write or a wait.
+    /// </summary>
+    public sealed partial class HssEngine : IDisposable
+    {
+        private const int HousekeepingPeriodMs = 100;
+
+        private readonly IHssLink _link;
+        private readonly HssEngineSettings _settings;
+        private readonly EngineStats _stats = new EngineStats();
+        private readonly object _sync = new object();
+        private readonly object _commandWriteLock = new object();
+        private readonly object _dataWriteLock = new object();
+        private readonly EngineSocket[] _sockets;
+        private readonly PendingTable _pending;
+        private readonly byte[] _commandTx = new byte[HssLayout.MaxCommandPacket];
+        private readonly byte[] _dataTx;
+        private readonly byte[] _commandRx = new byte[HssLayout.MaxCommandPacket];
+        private readonly byte[] _dataRx;
+        private readonly HssPacket _commandPacket = new HssPacket();
+        private readonly HssPacket _dataPacket = new HssPacket();
+        private readonly PacketReassembler _reassembler;
+        private readonly AutoResetEvent _receiveSpace = new AutoResetEvent(false);
+        private readonly EngineSocket[] _housekeepingScratch;
+
+        private Thread _commandThread;
+        private Thread _dataThread;
+        private Timer _housekeeping;
+        private bool _running;
+        private bool _disposed;
+        private uint _nextHandle = 1;
+        private int _totalBuffered;
+        private int _linkGeneration;
+        private bool _flushStarved;
+
+        public HssEngine(IHssLink link, HssEngineSettings settings)
+        {
+            if (link == null)
+            {
+                throw new ArgumentNullException("link");
+            }
+
+            if (settings == null)
+            {
+                settings = new HssEngineSettings();
+            }
+
+            settings.Validate();
+            _link = link;
+            _settings = settings;
+            _sockets = new EngineSocket[settings.MaxSockets];
+            _housekeepingScratch = new EngineSocket[settings.MaxSockets];
+            for (int i = 0; i < _sockets.Length; i++)
+            {
+                _sockets[i] = new EngineSocket(settings.ReceiveBufferPerSocket, settings.SendWindow, settings.ReceiveRecordsPerSocket);
+            }
+
+            _pending = new PendingTable(settings.MaxOutstandingRequests);
+            _dataTx = new byte[HssLayout.HeaderSize + settings.MaxTransmitPayload];
+            _dataRx = new byte[512];
+            _reassembler = new PacketReassembler(settings.MaxDataPayload);
+        }
+
+        public HssEngineSettings Settings
+        {
+            get { return _settings; }
+        }
+
+        public EngineStats Stats
+        {
+            get { return _stats; }
+        }
+
+        /// <summary>Bytes buffered for the application over all sockets (never more than ReceiveBudgetTotal).</summary>
+        public int TotalBuffered
+        {
+            get { lock (_sync) { return _totalBuffered; } }
+        }
+
+        /// <summary>Sockets in the table, closing ones included.</summary>
+        public int SocketsInUse
+        {
+            get
+            {
+                lock (_sync)
+                {
+                    int n = 0;
+                    for (int i = 0; i < _sockets.Length; i++)
+                    {
+                        if (_sockets[i].InUse)
+                        {
+                            n++;
+                        }
+                    }
+
+                    return n;
+                }
+            }
+        }
+
+        /// <summary>Starts the reader threads. Call once.</summary>
+        public void Start()
+        {
+            lock (_sync)
+            {
+                if (_running || _disposed)
+                {
+                    throw new InvalidOperationException("engine already started or disposed");
+                }
+
+                _running = true;
+            }
+
+            if (_link.HasCommandPipe)
+            {
+                _commandThread = new Thread(CommandReaderLoop);
+                _commandThread.Start();
+            }
+
+            _dataThread = new Thread(DataReaderLoop);
+            _dataThread.Start();
+            _housekeeping = new Timer(Housekeep, null, HousekeepingPeriodMs, HousekeepingPeriodMs);
+        }
+
+        /// <summary>Stops the engine: every socket fails with OperationAborted, every waiter wakes.</summary>
+        public void Dispose()
+        {
+            lock (_sync)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _disposed = true;
+                _running = false;
+            }
+
+            if (_housekeeping != null)
+            {
+                _housekeeping.Dispose();
+            }
+
+            FailAll(SocketError.OperationAborted, false);
+            _link.Close();
+            _receiveSpace.Set();
+            if (_commandThread != null)
+            {
+                _commandThread.Join(2000);
+            }
+
+            if (_dataThread != null)
+            {
+                _dataThread.Join(2000);
+            }
+        }
+
+        /// <summary>
+        /// The link went down or its framing was lost: every socket fails with NetworkReset and every pending
+        /// request completes with it (PROTOCOL.md section 11). Buffered received data stays readable.
+        /// </summary>
+        public void ResetLink()
+        {
+            lock (_sync)
+            {
+                _linkGeneration++;
+                _stats.LinkResets++;
+            }
+
+            FailAll(SocketError.NetworkReset, true);
+        }
+
+        private void FailAll(SocketError error, bool releaseClosed)
+        {
+            lock (_sync)
+            {
+                for (int i = 0; i < _pending.Size; i++)
+                {
+                    PendingRequest r = _pending[i];
+                    if (!r.InUse)
+                    {
+                        continue;
+                    }
+
+                    if (r.Background)
+                    {
+                        _pending.Free(r);
+                    }
+                    else
+                    {
+                        r.Done = true;
+                        r.LocalError = error;
+                        r.Completed.Set();
+                    }
+                }
+
+                for (int i = 0; i < _sockets.Length; i++)
+                {
+                    EngineSocket s = _sockets[i];
+                    if (!s.InUse)
+                    {
+                        continue;
+                    }
+
+                    FailLocked(s, error, HssSocketException.NoHssCode);
+                    if (releaseClosed && s.AppClosed)
+                    {
+                        ReleaseLocked(s);
+                    }
+                }
+            }
+
+            _receiveSpace.Set();
+        }
+
+        private static long Now()
+        {
+            return DateTime.UtcNow.Ticks;
+        }
+
+        private static long DeadlineAfter(int milliseconds)
+        {
+            return milliseconds < 0 ? long.MaxValue : Now() + (milliseconds * TimeSpan.TicksPerMillisecond);
+        }
+
+        /// <summary>Milliseconds left until deadline for WaitOne: -1 for none, 0 when passed.</summary>
+        private static int Remaining(long deadlineTicks)
+        {
+            if (deadlineTicks == long.MaxValue)
+            {
+                return Timeout.Infinite;
+            }
+
+            long left = (deadlineTicks - Now()) / TimeSpan.TicksPerMillisecond;
+            return left <= 0 ? 0 : left > int.MaxValue ? int.MaxValue : (int)left;
+        }
+
+        private EngineSocket FindLocked(uint handle)
+        {
+            if (handle == 0)
+            {
+                return null;
+            }
+
+            for (int i = 0; i < _sockets.Length; i++)
+            {
+                if (_sockets[i].InUse && _sockets[i].HandleValue == handle)
+                {
+                    return _sockets[i];
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Marks the socket failed (first cause wins), drops unsent data and wakes its waiters.</summary>
+        private void FailLocked(EngineSocket s, SocketError error, int hssCode)
+        {
+            if (s.Failure == SocketError.Success)
+            {
+                s.Failure = error;
+                s.FailureHssCode = hssCode;
+            }
+
+            DropSendsLocked(s);
+            s.ReceiveSignal.Set();
+            s.SendSignal.Set();
+        }
+
+        private void DropSendsLocked(EngineSocket s)
+        {
+            s.SendRing.Clear();
+            s.InFlightBytes = 0;
+            s.InFlightCount = 0;
+            for (int i = 0; i < _pending.Size; i++)
+            {
+                PendingRequest r = _pending[i];
+                if (r.InUse && r.Socket == s && r.Opcode == HssOpcode.Transmit)
+                {
+                    _pending.Free(r);
+                }
+            }
+        }
+
+        /// <summary>Returns the socket's slot to the table; its handle may be reused from now on.</summary>
+        private void ReleaseLocked(EngineSocket s)
+        {
+            _totalBuffered -= s.ReceiveRing.Count;
+            s.ReceiveRing.Clear();
+            s.RecordCount = 0;
+            DropSendsLocked(s);
+            s.InUse = false;
+            s.StateValue = SocketStates.Free;
+            s.ReceiveSignal.Set();
+            s.SendSignal.Set();
+            _receiveSpace.Set();
+        }
+
+        /// <summary>Writes _commandTx[0..length) as one command; caller holds _commandWriteLock.</summary>
+        private void WriteCommandLocked(int length)
+        {
+            try
+            {
+                if (_link.HasCommandPipe)
+                {
+                    _link.WriteCommand(_commandTx, 0, length);
+                }
+                else
+                {
+                    lock (_dataWriteLock)
+                    {
+                        _link.WriteData(_commandTx, 0, length);
+                    }
+                }
+            }
+            catch (Exception)
+            {
+                OnWriteFailed();
+                throw new HssSocketException(SocketError.NetworkReset, "the link failed while writing a command");
+            }
+        }
+
+        private void OnWriteFailed()
+        {
+            bool running;
+            lock (_sync)
+            {
+                running = _running;
+            }
+
+            if (running)
+            {
+                ResetLink();
+            }
+        }
+
+        private void Housekeep(object state)
+        {
+            int toClose = 0;
+            lock (_sync)
+            {
+                if (!_running)
+                {
+                    return;
+                }
+
+                long now = Now();
+                for (int i = 0; i < _pending.Size; i++)
+                {
+                    PendingRequest r = _pending[i];
+                    if (r.InUse && r.Background && r.Opcode != HssOpcode.Transmit && r.DeadlineTicks < now)
+                    {
+                        // A CLOSE the host never answered: give the handle back anyway.
+                        _stats.TimedOutRequests++;
+                        EngineSocket s = r.Socket;
+                        _pending.Free(r);
+                        if (s != null && s.InUse && s.AppClosed)
+                        {
+                            ReleaseLocked(s);
+                        }
+                    }
+                }
+
+                for (int i = 0; i < _sockets.Length; i++)
+                {
+                    EngineSocket s = _sockets[i];
+                    if (s.InUse && s.AppClosed && !s.CloseSent && s.CloseDeadlineTicks < now)
+                    {
+                        _housekeepingScratch[toClose++] = s;
+                    }
+                }
+            }
+
+            for (int i = 0; i < toClose; i++)
+            {
+                SendCloseInBackground(_housekeepingScratch[i]);
+                _housekeepingScratch[i] = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System;
+using HssDevice.Wire;
+
+namespace HssDevice.Engine
+{
+    /// <summary>
+    /// Limits of one engine. Memory is fixed at construction: MaxSockets x (ReceiveBufferPerSocket + SendWindow)
+    /// plus one reassembly buffer of MaxDataPayload and one transmit buffer of MaxTransmitPayload.
+    /// </summary>
+    public sealed class HssEngineSettings
+    {
+        public int MaxSockets = 8;
+
+        /// <summary>Largest TRANSMIT payload accepted from the host; bigger ones are answered EINVAL.</summary>
+        public int MaxDataPayload = 2048;
+
+        /// <summary>Largest TRANSMIT payload this device sends; also the largest datagram.</summary>
+        public int MaxTransmitPayload = 2048;
+
+        /// <summary>Unacknowledged bytes per socket, device to host (PROTOCOL.md section 6). Also the send buffer size.</summary>
+        public int SendWindow = 4096;
+
+        /// <summary>Received bytes buffered per socket until the application reads them.</summary>
+        public int ReceiveBufferPerSocket = 4096;
+
+        /// <summary>Received bytes buffered over all sockets; when spent, the data pipe is not read.</summary>
+        public int ReceiveBudgetTotal = 16384;
+
+        /// <summary>Host TRANSMITs buffered per socket (datagram boundaries and ACK bookkeeping).</summary>
+        public int ReceiveRecordsPerSocket = 32;
+
+        /// <summary>Requests (commands and TRANSMITs) outstanding at once on the link.</summary>
+        public int MaxOutstandingRequests = 64;
+
+        public int CommandTimeoutMs = 5000;
+
+        /// <summary>CONNECT may wait for the host's own connect timeout.</summary>
+        public int ConnectTimeoutMs = 30000;
+
+        /// <summary>How long Close lets unacknowledged data drain before CLOSE is sent anyway.</summary>
+        public int CloseLingerMs = 10000;
+
+        /// <summary>Coalesce small stream writes into one TRANSMIT while earlier data is unacknowledged (section 12).</summary>
+        public bool CoalesceWrites = true;
+
+        /// <summary>Throws ArgumentException when the limits cannot work together.</summary>
+        public void Validate()
+        {
+            Require(MaxSockets >= 1, "MaxSockets must be at least 1");
+            Require(MaxDataPayload >= HssLayout.MaxCommandPayload, "MaxDataPayload must be at least 52");
+            Require(MaxTransmitPayload >= 1, "MaxTransmitPayload must be at least 1");
+            Require(SendWindow >= MaxTransmitPayload, "SendWindow must hold one TRANSMIT (>= MaxTransmitPayload)");
+            Require(ReceiveBufferPerSocket >= MaxDataPayload, "ReceiveBufferPerSocket must hold one TRANSMIT (>= MaxDataPayload)");
+            Require(ReceiveBudgetTotal >= ReceiveBufferPerSocket, "ReceiveBudgetTotal must be >= ReceiveBufferPerSocket");
+            Require(ReceiveRecordsPerSocket >= 1, "ReceiveRecordsPerSocket must be at least 1");
+            Require(MaxOutstandingRequests >= 2, "MaxOutstandingRequests must be at least 2");
+            Require(CommandTimeoutMs > 0 && ConnectTimeoutMs > 0 && CloseLingerMs >= 0, "timeouts must be positive");
+        }
+
+        private static void Require(bool condition, string message)
+        {
+            if (!condition)
+            {
+                throw new ArgumentException(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,242 @@
+using HssDevice.Engine;
+using HssDevice.Sockets;
+using HssDevice.Wire;
+using nanoFramework.TestFramework;
+
+namespace HssDevice.Tests.Device
+{
+    /// <summary>OPEN, CONNECT and their answers: success, refusal, timeouts, stray ACKs.</summary>
+    [TestClass]
+    public class EngineRequestTests
+    {
+        [TestMethod]
+        public void Open_sends_a_nonzero_handle_and_the_socket_kind()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                HssSocket socket = null;
+                Background open = Background.Start(() => socket = new HssSocket(rig.Engine, AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp));
+                SeenPacket p = rig.Host.Expect(HssOpcode.Open);
+                Assert.IsTrue(p.OnCommandPipe);
+                Assert.AreEqual(0u, p.SockId);
+                Assert.AreNotEqual(0u, p.Handle);
+                Assert.AreEqual((int)HssFamily.IPv6, p.Family);
+                Assert.AreEqual((int)HssProtocol.Udp, p.Protocol);
+                Assert.AreEqual((int)HssType.Datagram, p.SocketType);
+                Assert.AreNotEqual(0, p.MsgId);
+                rig.Host.Ack(p, HssError.Success);
+                open.Join();
+                Assert.AreEqual(p.Handle, socket.Handle);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
+        public void Open_refused_throws_with_both_codes_and_frees_the_slot()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                Background open = Background.Start(() => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+                rig.Host.Ack(rig.Host.Expect(HssOpcode.Open), HssError.ProtocolNotSupported);
+                HssSocketException e = open.JoinFailure();
+                Assert.AreEqual((int)SocketError.ProtocolNotSupported, e.ErrorCode);
+                Assert.AreEqual(3, e.HssCode);
+                Assert.AreEqual(0, rig.Engine.SocketsInUse);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
+        public void Open_the_host_never_answers_times_out_then_closes_the_handle()
+        {
+            HssEngineSettings settings = Rig.SmallSettings();
+            settings.CommandTimeoutMs = 300;
+            Rig rig = Rig.Start(true, settings);
+            try
+            {
+                Background open = Background.Start(() => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+                SeenPacket p = rig.Host.Expect(HssOpcode.Open);
+                HssSocketException e = open.JoinFailure();
+                Assert.AreEqual((int)SocketError.TimedOut, e.ErrorCode);
+                Assert.AreEqual(HssSocketException.NoHssCode, e.HssCode);
+                SeenPacket close = rig.Host.Expect(HssOpcode.Close);
+                Assert.AreEqual(p.Handle, close.SockId);
+                rig.Host.Ack(close, HssError.Success);
+                // The late ACK of the OPEN matches nothing and is counted.
+                rig.Host.Ack(p, HssError.Success);
+                WaitFor(() => rig.Engine.SocketsInUse == 0 && rig.Engine.Stats.UnmatchedAnswers == 1);
+                Assert.AreEqual(1, rig.Engine.Stats.TimedOutRequests);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
+        public void Connect_ipv4_bytes_and_refusal()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                Background connect = Background.Start(() => socket.Connect(HssEndPoint.Parse("192.0.2.1:443")));
+                SeenPacket c = rig.Host.Expect(HssOpcode.Connect);
+                Assert.AreEqual(socket.Handle, c.SockId);
+                Assert.AreEqual(8, c.PayloadLength);
+                Assert.AreEqual(443, c.Port);
+                Hex.AssertBytes("c0 00 02 01", c.Address, 0, 4);
+                rig.Host.Ack(c, HssError.ConnectionRefused);
+                HssSocketException e = connect.JoinFailure();
+                Assert.AreEqual((int)SocketError.ConnectionRefused, e.ErrorCode);
+                Assert.AreEqual(4, e.HssCode);
+                Assert.IsFalse(socket.Connected);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
+        public void Connect_ipv6_sends_payload_28()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+                Background connect = Background.Start(() => socket.Connect(HssEndPoint.Parse("[2001:db8::1%5]:8080")));
+                SeenPacket c = rig.Host.Expect(HssOpcode.Connect);
+                Assert.AreEqual(28, c.PayloadLength);
+                Assert.AreEqual(8080, c.Port);
+                Assert.AreEqual(5u, c.ScopeId);
+                Hex.AssertBytes("20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01", c.Address, 0, 16);
+                rig.Host.Ack(c, HssError.Success);
+                connect.Join();
+                Assert.IsTrue(socket.Connected);
+                Assert.AreEqual("[2001:db8::1%5]:8080", socket.RemoteEndPoint.ToString());
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
+        public void Connect_with_another_family_fails_locally()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                Assert.Throws(typeof(HssSocketException), () => socket.Connect(new HssEndPoint(HssIPAddress.IPv6Loopback, 80)));
+                rig.Host.ExpectSilence(100);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
+        public void Stray_and_mismatched_acks_are_dropped_and_counted()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                Background open = Background.Start(() => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+                SeenPacket p = rig.Host.Expect(HssOpcode.Open);
+                rig.Host.AckRaw(p.MsgId + 1, p.Handle, HssOpcode.Open, 0, 0);          // unknown msg_id
+                rig.Host.AckRaw(p.MsgId, p.Handle, HssOpcode.Connect, 0, 0);           // wrong orig_opcode
+                rig.Host.AckRaw(p.MsgId, p.Handle + 1, HssOpcode.Open, 0, 0);          // wrong sock_id
+                WaitFor(() => rig.Engine.Stats.UnmatchedAnswers == 3);
+                Assert.IsFalse(open.Finished);
+                rig.Host.Ack(p, HssError.Success);
+                open.Join();
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
+        public void Handles_are_unique_and_socket_table_limit_is_clear()
+        {
+            HssEngineSettings settings = Rig.SmallSettings();
+            settings.MaxSockets = 3;
+            Rig rig = Rig.Start(true, settings);
+            rig.Host.StartResponder();
+            try
+            {
+                var a = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                var b = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                var c = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                Assert.AreNotEqual(a.Handle, b.Handle);
+                Assert.AreNotEqual(b.Handle, c.Handle);
+                Assert.AreNotEqual(a.Handle, c.Handle);
+                HssSocketException e = null;
+                try
+                {
+                    new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                }
+                catch (HssSocketException ex)
+                {
+                    e = ex;
+                }
+
+                Assert.IsNotNull(e);
+                Assert.AreEqual((int)SocketError.NoBufferSpaceAvailable, e.ErrorCode);
+                a.Close();
+                WaitFor(() => rig.Engine.SocketsInUse == 2);
+                var d = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                Assert.AreNotEqual(0u, d.Handle);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
+        public void Invalid_kind_is_refused_before_anything_is_sent()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                Assert.Throws(typeof(HssSocketException), () => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Udp));
+                rig.Host.ExpectSilence(100);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        /// <summary>Polls a condition for up to 3 s; the engine's threads change state asynchronously.</summary>
+        public static void WaitFor(Condition condition)
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                if (condition())
+                {
+                    return;
+                }
+
+                System.Threading.Thread.Sleep(10);
+            }
+
+            Assert.IsTrue(condition(), "condition not reached in 3 s");
+        }
+
+        public delegate bool Condition();
+    }
+}

@@ -1,0 +1,78 @@
+using HssDevice.Engine;
+using HssDevice.Sockets;
+using HssDevice.Wire;
+using nanoFramework.TestFramework;
+
+namespace HssDevice.Tests.Device
+{
+    /// <summary>An engine on a fake link with a scripted host: what most engine tests start from.</summary>
+    public sealed class Rig
+    {
+        public FakeLink Link;
+        public FakeHost Host;
+        public HssEngine Engine;
+
+        public static HssEngineSettings SmallSettings()
+        {
+            var s = new HssEngineSettings();
+            s.MaxDataPayload = 256;
+            s.MaxTransmitPayload = 256;
+            s.SendWindow = 1024;
+            s.ReceiveBufferPerSocket = 1024;
+            s.ReceiveBudgetTotal = 2048;
+            s.ReceiveRecordsPerSocket = 8;
+            s.CommandTimeoutMs = 1500;
+            s.ConnectTimeoutMs = 1500;
+            s.CloseLingerMs = 1000;
+            return s;
+        }
+
+        public static Rig Start(bool commandPipe, HssEngineSettings settings)
+        {
+            var rig = new Rig();
+            rig.Link = new FakeLink(commandPipe);
+            rig.Host = new FakeHost(rig.Link);
+            rig.Engine = new HssEngine(rig.Link, settings);
+            rig.Engine.Start();
+            return rig;
+        }
+
+        public static Rig Start()
+        {
+            return Start(true, SmallSettings());
+        }
+
+        /// <summary>Opens and connects a socket, answering OPEN and CONNECT by hand.</summary>
+        public HssSocket OpenConnected(SocketType type)
+        {
+            HssSocket socket = null;
+            ProtocolType protocol = type == SocketType.Stream ? ProtocolType.Tcp : ProtocolType.Udp;
+            Background open = Background.Start(() =>
+            {
+                socket = new HssSocket(Engine, AddressFamily.InterNetwork, type, protocol);
+                socket.Connect(new HssEndPoint(HssIPAddress.Loopback, 7));
+            });
+            Host.Ack(Host.Expect(HssOpcode.Open), HssError.Success);
+            Host.Ack(Host.Expect(HssOpcode.Connect), HssError.Success);
+            open.Join();
+            Assert.IsTrue(socket.Connected);
+            return socket;
+        }
+
+        /// <summary>Opens a socket, answering its OPEN with success by hand; not connected.</summary>
+        public HssSocket OpenAnswered(AddressFamily family, SocketType type, ProtocolType protocol)
+        {
+            HssSocket socket = null;
+            Background open = Background.Start(() => socket = new HssSocket(Engine, family, type, protocol));
+            Host.Ack(Host.Expect(HssOpcode.Open), HssError.Success);
+            open.Join();
+            return socket;
+        }
+
+        public void Stop()
+        {
+            Host.StopResponder();
+            Engine.Dispose();
+        }
+    }
+}

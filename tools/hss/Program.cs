@@ -1,0 +1,37 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using HssDevice.Tool.Commands;
+
+namespace HssDevice.Tool;
+
+/// <summary>
+/// Wires the commands of `hss`. Each command is a Command subclass in its own file under Commands/ (implementing
+/// IHelpNotes for help longer than a description) and writes to parseResult.InvocationConfiguration.Output/Error,
+/// so that Run and RunAsync can hand it the writers: tests invoke the tool in-process with captured output.
+/// </summary>
+public static class Program
+{
+    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand(
+            "hss: Host Socket Sharing (HSS), the USB protocol by which a device has its host open TCP/UDP sockets " +
+            "for it and carries their data over USB.");
+        root.Subcommands.Add(new DecodeCommand());
+        HelpWithNotesAction.AttachTo(root);
+        return root;
+    }
+
+    public static int Run(string[] args, TextWriter output, TextWriter error) =>
+        CreateRootCommand().Parse(args).Invoke(Configure(output, error));
+
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        CreateRootCommand().Parse(args).InvokeAsync(Configure(output, error), cancellationToken);
+
+    private static InvocationConfiguration Configure(TextWriter output, TextWriter error) =>
+        new() { Output = output, Error = error };
+}
