@@ -35,10 +35,11 @@ internal static class Planted
     public static IReadOnlyList<Finding> CompatFindings(string path, string text) =>
         DeviceCompiler.CompileBeside(CheckCache.Facades, CheckCache.Device.FirmwareProjects, new SourceFile(path, text));
 
+    /// <summary>The planted file compiled beside the cached firmware/HssDevice library; the layer check reads the
+    /// planted file's uses (it carries the folder the path names).</summary>
     public static IReadOnlyList<Finding> LayerFindings(string path, string text)
     {
-        var firmware = DeviceSources.Firmware(RepositoryPaths.Root).Append(new SourceFile(path, text)).ToList();
-        var compilation = DeviceCompiler.CompileLibrary(CheckCache.Facades, firmware);
+        var compilation = DeviceCompiler.CreateBeside(CheckCache.Facades, new[] { CheckCache.Device.Library }, new SourceFile(path, text));
         return LayerChecker.Check(compilation).Where(f => f.File == path).ToList();
     }
 

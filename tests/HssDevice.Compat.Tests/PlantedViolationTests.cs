@@ -21,12 +21,13 @@ public class PlantedViolationTests
         _output = output;
     }
 
-    /// <summary>This one goes through the whole pipeline: compiled in one compilation with a copy of all device
-    /// code, in both symbol sets; the others are compiled beside the cached firmware.</summary>
+    /// <summary>Through the whole pipeline: compiled in one compilation with a copy of all device code, in both
+    /// symbol sets, the Debug one because the file tests DEBUG (the other planted files are compiled beside
+    /// the cached firmware, which is faster).</summary>
     [Fact]
     public void Planted_List_of_int_is_reported_alongside_the_device_code()
     {
-        AssertReported(FirmwarePath, @"
+        string text = @"
 namespace HssDevice.Planted
 {
     internal static class UsesList
@@ -35,8 +36,19 @@ namespace HssDevice.Planted
         {
             return new System.Collections.Generic.List<int>(); // planted
         }
+#if DEBUG
+        internal static string Describe(int value)
+        {
+            return value.ToString(""X4"", null); // debug only
+        }
+#endif
     }
-}", "CS0234", alongside: true);
+}";
+        var findings = AssertReported(FirmwarePath, text, "CS0234", alongside: true);
+
+        // Int32 has ToString() and ToString(string) only; this line exists in the Debug compile alone.
+        int debugLine = text.Split('\n').ToList().FindIndex(l => l.Contains("// debug only")) + 1;
+        Assert.Contains(findings, f => f.Line == debugLine && f.Code == "CS1501");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using HssDevice.Compat.Tests.Facades;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -21,8 +22,8 @@ public sealed class DeviceCompileResult
 
 /// <summary>Compiles each folder under firmware/ as its own assembly (firmware/HssDevice first; the others, such
 /// as HssDevice.Sample, reference the ones before them) and tests/NFUnitTest/ as an assembly referencing them
-/// all, against the facades only, with C# 9 and NANOFRAMEWORK_1_0, in the Release and the Debug symbol sets
-/// (code under #if DEBUG is device code too). Separate assemblies keep internal members internal, as on the
+/// all, against the facades only, with C# 9 and NANOFRAMEWORK_1_0, in the Release and, when some file tests
+/// DEBUG or TRACE, also the Debug symbol set (code under #if DEBUG is device code too). Separate assemblies keep internal members internal, as on the
 /// device. Emits to nowhere so that errors the compiler finds only while lowering (a member it needs for
 /// <c>lock</c>, a string <c>switch</c>, ...) are reported as well.</summary>
 public static class DeviceCompiler
@@ -36,11 +37,15 @@ public static class DeviceCompiler
         new[] { "NANOFRAMEWORK_1_0", "DEBUG", "TRACE" },
     };
 
+    /// <summary>A directive that tests DEBUG or TRACE: only then can the Debug compile differ from Release.</summary>
+    private static readonly Regex DebugDirective = new(@"^\s*#\s*(if|elif)\b.*\b(DEBUG|TRACE)\b", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+
     public static DeviceCompileResult Compile(FacadeSet facades, IReadOnlyList<SourceFile> firmware, IReadOnlyList<SourceFile> deviceTests)
     {
         var findings = new List<Finding>();
         List<CSharpCompilation>? release = null;
-        foreach (string[] symbols in Configurations)
+        bool debugDiffers = firmware.Concat(deviceTests).Any(f => DebugDirective.IsMatch(f.Text));
+        foreach (string[] symbols in debugDiffers ? Configurations : Configurations.Take(1))
         {
             var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp9, preprocessorSymbols: symbols);
             var projects = new List<CSharpCompilation>();
@@ -70,19 +75,16 @@ public static class DeviceCompiler
 
     /// <summary>Checks one more file compiled on its own (Release symbols) against the facades and the already
     /// compiled firmware projects, as a firmware file or as a device test would see them.</summary>
-    public static IReadOnlyList<Finding> CompileBeside(FacadeSet facades, IEnumerable<CSharpCompilation> firmware, SourceFile file)
+    public static IReadOnlyList<Finding> CompileBeside(FacadeSet facades, IEnumerable<CSharpCompilation> firmware, SourceFile file) =>
+        Check(CreateBeside(facades, firmware, file)).Distinct().ToList();
+
+    /// <summary>One file as an assembly of its own referencing the facades and the given firmware projects.
+    /// Symbols of those projects keep their source locations, so the layer check can read them too.</summary>
+    public static CSharpCompilation CreateBeside(FacadeSet facades, IEnumerable<CSharpCompilation> firmware, SourceFile file)
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp9, preprocessorSymbols: Configurations[0]);
         var references = facades.References.Concat(firmware.Select(p => p.ToMetadataReference()));
-        return Check(Create("Planted", new[] { file }, parseOptions, references)).Distinct().ToList();
-    }
-
-    /// <summary>The files of firmware/HssDevice alone, Release symbols, not checked: what the layer check reads.</summary>
-    public static CSharpCompilation CompileLibrary(FacadeSet facades, IReadOnlyList<SourceFile> firmware)
-    {
-        var parseOptions = new CSharpParseOptions(LanguageVersion.CSharp9, preprocessorSymbols: Configurations[0]);
-        var files = FirmwareProjects(firmware).Where(p => p.Name == LibraryAssembly).SelectMany(p => p.Files);
-        return Create(LibraryAssembly, files, parseOptions, facades.References);
+        return Create("Planted", new[] { file }, parseOptions, references);
     }
 
     /// <summary>firmware/NAME/... belongs to project NAME (files right in firmware/ to "firmware"); the library
