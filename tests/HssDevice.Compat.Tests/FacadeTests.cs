@@ -43,7 +43,8 @@ public class FacadeTests
     /// <summary>Declaration forms the current listings do not use (yet) but the format allows: ref/out/in and
     /// params parameters, defaults with commas, generic methods, explicit conversions, multi-parameter
     /// indexers, accessor modifiers, events, string constants, a nested enum whose values refer to each other
-    /// and members after the nested type's block, an interface member implemented only explicitly (Reset).
+    /// and members after the nested type's block, an explicit interface member as a listing would write one
+    /// (Label), an interface member the listing does not show as implemented (Reset).
     /// They are read and compile alongside the real mscorlib.</summary>
     [Fact]
     public void Unusual_declaration_forms_parse_and_compile()
@@ -53,6 +54,7 @@ public class FacadeTests
             "public interface Sample.IThing",
             "    System.Int32 Sample.IThing.Count { get; }",
             "    void Sample.IThing.Reset()",
+            "    System.String Sample.IThing.Label { get; }",
             "public class Sample.Thing : System.Object, Sample.IThing",
             "    public Sample.Thing.Thing(ref System.Int32 a, out System.Int32 b, in System.Int64 c, params System.Object[] rest)",
             "    public System.Int32 Sample.Thing.Count { get; protected set; }",
@@ -62,6 +64,7 @@ public class FacadeTests
             "    public System.Object Sample.Thing.this[System.Int32 row, System.String column] { get; set; }",
             "    public event System.EventHandler Sample.Thing.Changed",
             "    public const System.String Sample.Thing.Name = \"x.y\"",
+            "    System.String Sample.Thing.Sample.IThing.Label { get; }",
             "public enum Sample.Thing.Kind",
             "    Sample.Thing.Kind.Both = Sample.Thing.Kind.First | Sample.Thing.Kind.Second",
             "    Sample.Thing.Kind.First = 1",
@@ -81,6 +84,7 @@ public class FacadeTests
         var thing = listing.TypesByKey["Sample.Thing"];
         Assert.Equal(thing, listing.TypesByKey["Sample.Thing.Kind"].Container);
         Assert.Contains(thing.Members, m => m.Name == "Default");
+        Assert.Equal("Sample.IThing", thing.Members.Single(m => m.Name == "Label").ExplicitInterface);
         Assert.Equal("\"a, (b\"", thing.Members.Single(m => m.Name == "Get<T>").Parameters[0].DefaultValue);
 
         var facades = FacadeBuilder.Build(listing);
@@ -91,6 +95,7 @@ public class FacadeTests
 
         Assert.Empty(facades.Errors);
         Assert.Contains(facades.AddedInterfaceImplementations, a => a.StartsWith("Sample.Thing: Sample.IThing.Reset"));
+        Assert.DoesNotContain(facades.AddedInterfaceImplementations, a => a.StartsWith("Sample.Thing: Sample.IThing.Label"));
     }
 
     [Fact]

@@ -256,9 +256,20 @@ public static class ApiListingParser
         var segments = DeclarationCursor.SplitDots(qualified);
         string last = segments[^1];
         string ownerName = string.Join(".", segments.Take(segments.Count - 1));
-        if (!types.TryGetValue(ownerName, out var owner))
+        string? explicitInterface = null;
+        if (!types.TryGetValue(ownerName, out var found))
         {
-            throw new FormatException($"owner {ownerName} of {last} is not a listed type");
+            // An explicit interface member names the interface between owner and member:
+            // Sample.Thing.Sample.IThing.Reset().
+            (found, explicitInterface) = SplitExplicitInterface(segments, types)
+                ?? throw new FormatException($"owner {ownerName} of {last} is not a listed type");
+        }
+
+        ApiType owner = found;
+        (ApiType, ApiMember) Done(ApiMember member)
+        {
+            member.ExplicitInterface = explicitInterface;
+            return (owner, member);
         }
 
         if (owner.Kind == ApiTypeKind.Delegate)
@@ -270,14 +281,14 @@ public static class ApiListingParser
                 throw new FormatException($"delegate {owner.Key} has an unexpected member {last}");
             }
 
-            return (owner, new ApiMember { Kind = ApiMemberKind.DelegateMember, Modifiers = modifiers, Type = type, Name = last, Source = source });
+            return Done(new ApiMember { Kind = ApiMemberKind.DelegateMember, Modifiers = modifiers, Type = type, Name = last, Source = source });
         }
 
         if (last == "this" && cursor.Peek() == '[')
         {
             var indexParameters = ParseParameters(cursor.Balanced('[', ']'));
             var accessors = ParseAccessors(cursor);
-            return (owner, new ApiMember { Kind = ApiMemberKind.Indexer, Modifiers = modifiers, Type = type, Name = "this", Parameters = indexParameters, Accessors = accessors, Source = source });
+            return Done(new ApiMember { Kind = ApiMemberKind.Indexer, Modifiers = modifiers, Type = type, Name = "this", Parameters = indexParameters, Accessors = accessors, Source = source });
         }
 
         if (last == "operator")
@@ -285,20 +296,20 @@ public static class ApiListingParser
             string token = ReadOperatorToken(cursor);
             var operatorParameters = ParseParameters(cursor.Balanced('(', ')'));
             ExpectEnd(cursor);
-            return (owner, new ApiMember { Kind = ApiMemberKind.Operator, Modifiers = modifiers, Type = type, Name = token, Parameters = operatorParameters, Source = source });
+            return Done(new ApiMember { Kind = ApiMemberKind.Operator, Modifiers = modifiers, Type = type, Name = token, Parameters = operatorParameters, Source = source });
         }
 
         if (cursor.Peek() == '(')
         {
             var methodParameters = ParseParameters(cursor.Balanced('(', ')'));
             ExpectEnd(cursor);
-            return (owner, new ApiMember { Kind = ApiMemberKind.Method, Modifiers = modifiers, Type = type, Name = last, Parameters = methodParameters, Source = source });
+            return Done(new ApiMember { Kind = ApiMemberKind.Method, Modifiers = modifiers, Type = type, Name = last, Parameters = methodParameters, Source = source });
         }
 
         if (cursor.Peek() == '{')
         {
             var accessors = ParseAccessors(cursor);
-            return (owner, new ApiMember { Kind = ApiMemberKind.Property, Modifiers = modifiers, Type = type, Name = last, Accessors = accessors, Source = source });
+            return Done(new ApiMember { Kind = ApiMemberKind.Property, Modifiers = modifiers, Type = type, Name = last, Accessors = accessors, Source = source });
         }
 
         if (cursor.Peek() == '=')
@@ -310,11 +321,28 @@ public static class ApiListingParser
 
             cursor.Expect('=');
             string value = cursor.Rest();
-            return (owner, new ApiMember { Kind = ApiMemberKind.Constant, Modifiers = modifiers, Type = type, Name = last, Value = value, Source = source });
+            return Done(new ApiMember { Kind = ApiMemberKind.Constant, Modifiers = modifiers, Type = type, Name = last, Value = value, Source = source });
         }
 
         ExpectEnd(cursor);
-        return (owner, new ApiMember { Kind = isEvent ? ApiMemberKind.Event : ApiMemberKind.Field, Modifiers = modifiers, Type = type, Name = last, Source = source });
+        return Done(new ApiMember { Kind = isEvent ? ApiMemberKind.Event : ApiMemberKind.Field, Modifiers = modifiers, Type = type, Name = last, Source = source });
+    }
+
+    /// <summary>Owner and interface of <c>Owner.Interface.Member</c> when both are listed types.</summary>
+    private static (ApiType Owner, string Interface)? SplitExplicitInterface(List<string> segments, Dictionary<string, ApiType> types)
+    {
+        for (int take = 1; take < segments.Count - 1; take++)
+        {
+            string ownerName = string.Join(".", segments.Take(take));
+            string interfaceName = string.Join(".", segments.Skip(take).Take(segments.Count - 1 - take));
+            if (types.TryGetValue(ownerName, out var owner) && owner.Kind is ApiTypeKind.Class or ApiTypeKind.Struct
+                && types.TryGetValue(interfaceName, out var contract) && contract.Kind == ApiTypeKind.Interface)
+            {
+                return (owner, interfaceName);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Splits <c>Owner.Name</c> where Owner must be a listed type.</summary>

@@ -99,5 +99,8 @@ public sealed class ApiMember
 
     public required ApiSource Source { get; init; }
 
+    /// <summary>The interface an explicit implementation names (<c>Sample.IThing</c>), else null.</summary>
+    public string? ExplicitInterface { get; set; }
+
     public bool HasModifier(string modifier) => ((IList<string>)Modifiers).Contains(modifier);
 }

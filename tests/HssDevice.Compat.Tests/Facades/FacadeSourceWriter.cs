@@ -127,6 +127,11 @@ public sealed class FacadeSourceWriter
         bool bodiless = owner.Kind == ApiTypeKind.Interface || member.HasModifier("abstract") || member.HasModifier("extern");
         string modifiers = member.Modifiers.Count > 0 ? string.Join(" ", member.Modifiers) + " " : "";
         string body = bodiless ? ";" : " => throw null;";
+        if (member.ExplicitInterface != null)
+        {
+            return ExplicitMember(member);
+        }
+
         switch (member.Kind)
         {
             case ApiMemberKind.DelegateMember:
@@ -161,6 +166,20 @@ public sealed class FacadeSourceWriter
             default:
                 throw new InvalidOperationException("unknown member kind " + member.Kind);
         }
+    }
+
+    /// <summary>An explicit interface implementation as listed: no modifiers, the interface before the name.</summary>
+    private string ExplicitMember(ApiMember member)
+    {
+        string contract = Qualify(member.ExplicitInterface!);
+        return member.Kind switch
+        {
+            ApiMemberKind.Method => $"{Qualify(member.Type!)} {contract}.{Name(member.Name)}({Parameters(member.Parameters)}) => throw null;",
+            ApiMemberKind.Property => $"{Qualify(member.Type!)} {contract}.{Name(member.Name)} {Accessors(member, bodiless: false)}",
+            ApiMemberKind.Indexer => $"{Qualify(member.Type!)} {contract}.this[{Parameters(member.Parameters)}] {Accessors(member, bodiless: false)}",
+            ApiMemberKind.Event => $"event {Qualify(member.Type!)} {contract}.{Name(member.Name)} {{ add {{ }} remove {{ }} }}",
+            _ => throw new InvalidOperationException($"{member.Source}: an explicit interface {member.Kind} cannot be declared"),
+        };
     }
 
     /// <summary><c>: base(default(T1), ...)</c> calling the listed base constructor with the fewest
