@@ -51,7 +51,8 @@ public static class DeviceCompiler
             var projects = new List<CSharpCompilation>();
             foreach (var (name, files) in FirmwareProjects(firmware))
             {
-                var project = Create(name, files, parseOptions, facades.References.Concat(projects.Select(p => p.ToMetadataReference())));
+                var sources = name == LibraryAssembly ? files.Append(GeneratedSelectedBoard()).ToList() : files;
+                var project = Create(name, sources, parseOptions, facades.References.Concat(projects.Select(p => p.ToMetadataReference())));
                 projects.Add(project);
                 findings.AddRange(Check(project));
             }
@@ -98,9 +99,42 @@ public static class DeviceCompiler
                 int slash = rest.IndexOf('/');
                 return slash < 0 ? DeviceSources.FirmwareFolder : rest.Substring(0, slash);
             })
-            .OrderBy(g => g.Key == LibraryAssembly ? 0 : 1)
+            .OrderBy(g => g.Key == LibraryAssembly ? 0 : 1 + DependencyDepth(g.Key, 0))
             .ThenBy(g => g.Key, System.StringComparer.Ordinal)
             .Select(g => (g.Key, g.ToList()));
+    }
+
+    private static readonly Regex SelectedBoardSource = new(@"<HssSelectedBoardSource>(.*?)</HssSelectedBoardSource>", RegexOptions.Singleline | RegexOptions.CultureInvariant);
+
+    /// <summary>The class firmware/HssDevice/HssBoard.targets writes at build time (SelectedBoard), made from the same
+    /// template, so code that uses it is checked like the real build sees it.</summary>
+    public static SourceFile GeneratedSelectedBoard()
+    {
+        string targets = File.ReadAllText(Path.Combine(RepositoryPaths.Root, DeviceSources.FirmwareFolder, LibraryAssembly, "HssBoard.targets"));
+        string template = SelectedBoardSource.Match(targets).Groups[1].Value;
+        string text = template.Replace("&lt;", "<").Replace("&gt;", ">").Replace("%3B", ";").Replace("$(HssBoard)", "esp32-s3");
+        return new SourceFile(DeviceSources.FirmwareFolder + "/" + LibraryAssembly + "/Usb/HssSelectedBoard.g.cs", text);
+    }
+
+    private static readonly Regex FirmwareProjectReference = new(@"<ProjectReference\s+Include=""\.\./([^/""]+)/", RegexOptions.CultureInvariant);
+
+    /// <summary>How many firmware projects lie below this one (from its twin's ProjectReferences), so that a project
+    /// is compiled after the ones it references.</summary>
+    private static int DependencyDepth(string project, int guard)
+    {
+        string twin = Path.Combine(RepositoryPaths.Root, DeviceSources.FirmwareFolder, project, project + ".csproj");
+        if (guard > 16 || !File.Exists(twin))
+        {
+            return 0;
+        }
+
+        int depth = 0;
+        foreach (Match m in FirmwareProjectReference.Matches(File.ReadAllText(twin)))
+        {
+            depth = System.Math.Max(depth, 1 + DependencyDepth(m.Groups[1].Value, guard + 1));
+        }
+
+        return depth;
     }
 
     private static CSharpCompilation Create(string name, IEnumerable<SourceFile> files, CSharpParseOptions parseOptions, IEnumerable<MetadataReference> references)
