@@ -43,6 +43,19 @@ public sealed class SteadyStateAllocationTests
         AssertNothingPerPacket(rounds);
     }
 
+    /// <summary>Sends paced only by the window: exercises coalescing and the blocking wait for window space.</summary>
+    [Theory]
+    [InlineData(64)]
+    [InlineData(1024)]
+    public void SendStreaming_InSteadyState_AllocatesNothingPerPacket(int size)
+    {
+        using DevicePath path = DevicePath.Start();
+        AllocationReport[] rounds = MeasureRounds(r => AllocationCheck.MeasureSendStreaming(path, size, r == 0 ? WarmupPackets : 0, Packets));
+
+        Assert.Equal((WarmupPackets + (long)Rounds * Packets) * size, path.Link.DeviceTransmitBytes);
+        AssertNothingPerPacket(rounds);
+    }
+
     [Theory]
     [InlineData(64)]
     [InlineData(1024)]

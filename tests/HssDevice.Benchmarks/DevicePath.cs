@@ -72,6 +72,15 @@ public sealed class DevicePath : IDisposable
     }
 
     /// <summary>
+    /// One Send of size bytes without waiting for ACKs: the window (SendWindow bytes unacknowledged) and the
+    /// coalescing of small writes pace the caller, as in a program streaming data.
+    /// </summary>
+    public void SendStreaming(int size)
+    {
+        Socket.Send(_payload, 0, size, SocketFlags.None);
+    }
+
+    /// <summary>
     /// One host TRANSMIT of size bytes: the host injects it into the data pipe, the application receives all of it,
     /// and the device ACKs it (written by Receive before it returns).
     /// </summary>

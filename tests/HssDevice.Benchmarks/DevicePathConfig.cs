@@ -2,6 +2,8 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using Perfolizer.Metrology;
 
 namespace HssDevice.Benchmarks;
 
@@ -17,5 +19,8 @@ public sealed class DevicePathConfig : ManualConfig
         AddJob(Job.Default.WithWarmupCount(6).WithIterationCount(20));
         AddColumn(StatisticColumn.Median);
         AddDiagnoser(MemoryDiagnoser.Default);
+
+        // Allocated in bytes, not rounded to "1 KB".
+        WithSummaryStyle(SummaryStyle.Default.WithSizeUnit(SizeUnit.B));
     }
 }

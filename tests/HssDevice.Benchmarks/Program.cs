@@ -34,6 +34,11 @@ public static class Program
 
             using (DevicePath path = DevicePath.Start())
             {
+                failures += Report(AllocationCheck.MeasureSendStreaming(path, size, 1000, packets));
+            }
+
+            using (DevicePath path = DevicePath.Start())
+            {
                 failures += Report(AllocationCheck.MeasureReceive(path, size, 1000, packets));
             }
         }

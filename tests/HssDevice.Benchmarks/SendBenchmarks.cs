@@ -20,4 +20,8 @@ public class SendBenchmarks
     /// <summary>One Send = one TRANSMIT out and its ACK back and handled (no batching, no coalescing).</summary>
     [Benchmark]
     public void SendAcked() => _path.SendOne(PayloadSize);
+
+    /// <summary>One Send without waiting for its ACK: throughput per call, paced by the window and coalescing.</summary>
+    [Benchmark]
+    public void SendStreaming() => _path.SendStreaming(PayloadSize);
 }
