@@ -87,10 +87,7 @@ namespace HssDevice.Tests.Device
             Rig rig = Rig.Start();
             try
             {
-                HssSocket socket = null;
-                Background open = Background.Start(() => socket = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
-                rig.Host.Ack(rig.Host.Expect(HssOpcode.Open), HssError.Success);
-                open.Join();
+                HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Background connect = Background.Start(() => socket.Connect(HssEndPoint.Parse("192.0.2.1:443")));
                 SeenPacket c = rig.Host.Expect(HssOpcode.Connect);
                 Assert.AreEqual(socket.Handle, c.SockId);
@@ -115,10 +112,7 @@ namespace HssDevice.Tests.Device
             Rig rig = Rig.Start();
             try
             {
-                HssSocket socket = null;
-                Background open = Background.Start(() => socket = new HssSocket(rig.Engine, AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp));
-                rig.Host.Ack(rig.Host.Expect(HssOpcode.Open), HssError.Success);
-                open.Join();
+                HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
                 Background connect = Background.Start(() => socket.Connect(HssEndPoint.Parse("[2001:db8::1%5]:8080")));
                 SeenPacket c = rig.Host.Expect(HssOpcode.Connect);
                 Assert.AreEqual(28, c.PayloadLength);
@@ -142,10 +136,7 @@ namespace HssDevice.Tests.Device
             Rig rig = Rig.Start();
             try
             {
-                HssSocket socket = null;
-                Background open = Background.Start(() => socket = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
-                rig.Host.Ack(rig.Host.Expect(HssOpcode.Open), HssError.Success);
-                open.Join();
+                HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Assert.Throws(typeof(HssSocketException), () => socket.Connect(new HssEndPoint(HssIPAddress.IPv6Loopback, 80)));
                 rig.Host.ExpectSilence(100);
             }

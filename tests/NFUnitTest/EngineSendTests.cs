@@ -9,16 +9,6 @@ namespace HssDevice.Tests.Device
     [TestClass]
     public class EngineSendTests
     {
-        private static byte[] Pattern(int length, int seed)
-        {
-            byte[] data = new byte[length];
-            for (int i = 0; i < length; i++)
-            {
-                data[i] = (byte)((i * 7) + seed);
-            }
-
-            return data;
-        }
 
         [TestMethod]
         public void Send_emits_one_transmit_on_the_data_pipe()
@@ -48,7 +38,7 @@ namespace HssDevice.Tests.Device
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.SendTimeout = 300;
-                byte[] data = Pattern(1024, 1);
+                byte[] data = TestData.Pattern(1024, 1);
                 s.Send(data);
                 // 1024 bytes = the whole window, in TRANSMITs of at most 256.
                 int inFlight = 0;
@@ -63,21 +53,10 @@ namespace HssDevice.Tests.Device
                 }
 
                 Assert.AreEqual(1024, inFlight);
-                HssSocketException e = null;
-                try
-                {
-                    s.Send(Pattern(10, 2));
-                }
-                catch (HssSocketException ex)
-                {
-                    e = ex;
-                }
-
-                Assert.IsNotNull(e, "send beyond the window must block, then time out");
-                Assert.AreEqual((int)SocketError.TimedOut, e.ErrorCode);
+                HssSocketException e = TestData.ExpectSocketError(SocketError.TimedOut, () => s.Send(TestData.Pattern(10, 2)));
                 rig.Host.AckTransmit(sent[0], sent[0].PayloadLength);
                 s.SendTimeout = 2000;
-                s.Send(Pattern(10, 2));
+                s.Send(TestData.Pattern(10, 2));
                 // Queued in the freed window; coalescing holds it while earlier TRANSMITs are unacknowledged.
                 rig.Host.ExpectSilence(100);
                 for (int i = 1; i < count; i++)
@@ -101,18 +80,18 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
-                s.Send(Pattern(10, 0));
+                s.Send(TestData.Pattern(10, 0));
                 SeenPacket first = rig.Host.Expect(HssOpcode.Transmit);
                 for (int i = 0; i < 20; i++)
                 {
-                    s.Send(Pattern(10, i + 1));
+                    s.Send(TestData.Pattern(10, i + 1));
                 }
 
                 rig.Host.ExpectSilence(100);
                 rig.Host.AckTransmit(first, 10);
                 SeenPacket second = rig.Host.Expect(HssOpcode.Transmit);
                 Assert.AreEqual(200, second.PayloadLength);
-                Assert.AreEqual(Pattern(10, 20)[9], second.Payload[199]);
+                Assert.AreEqual(TestData.Pattern(10, 20)[9], second.Payload[199]);
             }
             finally
             {
@@ -129,7 +108,7 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
-                s.Send(Pattern(1024, 3));
+                s.Send(TestData.Pattern(1024, 3));
                 SeenPacket[] sent = new SeenPacket[4];
                 for (int i = 0; i < 4; i++)
                 {
@@ -144,7 +123,7 @@ namespace HssDevice.Tests.Device
 
                 EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectWrite));
                 s.SendTimeout = 1000;
-                s.Send(Pattern(1024, 4));
+                s.Send(TestData.Pattern(1024, 4));
                 int total = 0;
                 while (total < 1024)
                 {
@@ -164,22 +143,11 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
-                s.Send(Pattern(5, 0));
+                s.Send(TestData.Pattern(5, 0));
                 SeenPacket t = rig.Host.Expect(HssOpcode.Transmit);
                 rig.Host.AckTransmit(t, -HssError.NotConnected);
                 EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectError));
-                HssSocketException e = null;
-                try
-                {
-                    s.Send(Pattern(5, 0));
-                }
-                catch (HssSocketException ex)
-                {
-                    e = ex;
-                }
-
-                Assert.IsNotNull(e);
-                Assert.AreEqual((int)SocketError.NotConnected, e.ErrorCode);
+                HssSocketException e = TestData.ExpectSocketError(SocketError.NotConnected, () => s.Send(TestData.Pattern(5, 0)));
                 Assert.AreEqual(HssError.NotConnected, e.HssCode);
             }
             finally
@@ -195,7 +163,7 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
-                s.Send(Pattern(1024, 0));
+                s.Send(TestData.Pattern(1024, 0));
                 int total = 0;
                 while (total < 1024)
                 {
@@ -219,7 +187,7 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
-                s.Send(Pattern(100, 0));
+                s.Send(TestData.Pattern(100, 0));
                 SeenPacket t = rig.Host.Expect(HssOpcode.Transmit);
                 Background shutdown = Background.Start(() => s.Shutdown(SocketShutdown.Send));
                 rig.Host.ExpectSilence(150);
@@ -228,7 +196,7 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(s.Handle, sd.SockId);
                 rig.Host.Ack(sd, HssError.Success);
                 shutdown.Join();
-                Assert.Throws(typeof(HssSocketException), () => s.Send(Pattern(1, 0)));
+                Assert.Throws(typeof(HssSocketException), () => s.Send(TestData.Pattern(1, 0)));
             }
             finally
             {
@@ -243,10 +211,10 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
-                s.Send(Pattern(300, 0));
+                s.Send(TestData.Pattern(300, 0));
                 SeenPacket a = rig.Host.Expect(HssOpcode.Transmit);
                 s.Close();
-                Assert.Throws(typeof(System.ObjectDisposedException), () => s.Send(Pattern(1, 0)));
+                Assert.Throws(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
                 // Coalesced rest waits for the first ACK; CLOSE waits for all of them.
                 rig.Host.AckTransmit(a, a.PayloadLength);
                 SeenPacket b = rig.Host.Expect(HssOpcode.Transmit);
@@ -272,22 +240,11 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket s = rig.OpenConnected(SocketType.Dgram);
-                s.Send(Pattern(30, 0));
-                s.Send(Pattern(40, 1));
+                s.Send(TestData.Pattern(30, 0));
+                s.Send(TestData.Pattern(40, 1));
                 Assert.AreEqual(30, rig.Host.Expect(HssOpcode.Transmit).PayloadLength);
                 Assert.AreEqual(40, rig.Host.Expect(HssOpcode.Transmit).PayloadLength);
-                HssSocketException e = null;
-                try
-                {
-                    s.Send(Pattern(257, 0));
-                }
-                catch (HssSocketException ex)
-                {
-                    e = ex;
-                }
-
-                Assert.IsNotNull(e);
-                Assert.AreEqual((int)SocketError.MessageSize, e.ErrorCode);
+                HssSocketException e = TestData.ExpectSocketError(SocketError.MessageSize, () => s.Send(TestData.Pattern(257, 0)));
             }
             finally
             {
@@ -303,18 +260,7 @@ namespace HssDevice.Tests.Device
             try
             {
                 var s = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                HssSocketException e = null;
-                try
-                {
-                    s.Send(Pattern(1, 0));
-                }
-                catch (HssSocketException ex)
-                {
-                    e = ex;
-                }
-
-                Assert.IsNotNull(e);
-                Assert.AreEqual((int)SocketError.NotConnected, e.ErrorCode);
+                HssSocketException e = TestData.ExpectSocketError(SocketError.NotConnected, () => s.Send(TestData.Pattern(1, 0)));
             }
             finally
             {

@@ -32,6 +32,12 @@ namespace HssDevice.Engine
                     if (s.RecordCount > 0)
                     {
                         copied = s.IsDatagram ? TakeDatagramLocked(s, buffer, offset, size, out acks) : TakeStreamLocked(s, buffer, offset, size, out acks);
+                        if (s.RemoteClosed || s.Failure != SocketError.Success)
+                        {
+                            // The host forgot these TRANSMITs with the socket (its CLOSE, or the link reset).
+                            acks = 0;
+                        }
+
                         if (copied > 0 || s.IsDatagram || size == 0)
                         {
                             break;

@@ -59,6 +59,16 @@ namespace HssDevice.Tests.Device
             return socket;
         }
 
+        /// <summary>Opens a socket, answering its OPEN with success by hand; not connected.</summary>
+        public HssSocket OpenAnswered(AddressFamily family, SocketType type, ProtocolType protocol)
+        {
+            HssSocket socket = null;
+            Background open = Background.Start(() => socket = new HssSocket(Engine, family, type, protocol));
+            Host.Ack(Host.Expect(HssOpcode.Open), HssError.Success);
+            open.Join();
+            return socket;
+        }
+
         public void Stop()
         {
             Host.StopResponder();

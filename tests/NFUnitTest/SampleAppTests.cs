@@ -1,0 +1,87 @@
+using HssDevice.Sample;
+using HssDevice.Sockets;
+using HssDevice.Wire;
+using nanoFramework.TestFramework;
+
+namespace HssDevice.Tests.Device
+{
+    /// <summary>The sample application's own pieces, and one run against the scripted host.</summary>
+    [TestClass]
+    public class SampleAppTests
+    {
+        [TestMethod]
+        public void Adler32_matches_the_rfc_1950_reference_value()
+        {
+            var adler = new Adler32();
+            byte[] text = System.Text.Encoding.UTF8.GetBytes("Wikipedia");
+            adler.Update(text, 0, text.Length);
+            Assert.AreEqual(0x11E60398u, adler.Value);
+            var empty = new Adler32();
+            Assert.AreEqual(1u, empty.Value);
+        }
+
+        [TestMethod]
+        public void Adler32_is_the_same_in_any_chunking()
+        {
+            byte[] data = new byte[20000];
+            SampleApp.Fill(data, 0, data.Length);
+            var whole = new Adler32();
+            whole.Update(data, 0, data.Length);
+            var parts = new Adler32();
+            parts.Update(data, 0, 7);
+            parts.Update(data, 7, 9000);
+            parts.Update(data, 9007, 20000 - 9007);
+            Assert.AreEqual(whole.Value, parts.Value);
+        }
+
+        [TestMethod]
+        public void Udp_echo_step_passes_against_an_echoing_host_and_fails_against_a_corrupting_one()
+        {
+            Assert.IsTrue(RunUdpEcho(false).Ok);
+            Assert.IsFalse(RunUdpEcho(true).Ok);
+        }
+
+        private static SampleResult RunUdpEcho(bool corrupt)
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                SampleResult result = null;
+                Background run = Background.Start(() => result = SampleApp.UdpEcho(rig.Engine, HssEndPoint.Parse("127.0.0.1:7"), 3, new NoProgress()));
+                rig.Host.Ack(rig.Host.Expect(HssOpcode.Open), HssError.Success);
+                rig.Host.Ack(rig.Host.Expect(HssOpcode.Connect), HssError.Success);
+                for (int i = 0; i < 3; i++)
+                {
+                    SeenPacket t = rig.Host.Expect(HssOpcode.Transmit);
+                    rig.Host.AckTransmit(t, t.PayloadLength);
+                    if (corrupt)
+                    {
+                        t.Payload[0] ^= 0xFF;
+                    }
+
+                    rig.Host.Transmit(t.SockId, t.Payload, 0, t.PayloadLength);
+                    rig.Host.Expect(HssOpcode.Ack);
+                }
+
+                rig.Host.Ack(rig.Host.Expect(HssOpcode.Close), HssError.Success);
+                run.Join();
+                return result;
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        private sealed class NoProgress : ISampleProgress
+        {
+            public void Report(string step, int done, int total)
+            {
+            }
+
+            public void Log(string message)
+            {
+            }
+        }
+    }
+}
