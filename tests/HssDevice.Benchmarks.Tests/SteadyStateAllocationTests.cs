@@ -10,9 +10,10 @@ namespace HssDevice.Benchmarks.Tests;
 
 /// <summary>
 /// "Goal 0" of issue 2, kept honest: in steady state the device path allocates nothing per packet. Not a timed
-/// test. Two readings per round of <see cref="Packets"/> packets:
+/// test. Both links: the engine on the two-pipe link, and on the device's StreamLink (single pipe). Two readings per
+/// round of <see cref="Packets"/> packets:
 /// - per thread (the application thread and the engine's command and data reader threads, which run all
-///   per-packet code): must be exactly 0 bytes in every round;
+///   per-packet code, StreamLink's included): must be exactly 0 bytes in every round;
 /// - process-wide (GC.GetTotalAllocatedBytes(true)): also counts the runtime's own background work (tiered JIT
 ///   promotion, thread-pool and timer threads, the test host), which happens once, not per packet, so the
 ///   quietest of <see cref="Rounds"/> rounds must stay under 1 byte per packet. Any per-packet allocation is at
@@ -32,11 +33,13 @@ public sealed class SteadyStateAllocationTests
     }
 
     [Theory]
-    [InlineData(64)]
-    [InlineData(1024)]
-    public void Send_InSteadyState_AllocatesNothingPerPacket(int size)
+    [InlineData(64, DeviceTransport.TwoPipes)]
+    [InlineData(1024, DeviceTransport.TwoPipes)]
+    [InlineData(64, DeviceTransport.StreamLink)]
+    [InlineData(1024, DeviceTransport.StreamLink)]
+    public void Send_InSteadyState_AllocatesNothingPerPacket(int size, DeviceTransport transport)
     {
-        using DevicePath path = DevicePath.Start();
+        using DevicePath path = DevicePath.Start(transport);
         AllocationReport[] rounds = MeasureRounds(r => AllocationCheck.MeasureSend(path, size, r == 0 ? WarmupPackets : 0, Packets));
 
         Assert.Equal(WarmupPackets + (long)Rounds * Packets, path.Link.DeviceTransmits);
@@ -45,11 +48,13 @@ public sealed class SteadyStateAllocationTests
 
     /// <summary>Sends paced only by the window: exercises coalescing and the blocking wait for window space.</summary>
     [Theory]
-    [InlineData(64)]
-    [InlineData(1024)]
-    public void SendStreaming_InSteadyState_AllocatesNothingPerPacket(int size)
+    [InlineData(64, DeviceTransport.TwoPipes)]
+    [InlineData(1024, DeviceTransport.TwoPipes)]
+    [InlineData(64, DeviceTransport.StreamLink)]
+    [InlineData(1024, DeviceTransport.StreamLink)]
+    public void SendStreaming_InSteadyState_AllocatesNothingPerPacket(int size, DeviceTransport transport)
     {
-        using DevicePath path = DevicePath.Start();
+        using DevicePath path = DevicePath.Start(transport);
         AllocationReport[] rounds = MeasureRounds(r => AllocationCheck.MeasureSendStreaming(path, size, r == 0 ? WarmupPackets : 0, Packets));
 
         Assert.Equal((WarmupPackets + (long)Rounds * Packets) * size, path.Link.DeviceTransmitBytes);
@@ -57,11 +62,13 @@ public sealed class SteadyStateAllocationTests
     }
 
     [Theory]
-    [InlineData(64)]
-    [InlineData(1024)]
-    public void Receive_InSteadyState_AllocatesNothingPerPacket(int size)
+    [InlineData(64, DeviceTransport.TwoPipes)]
+    [InlineData(1024, DeviceTransport.TwoPipes)]
+    [InlineData(64, DeviceTransport.StreamLink)]
+    [InlineData(1024, DeviceTransport.StreamLink)]
+    public void Receive_InSteadyState_AllocatesNothingPerPacket(int size, DeviceTransport transport)
     {
-        using DevicePath path = DevicePath.Start();
+        using DevicePath path = DevicePath.Start(transport);
         AllocationReport[] rounds = MeasureRounds(r => AllocationCheck.MeasureReceive(path, size, r == 0 ? WarmupPackets : 0, Packets));
 
         Assert.Equal(WarmupPackets + (long)Rounds * Packets, path.Link.DeviceAcks);

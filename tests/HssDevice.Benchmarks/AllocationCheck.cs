@@ -17,7 +17,7 @@ public readonly record struct AllocationReport(
     public double ProcessBytesPerPacket => (double)ProcessBytes / Packets;
 
     public override string ToString() =>
-        $"{Scenario,-14} {Packets,7} calls, {DevicePackets,7} device packets  process {ProcessBytes,8} B ({ProcessBytesPerPacket,7:0.###} B/packet)  " +
+        $"{Scenario,-22} {Packets,7} calls, {DevicePackets,7} device packets  process {ProcessBytes,8} B ({ProcessBytesPerPacket,7:0.###} B/packet)  " +
         $"app {AppThreadBytes} B, command reader {CommandReaderBytes} B, data reader {DataReaderBytes} B";
 }
 
@@ -30,18 +30,23 @@ public static class AllocationCheck
 {
     public static AllocationReport MeasureSend(DevicePath path, int size, int warmupPackets, int packets)
     {
-        return Measure(path, "Send " + size + " B", Operation.SendAcked, size, warmupPackets, packets);
+        return Measure(path, Name("Send", path, size), Operation.SendAcked, size, warmupPackets, packets);
     }
 
     /// <summary>Sends without waiting for each ACK (window and coalescing pace them); a "packet" is one Send call.</summary>
     public static AllocationReport MeasureSendStreaming(DevicePath path, int size, int warmupPackets, int packets)
     {
-        return Measure(path, "Stream " + size + " B", Operation.SendStreaming, size, warmupPackets, packets);
+        return Measure(path, Name("Stream", path, size), Operation.SendStreaming, size, warmupPackets, packets);
     }
 
     public static AllocationReport MeasureReceive(DevicePath path, int size, int warmupPackets, int packets)
     {
-        return Measure(path, "Receive " + size + " B", Operation.Receive, size, warmupPackets, packets);
+        return Measure(path, Name("Receive", path, size), Operation.Receive, size, warmupPackets, packets);
+    }
+
+    private static string Name(string operation, DevicePath path, int size)
+    {
+        return operation + " " + size + " B " + (path.Transport == DeviceTransport.StreamLink ? "1 pipe" : "2 pipes");
     }
 
     private enum Operation

@@ -1,12 +1,15 @@
 using System;
 using HssDevice.Engine;
 using HssDevice.Sockets;
+using HssDevice.Transport;
+using HssDevice.Transport.SinglePipe;
 
 namespace HssDevice.Benchmarks;
 
 /// <summary>
 /// The device path under measurement: an <see cref="HssEngine"/> with default settings on a
-/// <see cref="LoopbackHostLink"/>, and one connected TCP <see cref="HssSocket"/>. The benchmarks, the --check-alloc
+/// <see cref="LoopbackHostLink"/> (directly, or through the device's StreamLink in the single-pipe profile), and
+/// one connected TCP <see cref="HssSocket"/>. The benchmarks, the --check-alloc
 /// mode and the allocation tests all drive it through <see cref="SendOne"/> and <see cref="ReceiveOne"/>.
 /// </summary>
 public sealed class DevicePath : IDisposable
@@ -17,17 +20,21 @@ public sealed class DevicePath : IDisposable
     private readonly byte[] _payload;
     private readonly byte[] _received;
 
-    private DevicePath(HssEngineSettings settings)
+    private DevicePath(HssEngineSettings settings, DeviceTransport transport)
     {
         Settings = settings;
-        Link = new LoopbackHostLink(settings.MaxDataPayload);
-        Engine = new HssEngine(Link, settings);
+        Transport = transport;
+        Link = new LoopbackHostLink(settings.MaxDataPayload, transport == DeviceTransport.StreamLink);
+        IHssLink deviceLink = transport == DeviceTransport.StreamLink ? new StreamLink(new LoopbackHostStream(Link), true) : Link;
+        Engine = new HssEngine(deviceLink, settings);
         _payload = new byte[Math.Max(settings.MaxTransmitPayload, settings.MaxDataPayload)];
         _received = new byte[_payload.Length];
         new Random(2).NextBytes(_payload);
     }
 
     public HssEngineSettings Settings { get; }
+
+    public DeviceTransport Transport { get; }
 
     public LoopbackHostLink Link { get; }
 
@@ -36,14 +43,14 @@ public sealed class DevicePath : IDisposable
     public HssSocket Socket { get; private set; }
 
     /// <summary>Starts the engine and opens and connects one TCP socket (the host ACKs both).</summary>
-    public static DevicePath Start()
+    public static DevicePath Start(DeviceTransport transport = DeviceTransport.TwoPipes)
     {
-        return Start(new HssEngineSettings());
+        return Start(new HssEngineSettings(), transport);
     }
 
-    public static DevicePath Start(HssEngineSettings settings)
+    public static DevicePath Start(HssEngineSettings settings, DeviceTransport transport)
     {
-        var path = new DevicePath(settings);
+        var path = new DevicePath(settings, transport);
         try
         {
             path.Engine.Start();

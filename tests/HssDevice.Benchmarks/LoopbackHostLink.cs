@@ -11,6 +11,8 @@ namespace HssDevice.Benchmarks;
 /// TRANSMIT is ACKed with its byte count (the 7-byte ACK payload of PROTOCOL.md section 6), queued for the device's
 /// command reader. The host can inject a TRANSMIT into the device's data pipe (<see cref="InjectTransmit"/>) and
 /// swallows the device's ACK for it, checking msg_id and count.
+/// In the single-pipe profile (PROTOCOL.md section 3) commands and answers share the data pipe; wrapped in a
+/// <see cref="LoopbackHostStream"/> it is then the far end of the device's own StreamLink.
 ///
 /// Nothing here allocates per packet (slots and rings are allocated up front, decoders are reused, no LINQ, no
 /// boxing, no closures), so an allocation measured around the device path is the engine's. Errors allocate (an
@@ -27,6 +29,8 @@ public sealed class LoopbackHostLink : IHssLink
     private readonly CommandSlots _toDeviceCommands = new(CommandQueueSlots);
     private readonly ByteFifo _toDeviceData;
     private readonly int _maxDataPayload;
+    private readonly bool _singlePipe;
+    private readonly byte[] _answer = new byte[HssLayout.MaxCommandPacket];
 
     // Decoders for what the device writes: the engine serialises WriteCommand calls, and WriteData calls, so one
     // decoder per pipe is never used by two threads at once.
@@ -59,13 +63,15 @@ public sealed class LoopbackHostLink : IHssLink
     private volatile bool _closed;
 
     /// <param name="maxDataPayload">Largest TRANSMIT payload the host injects (the engine's MaxDataPayload).</param>
-    public LoopbackHostLink(int maxDataPayload)
+    /// <param name="singlePipe">Commands and answers travel on the data pipe (HasCommandPipe is false).</param>
+    public LoopbackHostLink(int maxDataPayload, bool singlePipe = false)
     {
         _maxDataPayload = maxDataPayload;
+        _singlePipe = singlePipe;
         _toDeviceData = new ByteFifo(OutstandingHostTransmits * (HssLayout.HeaderSize + maxDataPayload));
     }
 
-    public bool HasCommandPipe => true;
+    public bool HasCommandPipe => !_singlePipe;
 
     /// <summary>
     /// When set, each reader thread records GC.GetAllocatedBytesForCurrentThread() every time it comes back for
@@ -124,30 +130,23 @@ public sealed class LoopbackHostLink : IHssLink
     public void WriteCommand(byte[] buffer, int offset, int count)
     {
         ThrowIfClosed();
+        if (_singlePipe)
+        {
+            Fail("device wrote on the command pipe of a single-pipe link");
+        }
+
         int status = _deviceCommand.Decode(buffer, offset, count, HssLayout.MaxCommandPayload);
         if (status != DecodeStatus.Ok || _deviceCommand.TotalLength != count)
         {
             Fail("device wrote a bad command: " + DecodeStatus.Describe(status));
         }
 
-        switch (_deviceCommand.Opcode)
+        if (HssOpcode.IsData(_deviceCommand.Opcode))
         {
-            case HssOpcode.Open:
-                // The host knows the socket by the handle the device chose (PROTOCOL.md section 4).
-                QueueAnswer(_deviceCommand.MsgId, _deviceCommand.Handle, HssOpcode.Open, false, 0);
-                break;
-            case HssOpcode.Connect:
-            case HssOpcode.Shutdown:
-            case HssOpcode.Close:
-                QueueAnswer(_deviceCommand.MsgId, _deviceCommand.SockId, _deviceCommand.Opcode, false, 0);
-                break;
-            case HssOpcode.Ack:
-                OnDeviceAck(_deviceCommand);
-                break;
-            default:
-                Fail("device wrote " + HssOpcode.NameOf(_deviceCommand.Opcode) + " on the command pipe");
-                break;
+            Fail("device wrote " + HssOpcode.NameOf(_deviceCommand.Opcode) + " on the command pipe");
         }
+
+        OnDevicePacket(_deviceCommand);
     }
 
     public void WriteData(byte[] buffer, int offset, int count)
@@ -162,20 +161,12 @@ public sealed class LoopbackHostLink : IHssLink
                 Fail("device wrote a bad data packet: " + DecodeStatus.Describe(status));
             }
 
-            if (_deviceData.Opcode != HssOpcode.Transmit)
+            if (!_singlePipe && _deviceData.Opcode != HssOpcode.Transmit)
             {
                 Fail("device wrote " + HssOpcode.NameOf(_deviceData.Opcode) + " on the data pipe");
             }
 
-            int length = (int)_deviceData.PayloadLength;
-            lock (_commandLock)
-            {
-                _deviceTransmits++;
-                _deviceTransmitBytes += length;
-            }
-
-            // Written to the OS socket at once: ACK the whole count (PROTOCOL.md section 6).
-            QueueAnswer(_deviceData.MsgId, _deviceData.SockId, HssOpcode.Transmit, true, length);
+            OnDevicePacket(_deviceData);
             offset += _deviceData.TotalLength;
         }
     }
@@ -292,6 +283,13 @@ public sealed class LoopbackHostLink : IHssLink
     /// <summary>Waits until the engine has handled every command queued for it (the reader came back for more).</summary>
     public void WaitUntilCommandsHandled(int timeoutMs)
     {
+        if (_singlePipe)
+        {
+            // Answers travel on the data pipe: handled once the data reader is back and the pipe is empty.
+            WaitUntilDataReaderIdle(timeoutMs);
+            return;
+        }
+
         long deadline = Environment.TickCount64 + timeoutMs;
         lock (_commandLock)
         {
@@ -316,13 +314,47 @@ public sealed class LoopbackHostLink : IHssLink
         {
             while (_toDeviceData.Count > 0 || !_dataReaderWaiting)
             {
-                ThrowIfClosed();
+                ThrowIfFailedOrClosed();
                 int left = (int)(deadline - Environment.TickCount64);
                 if (left <= 0 || !Monitor.Wait(_dataLock, left))
                 {
                     throw new TimeoutException("the engine's data reader did not come back within " + timeoutMs + " ms");
                 }
             }
+        }
+    }
+
+    /// <summary>What a well-behaved host does with each packet from the device.</summary>
+    private void OnDevicePacket(HssPacket p)
+    {
+        switch (p.Opcode)
+        {
+            case HssOpcode.Open:
+                // The host knows the socket by the handle the device chose (PROTOCOL.md section 4).
+                QueueAnswer(p.MsgId, p.Handle, HssOpcode.Open, false, 0);
+                break;
+            case HssOpcode.Connect:
+            case HssOpcode.Shutdown:
+            case HssOpcode.Close:
+                QueueAnswer(p.MsgId, p.SockId, p.Opcode, false, 0);
+                break;
+            case HssOpcode.Transmit:
+                int length = (int)p.PayloadLength;
+                lock (_commandLock)
+                {
+                    _deviceTransmits++;
+                    _deviceTransmitBytes += length;
+                }
+
+                // Written to the OS socket at once: ACK the whole count (PROTOCOL.md section 6).
+                QueueAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, true, length);
+                break;
+            case HssOpcode.Ack:
+                OnDeviceAck(p);
+                break;
+            default:
+                Fail("device sent " + HssOpcode.NameOf(p.Opcode));
+                break;
         }
     }
 
@@ -352,6 +384,22 @@ public sealed class LoopbackHostLink : IHssLink
 
     private void QueueAnswer(int msgId, uint sockId, int origOpcode, bool withValue, int value)
     {
+        if (_singlePipe)
+        {
+            // One pipe: the answer goes between data packets, whole (PROTOCOL.md section 3).
+            lock (_dataLock)
+            {
+                ThrowIfClosed();
+                int length = withValue
+                    ? PacketWriter.WriteAckWithValue(_answer, 0, msgId, sockId, origOpcode, HssError.Success, value)
+                    : PacketWriter.WriteAck(_answer, 0, msgId, sockId, origOpcode, HssError.Success);
+                _toDeviceData.Write(_answer.AsSpan(0, length));
+                Monitor.PulseAll(_dataLock);
+            }
+
+            return;
+        }
+
         lock (_commandLock)
         {
             ThrowIfClosed();

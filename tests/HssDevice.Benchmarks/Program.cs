@@ -25,21 +25,24 @@ public static class Program
     private static int CheckAllocations(int packets)
     {
         int failures = 0;
-        foreach (int size in new[] { 64, 1024 })
+        foreach (DeviceTransport transport in new[] { DeviceTransport.TwoPipes, DeviceTransport.StreamLink })
         {
-            using (DevicePath path = DevicePath.Start())
+            foreach (int size in new[] { 64, 1024 })
             {
-                failures += Report(AllocationCheck.MeasureSend(path, size, 1000, packets));
-            }
+                using (DevicePath path = DevicePath.Start(transport))
+                {
+                    failures += Report(AllocationCheck.MeasureSend(path, size, 1000, packets));
+                }
 
-            using (DevicePath path = DevicePath.Start())
-            {
-                failures += Report(AllocationCheck.MeasureSendStreaming(path, size, 1000, packets));
-            }
+                using (DevicePath path = DevicePath.Start(transport))
+                {
+                    failures += Report(AllocationCheck.MeasureSendStreaming(path, size, 1000, packets));
+                }
 
-            using (DevicePath path = DevicePath.Start())
-            {
-                failures += Report(AllocationCheck.MeasureReceive(path, size, 1000, packets));
+                using (DevicePath path = DevicePath.Start(transport))
+                {
+                    failures += Report(AllocationCheck.MeasureReceive(path, size, 1000, packets));
+                }
             }
         }
 

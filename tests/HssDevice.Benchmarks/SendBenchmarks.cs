@@ -11,8 +11,11 @@ public class SendBenchmarks
     [Params(64, 1024)]
     public int PayloadSize { get; set; }
 
+    [Params(DeviceTransport.TwoPipes, DeviceTransport.StreamLink)]
+    public DeviceTransport Transport { get; set; }
+
     [GlobalSetup]
-    public void Setup() => _path = DevicePath.Start();
+    public void Setup() => _path = DevicePath.Start(Transport);
 
     [GlobalCleanup]
     public void Cleanup() => _path.Dispose();
