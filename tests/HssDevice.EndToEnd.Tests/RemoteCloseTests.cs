@@ -1,0 +1,82 @@
+using System;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using HssDevice.Engine;
+using HssDevice.Host;
+using HssSocket = HssDevice.Sockets.HssSocket;
+using Xunit;
+
+namespace HssDevice.EndToEnd.Tests;
+
+/// <summary>
+/// The remote peer closes while its data still waits on the device: the device reads every byte, then sees end of
+/// stream (graceful close: host SHUTDOWN) or ConnectionReset (reset: host CLOSE).
+/// </summary>
+public class RemoteCloseTests
+{
+    private const int Buffered = 12000;
+
+    [Theory]
+    [InlineData("v4", false)]
+    [InlineData("v6", false)]
+    [InlineData("v4", true)]
+    [InlineData("v6", true)]
+    public async Task DeviceReadsAllBufferedDataThenSeesTheClose(string family, bool reset)
+    {
+        // Room on the device for the whole message, so it is all there before the peer closes.
+        var engineSettings = new HssEngineSettings { ReceiveBufferPerSocket = 16384, ReceiveBudgetTotal = 16384 };
+        await using var rig = new Rig(LinkSetup.Named("full"), engineSettings, new HssHostSettings { HostToDeviceWindow = 16384 });
+        using TcpListener listener = Peers.Listen(family);
+        Task<Socket> accepting = listener.AcceptAsync();
+        byte[] data = new byte[Buffered];
+        new Random(5).NextBytes(data);
+
+        HssSocket socket = await DeviceThread.Run(() => DeviceSockets.OpenTcp(rig.Engine, listener.EndPoint()));
+        Socket peer = await accepting;
+        await peer.SendAsync(data);
+        await Rig.WaitUntilAsync(() => socket.Available == Buffered, "all bytes buffered on the device");
+        if (reset)
+        {
+            peer.LingerState = new LingerOption(true, 0);   // close with RST
+        }
+        else
+        {
+            peer.Shutdown(SocketShutdown.Send);
+        }
+
+        peer.Close();
+
+        (byte[] received, Exception? end) = await DeviceThread.Run(() =>
+        {
+            byte[] got = DeviceSockets.ReceiveExactly(socket, Buffered);
+            try
+            {
+                int n = socket.Receive(new byte[16]);
+                Assert.Equal(0, n);
+                return (got, (Exception?)null);
+            }
+            catch (HssSocketException e)
+            {
+                return (got, e);
+            }
+            finally
+            {
+                socket.Close();
+            }
+        });
+
+        Assert.Equal(data, received);
+        if (reset)
+        {
+            HssSocketException error = Assert.IsType<HssSocketException>(end);
+            Assert.Equal(HssDevice.SocketError.ConnectionReset, error.SocketErrorCode);
+        }
+        else
+        {
+            Assert.Null(end);
+        }
+
+        await Rig.WaitUntilAsync(() => rig.Connection.SocketCount == 0, "host forgot the socket");
+        Assert.Equal(0, rig.Connection.Counters.RequestTimeouts);
+    }
+}
