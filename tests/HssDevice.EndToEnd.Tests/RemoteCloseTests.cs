@@ -17,15 +17,21 @@ public class RemoteCloseTests
     private const int Buffered = 12000;
 
     [Theory]
-    [InlineData("v4", false)]
-    [InlineData("v6", false)]
-    [InlineData("v4", true)]
-    [InlineData("v6", true)]
-    public async Task DeviceReadsAllBufferedDataThenSeesTheClose(string family, bool reset)
+    [InlineData("full", "v4", false)]
+    [InlineData("full", "v6", false)]
+    [InlineData("full", "v4", true)]
+    [InlineData("full", "v6", true)]
+    [InlineData("single-pipe", "v4", true)]
+    [InlineData("reference-host-full", "v4", false)]
+    [InlineData("reference-host-full", "v6", true)]
+    [InlineData("reference-device", "v4", false)]
+    [InlineData("reference-device", "v6", true)]
+    public async Task DeviceReadsAllBufferedDataThenSeesTheClose(string link, string family, bool reset)
     {
         // Room on the device for the whole message, so it is all there before the peer closes.
         var engineSettings = new HssEngineSettings { ReceiveBufferPerSocket = 16384, ReceiveBudgetTotal = 16384 };
-        await using var rig = new Rig(LinkSetup.Named("full"), engineSettings, new HssHostSettings { HostToDeviceWindow = 16384 });
+        LinkSetup setup = LinkSetup.Named(link);
+        await using var rig = new Rig(setup, engineSettings, setup.Host with { HostToDeviceWindow = 16384 });
         using TcpListener listener = Peers.Listen(family);
         Task<Socket> accepting = listener.AcceptAsync();
         byte[] data = new byte[Buffered];
@@ -78,5 +84,33 @@ public class RemoteCloseTests
 
         await Rig.WaitUntilAsync(() => rig.Connection.SocketCount == 0, "host forgot the socket");
         Assert.Equal(0, rig.Connection.Counters.RequestTimeouts);
+    }
+
+    [Theory]
+    [InlineData("full")]
+    [InlineData("reference-host-full")]
+    [InlineData("reference-device")]
+    [Trait("Category", "Slow")]
+    public async Task PeerClosesRightAfterSendingMoreThanTheDeviceBuffersAndTheDeviceStillReadsItAll(string link)
+    {
+        await using var rig = new Rig(LinkSetup.Named(link));
+        using TcpListener listener = Peers.Listen("v4");
+        Task<Socket> accepting = listener.AcceptAsync();
+        byte[] data = System.Security.Cryptography.RandomNumberGenerator.GetBytes(1024 * 1024);
+        HssSocket socket = await DeviceThread.Run(() => DeviceSockets.OpenTcp(rig.Engine, listener.EndPoint()));
+        using (Socket peer = await accepting)
+        {
+            await peer.SendAsync(data);
+        }   // graceful close with most of the data still on the host side
+
+        byte[] received = await DeviceThread.Run(() =>
+        {
+            byte[] got = DeviceSockets.ReceiveExactly(socket, data.Length);
+            Assert.Equal(0, socket.Receive(new byte[16]));
+            socket.Close();
+            return got;
+        });
+
+        Assert.Equal(data, received);
     }
 }
