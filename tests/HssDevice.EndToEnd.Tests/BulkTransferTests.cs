@@ -67,9 +67,9 @@ public class BulkTransferTests
         });
 
         using Socket peer = await accepting;
-        await peer.SendAsync(data).WaitAsync(DeviceThread.Patience);
+        await Peers.SendAllAsync(peer, data);
         peer.Shutdown(SocketShutdown.Send);
-        (long received, byte[] digest) = await device;
+        (long received, byte[] digest) = await rig.Expect(device);
         Assert.Equal(MiB, received);
         Assert.Equal(SHA256.HashData(data), digest);
         Assert.Equal(MiB, rig.Connection.Counters.BytesHostToDevice);

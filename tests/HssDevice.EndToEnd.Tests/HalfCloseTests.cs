@@ -34,7 +34,7 @@ public class HalfCloseTests
         using Socket peer = await accepting;
         Assert.Equal(request, await Peers.ReceiveExactlyAsync(peer, request.Length));
         Assert.Equal(0, await Peers.ReceiveAsync(peer));   // the device's FIN
-        await peer.SendAsync(response);                     // the other direction still works
+        await Peers.SendAllAsync(peer, response);                     // the other direction still works
         peer.Shutdown(SocketShutdown.Send);
         (byte[] received, int afterEnd) = await device;
         Assert.Equal(response, received);
@@ -72,7 +72,7 @@ public class HalfCloseTests
         });
 
         using Socket peer = await accepting;
-        await peer.SendAsync(data);
+        await Peers.SendAllAsync(peer, data);
         peer.Shutdown(SocketShutdown.Send);
         Assert.Equal(data, await device);
         Assert.Equal(reply, await Peers.ReceiveExactlyAsync(peer, reply.Length));

@@ -74,6 +74,16 @@ public static class Peers
         return buffer;
     }
 
+    /// <summary>Sends all of data (a stream send may take only part of it) and reports the count sent.</summary>
+    public static async Task SendAllAsync(Socket socket, byte[] data)
+    {
+        int sent = 0;
+        while (sent < data.Length)
+        {
+            sent += await socket.SendAsync(data.AsMemory(sent), SocketFlags.None).AsTask().WaitAsync(DeviceThread.Patience);
+        }
+    }
+
     /// <summary>0 when the peer's next read is end of stream; the byte count otherwise.</summary>
     public static async Task<int> ReceiveAsync(Socket socket, int max = 4096) =>
         await socket.ReceiveAsync(new byte[max], SocketFlags.None).WaitAsync(DeviceThread.Patience);

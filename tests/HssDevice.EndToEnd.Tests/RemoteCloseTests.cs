@@ -39,7 +39,7 @@ public class RemoteCloseTests
 
         HssSocket socket = await DeviceThread.Run(() => DeviceSockets.OpenTcp(rig.Engine, listener.EndPoint()));
         Socket peer = await accepting;
-        await peer.SendAsync(data);
+        await Peers.SendAllAsync(peer, data);
         await Rig.WaitUntilAsync(() => socket.Available == Buffered, "all bytes buffered on the device");
         if (reset)
         {
@@ -100,7 +100,7 @@ public class RemoteCloseTests
         HssSocket socket = await DeviceThread.Run(() => DeviceSockets.OpenTcp(rig.Engine, listener.EndPoint()));
         using (Socket peer = await accepting)
         {
-            await peer.SendAsync(data);
+            await Peers.SendAllAsync(peer, data);
         }   // graceful close with most of the data still on the host side
 
         byte[] received = await DeviceThread.Run(() =>

@@ -68,6 +68,43 @@ public sealed class Rig : IAsyncDisposable
         return device;
     }
 
+    /// <summary>What both ends hold, for failure messages.</summary>
+    public string Describe()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (EmulatedDevice d in _devices)
+        {
+            var c = d.Connection.Counters;
+            var e = d.Engine.Stats;
+            text.Append($"[{d.Connection.Name}: host sockets {d.Connection.SocketCount} (");
+            foreach (uint handle in d.Connection.SocketHandles)
+            {
+                text.Append($"{handle}: in flight {d.Connection.HostToDeviceInFlight(handle)} ");
+            }
+
+            text.Append($"), in flight total {d.Connection.HostToDeviceInFlightTotal}, d2h {c.BytesDeviceToHost}, h2d {c.BytesHostToDevice}, ")
+                .Append($"timeouts {c.RequestTimeouts}, unmatched {c.UnmatchedAnswers}, refused {c.RefusedTransmits}, stop '{d.Connection.StopReason}'; ")
+                .Append($"engine buffered {d.Engine.TotalBuffered}, sockets {d.Engine.SocketsInUse}, tx {e.TransmitsSent}, rx {e.TransmitsReceived}, ")
+                .Append($"rejected {e.RejectedTransmits}, timed out {e.TimedOutRequests}, unmatched {e.UnmatchedAnswers}, resets {e.LinkResets}, errors {e.ProtocolErrors}; ")
+                .Append($"usb h2d data {d.Usb.HostToDeviceDataStatistics}, h2d cmd {d.Usb.HostToDeviceCommandStatistics}, d2h cmd {d.Usb.DeviceToHostCommandStatistics}]");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Awaits device work; a hang fails with the state of both ends.</summary>
+    public async Task<T> Expect<T>(Task<T> work)
+    {
+        try
+        {
+            return await work;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException("device work hung: " + Describe(), e);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (EmulatedDevice device in _devices)

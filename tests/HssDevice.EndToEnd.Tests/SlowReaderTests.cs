@@ -110,7 +110,7 @@ public class SlowReaderTests
             byte[] bytes = data[i];
             senders[i] = Task.Run(async () =>
             {
-                await peer.SendAsync(bytes);
+                await Peers.SendAllAsync(peer, bytes);
                 peer.Shutdown(SocketShutdown.Send);
             }).WaitAsync(DeviceThread.Patience);
         }

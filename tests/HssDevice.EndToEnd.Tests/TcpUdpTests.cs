@@ -39,7 +39,7 @@ public class TcpUdpTests
         // The peer sees the host's OS socket: same family, from loopback.
         Assert.Equal(Peers.Loopback(family), ((IPEndPoint)peer.RemoteEndPoint!).Address);
         Assert.Equal(request, await Peers.ReceiveExactlyAsync(peer, request.Length));
-        await peer.SendAsync(reply);
+        await Peers.SendAllAsync(peer, reply);
         Assert.Equal(reply, await device);
         Assert.Equal(request.Length, rig.Connection.Counters.BytesDeviceToHost);
         Assert.Equal(reply.Length, rig.Connection.Counters.BytesHostToDevice);

@@ -78,7 +78,7 @@ public class TwoDevicesTests
         byte[] ping = Encoding.ASCII.GetBytes("still here");
         await DeviceThread.Run(() => DeviceSockets.SendAll(socketA, ping, ping.Length));
         Assert.Equal(ping, await Peers.ReceiveExactlyAsync(peerA, ping.Length));
-        await peerA.SendAsync(ping);
+        await Peers.SendAllAsync(peerA, ping);
         Assert.Equal(ping, await DeviceThread.Run(() => DeviceSockets.ReceiveExactly(socketA, ping.Length)));
         await DeviceThread.Run(() => socketA.Close());
         Assert.Equal(0, await Peers.ReceiveAsync(peerA));
