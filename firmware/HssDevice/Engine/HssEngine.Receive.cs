@@ -238,8 +238,11 @@ namespace HssDevice.Engine
                     {
                         reject = HssError.NoSocket;
                     }
-                    else if (s.AppClosed || s.Failure != SocketError.Success || s.RemoteClosed || s.RemoteShutdown || s.StateValue != SocketStates.Connected)
+                    else if (s.AppClosed || s.Failure != SocketError.Success || s.RemoteClosed || s.RemoteShutdown
+                        || (s.StateValue != SocketStates.Connected && s.StateValue != SocketStates.Connecting))
                     {
+                        // Connecting counts as connected here: the host sends data only once connected, and its
+                        // first TRANSMIT (data pipe) may be read before the CONNECT's ACK (command pipe).
                         reject = HssError.NotConnected;
                     }
                     else if (length == 0 && !s.IsDatagram)
