@@ -41,6 +41,23 @@ namespace HssDevice.Tests.Device
             Assert.IsFalse(RunUdpEcho(true).Ok);
         }
 
+        [TestMethod]
+        public void Every_board_gives_valid_engine_settings_with_its_budgets()
+        {
+            string[] names = HssDevice.Usb.Boards.BoardCatalog.Names;
+            Assert.IsTrue(names.Length >= 2);
+            for (int i = 0; i < names.Length; i++)
+            {
+                HssDevice.Usb.BoardSettings board = HssDevice.Usb.Boards.BoardCatalog.Create(names[i]);
+                HssDevice.Engine.HssEngineSettings settings = BoardSetup.EngineSettings(board);
+                Assert.AreEqual(board.SendWindow, settings.SendWindow, names[i]);
+                Assert.AreEqual(board.ReceiveBufferPerSocket, settings.ReceiveBufferPerSocket, names[i]);
+                Assert.AreEqual(board.TotalReceiveBudget, settings.ReceiveBudgetTotal, names[i]);
+                Assert.AreEqual(board.MaxSockets, settings.MaxSockets, names[i]);
+                Assert.AreEqual(board.MaxDataPayload, settings.MaxDataPayload, names[i]);
+            }
+        }
+
         private static SampleResult RunUdpEcho(bool corrupt)
         {
             Rig rig = Rig.Start();

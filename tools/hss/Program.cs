@@ -22,6 +22,7 @@ public static class Program
             "hss: Host Socket Sharing (HSS), the USB protocol by which a device has its host open TCP/UDP sockets " +
             "for it and carries their data over USB.");
         root.Subcommands.Add(new DecodeCommand());
+        root.Subcommands.Add(new DescriptorsCommand());
         HelpWithNotesAction.AttachTo(root);
         return root;
     }

@@ -69,7 +69,8 @@ namespace HssDevice.Engine
 
             _pending = new PendingTable(settings.MaxOutstandingRequests);
             _dataTx = new byte[HssLayout.HeaderSize + settings.MaxTransmitPayload];
-            _dataRx = new byte[512];
+            // One read can take a whole TRANSMIT (fewer ReadData calls for large ones).
+            _dataRx = new byte[HssLayout.HeaderSize + settings.MaxDataPayload];
             _reassembler = new PacketReassembler(settings.MaxDataPayload);
         }
 

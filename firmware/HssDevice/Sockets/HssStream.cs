@@ -97,12 +97,18 @@ namespace HssDevice.Sockets
         }
 
 #if NANOFRAMEWORK_1_0
-        /// <summary>nanoFramework's Stream declares this abstract; it goes through one temporary array.</summary>
+        private byte[] _spanScratch;
+
+        /// <summary>nanoFramework's Stream declares this abstract; it reads through one scratch array, reused.</summary>
         public override int Read(SpanByte buffer)
         {
-            byte[] bytes = new byte[buffer.Length];
-            int n = Read(bytes, 0, bytes.Length);
-            new SpanByte(bytes, 0, n).CopyTo(buffer);
+            if (_spanScratch == null || _spanScratch.Length < buffer.Length)
+            {
+                _spanScratch = new byte[buffer.Length];
+            }
+
+            int n = Read(_spanScratch, 0, buffer.Length);
+            new SpanByte(_spanScratch, 0, n).CopyTo(buffer);
             return n;
         }
 #endif

@@ -1,0 +1,87 @@
+// The board's entry point: it opens nanoFramework's UsbStream, which exists only there.
+#if NANOFRAMEWORK_1_0
+using System;
+using System.Diagnostics;
+using System.Threading;
+using HssDevice.Engine;
+using HssDevice.Sample;
+using HssDevice.Transport.SinglePipe;
+using HssDevice.Usb;
+
+namespace HssDevice.App
+{
+    /// <summary>
+    /// Runs the sample application over HSS on the board chosen by HssBoard in nf.props: opens the USB link with
+    /// the board's interface GUID, starts the engine with the board's budgets, and repeats the sample steps each
+    /// time the host is attached, printing results to the debug output.
+    /// </summary>
+    public static class Program
+    {
+        public static void Main()
+        {
+            BoardSettings board = SelectedBoard.Create();
+            UsbStreamLink usb = UsbStreamLink.Open(new Guid(board.DeviceInterfaceGuid.Trim('{', '}')), board.Product);
+            var engine = new HssEngine(usb.Link, BoardSetup.EngineSettings(board));
+            engine.Start();
+            var progress = new DebugProgress();
+            while (true)
+            {
+                if (!usb.Link.IsUp)
+                {
+                    Thread.Sleep(500);
+                    continue;
+                }
+
+                Report(Run(engine, progress));
+                Thread.Sleep(10000);
+            }
+        }
+
+        private static SampleResult[] Run(HssEngine engine, ISampleProgress progress)
+        {
+            var results = new SampleResult[3];
+            results[0] = Step("HTTP GET", engine, progress, 0);
+            results[1] = Step("TCP echo", engine, progress, 1);
+            results[2] = Step("UDP echo", engine, progress, 2);
+            return results;
+        }
+
+        private static SampleResult Step(string name, HssEngine engine, ISampleProgress progress, int which)
+        {
+            try
+            {
+                switch (which)
+                {
+                    case 0: return SampleApp.HttpGet(engine, BoardTargets.Http(), "/", progress);
+                    case 1: return SampleApp.TcpEcho(engine, BoardTargets.TcpEcho(), BoardTargets.TcpEchoBytes, progress);
+                    default: return SampleApp.UdpEcho(engine, BoardTargets.UdpEcho(), BoardTargets.UdpDatagrams, progress);
+                }
+            }
+            catch (HssSocketException e)
+            {
+                return new SampleResult(name, false, e.Message + " (SocketError " + e.ErrorCode.ToString() + ", HSS " + e.HssCode.ToString() + ")");
+            }
+        }
+
+        private static void Report(SampleResult[] results)
+        {
+            for (int i = 0; i < results.Length; i++)
+            {
+                Debug.WriteLine(results[i].ToString());
+            }
+        }
+
+        private sealed class DebugProgress : ISampleProgress
+        {
+            public void Report(string step, int done, int total)
+            {
+            }
+
+            public void Log(string message)
+            {
+                Debug.WriteLine(message);
+            }
+        }
+    }
+}
+#endif

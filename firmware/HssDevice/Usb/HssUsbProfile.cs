@@ -1,0 +1,15 @@
+namespace HssDevice.Usb
+{
+    /// <summary>How the HSS interface is presented in the configuration descriptor (PROTOCOL.md section 12).</summary>
+    public enum HssUsbProfile
+    {
+        /// <summary>One vendor-specific interface 0xFF/0xAB/0x00 with all four endpoints, as the reference host expects.</summary>
+        Vendor = 0,
+
+        /// <summary>
+        /// A CDC function: Interface Association Descriptor, a communications interface (class 0x02) with the
+        /// interrupt pair, and a data interface (class 0x0A) with the bulk pair.
+        /// </summary>
+        Cdc = 1,
+    }
+}

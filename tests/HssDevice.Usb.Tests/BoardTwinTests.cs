@@ -1,0 +1,62 @@
+using System.Reflection;
+using HssDevice.Host.Usb.Boards;
+using HssDevice.Usb;
+using HssDevice.Usb.Boards;
+using Xunit;
+
+namespace HssDevice.Usb.Tests;
+
+/// <summary>Each boards/NAME.json and its C# twin (Usb/Boards, read by the firmware) hold the same settings.</summary>
+public class BoardTwinTests
+{
+    public static IEnumerable<object[]> JsonBoards => BoardDirectory.Names(RepositoryPaths.Boards).Select(n => new object[] { n });
+
+    [Fact]
+    public void Json_files_and_catalog_list_the_same_boards()
+    {
+        Assert.Equal(BoardDirectory.Names(RepositoryPaths.Boards), BoardCatalog.Names.OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Contains("esp32-s3", BoardCatalog.Names);
+        Assert.Contains("stm32f769i-discovery", BoardCatalog.Names);
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonBoards))]
+    public void Csharp_twin_equals_json(string name)
+    {
+        var fromJson = BoardDirectory.Load(RepositoryPaths.Boards, name).ToDeviceSettings();
+        var twin = BoardCatalog.Create(name);
+        var differences = typeof(BoardSettings).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => !Equals(p.GetValue(fromJson), p.GetValue(twin)))
+            .Select(p => $"{p.Name}: json {p.GetValue(fromJson)}, C# {p.GetValue(twin)}")
+            .ToList();
+        Assert.True(differences.Count == 0, $"boards/{name}.json and its C# twin differ: " + string.Join("; ", differences));
+    }
+
+    [Fact]
+    public void Twin_check_sees_a_difference()
+    {
+        var twin = BoardCatalog.Create("esp32-s3");
+        var fromJson = BoardDirectory.Load(RepositoryPaths.Boards, "esp32-s3").ToDeviceSettings();
+        twin.MaxSockets++;
+        Assert.Contains(typeof(BoardSettings).GetProperties(), p => !Equals(p.GetValue(fromJson), p.GetValue(twin)));
+    }
+
+    [Fact]
+    public void Selected_board_in_nf_props_has_a_file()
+    {
+        Assert.Contains(SelectedBoard.Name, BoardDirectory.Names(RepositoryPaths.Boards));
+    }
+
+    [Fact]
+    public void Board_speeds_are_as_documented()
+    {
+        Assert.Equal(UsbSpeed.Full, BoardCatalog.Create("esp32-s3").Speed);
+        Assert.Equal("ESP32_S3", BoardCatalog.Create("esp32-s3").FirmwareTarget);
+        Assert.Equal(UsbSpeed.High, BoardCatalog.Create("stm32f769i-discovery").Speed);
+        Assert.Equal("ST_STM32F769I_DISCOVERY", BoardCatalog.Create("stm32f769i-discovery").FirmwareTarget);
+        foreach (var name in BoardCatalog.Names)
+        {
+            Assert.Equal((ushort)0x1209, BoardCatalog.Create(name).EffectiveVendorId);
+        }
+    }
+}
