@@ -1,0 +1,317 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using HssDevice.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace HssDevice.Host;
+
+using SocketError = System.Net.Sockets.SocketError;
+
+/// <summary>Requests from the device (PROTOCOL.md sections 4 to 8): each gets exactly one ACK.</summary>
+public sealed partial class DeviceConnection
+{
+    private void HandleOpen(HssPacket packet)
+    {
+        uint handle = packet.Handle;
+        if (handle == 0 || !HssType.IsValidPair(packet.Family, packet.Protocol, packet.SocketType))
+        {
+            _log.LogWarning("device {Device}: OPEN {Handle:X8} {Family}/{Protocol}/{Type} is not a valid socket: EINVAL", Name, handle,
+                HssFamily.NameOf(packet.Family), HssProtocol.NameOf(packet.Protocol), HssType.NameOf(packet.SocketType));
+            SendAck(packet.MsgId, handle, HssOpcode.Open, HssError.InvalidArgument);
+            return;
+        }
+
+        byte code = HssError.Success;
+        HostSocket? socket = null;
+        lock (_lock)
+        {
+            if (_sockets.ContainsKey(handle))
+            {
+                code = HssError.InvalidArgument;
+            }
+            else if (_sockets.Count >= _settings.MaxSocketsPerDevice)
+            {
+                code = HssError.HostError;
+                Interlocked.Increment(ref Counters.socketLimitHits);
+            }
+            else
+            {
+                try
+                {
+                    socket = new HostSocket(handle, packet.Family, packet.Protocol, _settings.HostToDeviceWindow, _hostToDeviceBudget);
+                    _sockets.Add(handle, socket);
+                }
+                catch (SocketException e)
+                {
+                    code = SocketErrorMap.ForOpen(e.SocketErrorCode);
+                    _log.LogWarning("device {Device}: OPEN {Handle:X8}: the OS refused the socket ({Error})", Name, handle, e.SocketErrorCode);
+                }
+            }
+        }
+
+        if (code == HssError.InvalidArgument)
+        {
+            _log.LogWarning("device {Device}: OPEN {Handle:X8}: the handle is already live: EINVAL", Name, handle);
+        }
+        else if (code == HssError.HostError && socket == null)
+        {
+            _log.LogWarning("device {Device}: OPEN {Handle:X8}: limit of {Limit} sockets per device reached: EHOSTERR",
+                Name, handle, _settings.MaxSocketsPerDevice);
+        }
+
+        if (socket != null)
+        {
+            Interlocked.Increment(ref Counters.socketsOpened);
+            _log.LogDebug("device {Device}: opened {Socket}", Name, socket.Describe);
+            Track(RunSendLoopAsync(socket), "send loop of " + socket.Describe);
+        }
+
+        SendAck(packet.MsgId, handle, HssOpcode.Open, code);
+    }
+
+    private void HandleConnect(HssPacket packet)
+    {
+        if (!TryGetSocket(packet.SockId, out HostSocket socket))
+        {
+            SendAck(packet.MsgId, packet.SockId, HssOpcode.Connect, HssError.NoSocket);
+            return;
+        }
+
+        if (packet.Family != socket.Family)
+        {
+            _log.LogWarning("device {Device}: CONNECT {Socket} to an {Family} address: EMISMATCH", Name, socket.Describe, HssFamily.NameOf(packet.Family));
+            SendAck(packet.MsgId, packet.SockId, HssOpcode.Connect, HssError.Mismatch);
+            return;
+        }
+
+        if (!socket.TryBeginConnect())
+        {
+            _log.LogWarning("device {Device}: CONNECT {Socket}: already connecting, connected or closing: EINVAL", Name, socket.Describe);
+            SendAck(packet.MsgId, packet.SockId, HssOpcode.Connect, HssError.InvalidArgument);
+            return;
+        }
+
+        byte[] address = packet.Address.AsSpan(0, packet.AddressLength).ToArray();
+        IPAddress ip = packet.AddressLength == 16 ? new IPAddress(address, packet.ScopeId) : new IPAddress(address);
+        // flowinfo is not applied: .NET has no per-connect flow label.
+        Track(ConnectAsync(socket, new IPEndPoint(ip, packet.Port), packet.MsgId), "CONNECT of " + socket.Describe);
+    }
+
+    private async Task ConnectAsync(HostSocket socket, IPEndPoint endPoint, ushort msgId)
+    {
+        byte code;
+        try
+        {
+            if (socket.IsUdp)
+            {
+                // UDP CONNECT sets the peer: datagrams go to it and only its datagrams are delivered (section 5).
+                await socket.Os.ConnectAsync(endPoint, socket.Lifetime).ConfigureAwait(false);
+            }
+            else
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(socket.Lifetime);
+                timeout.CancelAfter(_settings.ConnectTimeout);
+                await socket.Os.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+            }
+
+            code = HssError.Success;
+        }
+        catch (OperationCanceledException) when (socket.Lifetime.IsCancellationRequested)
+        {
+            code = HssError.NoSocket;
+        }
+        catch (OperationCanceledException)
+        {
+            code = HssError.TimedOut;
+        }
+        catch (ObjectDisposedException)
+        {
+            code = HssError.NoSocket;
+        }
+        catch (SocketException e)
+        {
+            code = SocketErrorMap.ForConnect(e.SocketErrorCode);
+            _log.LogDebug("device {Device}: CONNECT {Socket} to {EndPoint}: {Error}", Name, socket.Describe, endPoint, e.SocketErrorCode);
+        }
+
+        socket.EndConnect(code == HssError.Success);
+        _log.LogInformation("device {Device}: CONNECT {Socket} to {EndPoint}: {Code}", Name, socket.Describe, endPoint, HssError.NameOf(code));
+        SendAck(msgId, socket.Handle, HssOpcode.Connect, code);
+        if (code == HssError.Success)
+        {
+            Track(PumpHostToDeviceAsync(socket), "receive pump of " + socket.Describe);
+        }
+    }
+
+    private void HandleTransmit(HssPacket packet)
+    {
+        int length = (int)packet.PayloadLength;
+        if (!TryGetSocket(packet.SockId, out HostSocket socket))
+        {
+            SendTransmitAck(packet.MsgId, packet.SockId, HssError.NoSocket, 0);
+            return;
+        }
+
+        if (!socket.CanSend)
+        {
+            SendTransmitAck(packet.MsgId, packet.SockId, HssError.NotConnected, 0);
+            return;
+        }
+
+        if (Interlocked.Add(ref _deviceToHostBuffered, length) > _settings.MaxBufferedBytesPerDevice)
+        {
+            Interlocked.Add(ref _deviceToHostBuffered, -length);
+            Interlocked.Increment(ref Counters.bufferLimitHits);
+            _log.LogWarning("device {Device}: TRANSMIT of {Length} bytes on {Socket} over the limit of {Limit} buffered bytes per device: EHOSTERR",
+                Name, length, socket.Describe, _settings.MaxBufferedBytesPerDevice);
+            SendTransmitAck(packet.MsgId, packet.SockId, HssError.HostError, 0);
+            return;
+        }
+
+        byte[] payload = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        Array.Copy(packet.Buffer, packet.PayloadOffset, payload, 0, length);
+        if (!socket.Sends.Writer.TryWrite(new SendItem(HssOpcode.Transmit, packet.MsgId, payload, length)))
+        {
+            // Closed between the check and the write.
+            Interlocked.Add(ref _deviceToHostBuffered, -length);
+            ArrayPool<byte>.Shared.Return(payload);
+            SendTransmitAck(packet.MsgId, packet.SockId, HssError.NotConnected, 0);
+        }
+    }
+
+    private void HandleShutdown(HssPacket packet)
+    {
+        if (!TryGetSocket(packet.SockId, out HostSocket socket))
+        {
+            SendAck(packet.MsgId, packet.SockId, HssOpcode.Shutdown, HssError.NoSocket);
+            return;
+        }
+
+        if (!socket.IsConnected)
+        {
+            SendAck(packet.MsgId, packet.SockId, HssOpcode.Shutdown, HssError.NotConnected);
+            return;
+        }
+
+        socket.MarkSendShutdown();
+        // Behind every earlier TRANSMIT of the socket: FIN goes out after their bytes (section 8).
+        if (!socket.Sends.Writer.TryWrite(new SendItem(HssOpcode.Shutdown, packet.MsgId, null, 0)))
+        {
+            SendAck(packet.MsgId, packet.SockId, HssOpcode.Shutdown, HssError.NotConnected);
+        }
+    }
+
+    private void HandleClose(HssPacket packet)
+    {
+        HostSocket? socket;
+        lock (_lock)
+        {
+            if (_sockets.Remove(packet.SockId, out socket))
+            {
+                // Outstanding host TRANSMITs of this socket will not be answered: forget them now.
+                foreach (KeyValuePair<ushort, PendingHostRequest> entry in new List<KeyValuePair<ushort, PendingHostRequest>>(_pending))
+                {
+                    if (entry.Value.Socket == socket && entry.Value.Opcode == HssOpcode.Transmit)
+                    {
+                        _pending.Remove(entry.Key);
+                    }
+                }
+            }
+        }
+
+        if (socket == null)
+        {
+            SendAck(packet.MsgId, packet.SockId, HssOpcode.Close, HssError.NoSocket);
+            return;
+        }
+
+        socket.Dispose();
+        _log.LogDebug("device {Device}: closed {Socket}", Name, socket.Describe);
+        SendAck(packet.MsgId, packet.SockId, HssOpcode.Close, HssError.Success);
+    }
+
+    /// <summary>Writes the device's data to the OS socket in order; ACKs each TRANSMIT once written (section 6).</summary>
+    private async Task RunSendLoopAsync(HostSocket socket)
+    {
+        await foreach (SendItem item in socket.Sends.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            if (item.Opcode == HssOpcode.Transmit)
+            {
+                byte code = await WriteToOsSocketAsync(socket, item).ConfigureAwait(false);
+                SendTransmitAck(item.MsgId, socket.Handle, code, item.Length);
+            }
+            else
+            {
+                byte code = HssError.Success;
+                try
+                {
+                    socket.Os.Shutdown(SocketShutdown.Send);
+                }
+                catch (ObjectDisposedException)
+                {
+                    code = HssError.NotConnected;
+                }
+                catch (SocketException e)
+                {
+                    code = e.SocketErrorCode == SocketError.NotConnected ? HssError.NotConnected : HssError.HostError;
+                }
+
+                SendAck(item.MsgId, socket.Handle, HssOpcode.Shutdown, code);
+            }
+        }
+    }
+
+    private async Task<byte> WriteToOsSocketAsync(HostSocket socket, SendItem item)
+    {
+        try
+        {
+            if (socket.IsDisposed)
+            {
+                return HssError.NotConnected;
+            }
+
+            ReadOnlyMemory<byte> data = item.Buffer.AsMemory(0, item.Length);
+            if (socket.IsUdp)
+            {
+                await socket.Os.SendAsync(data, SocketFlags.None, socket.Lifetime).ConfigureAwait(false);
+            }
+            else
+            {
+                while (!data.IsEmpty)
+                {
+                    int sent = await socket.Os.SendAsync(data, SocketFlags.None, socket.Lifetime).ConfigureAwait(false);
+                    data = data.Slice(sent);
+                }
+            }
+
+            Interlocked.Add(ref Counters.bytesDeviceToHost, item.Length);
+            return HssError.Success;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            return HssError.NotConnected;
+        }
+        catch (SocketException e)
+        {
+            if (socket.IsUdp)
+            {
+                // An ICMP error from an earlier datagram: this one is lost, the socket stays usable.
+                _log.LogDebug("device {Device}: UDP send on {Socket}: {Error}", Name, socket.Describe, e.SocketErrorCode);
+                return HssError.HostError;
+            }
+
+            Track(FailSocketAsync(socket, "send failed: " + e.SocketErrorCode), "close of " + socket.Describe);
+            return HssError.HostError;
+        }
+        finally
+        {
+            Interlocked.Add(ref _deviceToHostBuffered, -item.Length);
+            ArrayPool<byte>.Shared.Return(item.Buffer!);
+        }
+    }
+}

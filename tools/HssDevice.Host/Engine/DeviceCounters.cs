@@ -1,0 +1,44 @@
+using System.Threading;
+
+namespace HssDevice.Host;
+
+/// <summary>What happened on one device connection; directions are named from one side: device-to-host, host-to-device.</summary>
+public sealed class DeviceCounters
+{
+    internal long protocolErrors, unmatchedAnswers, ignoredTransmitAcks, linkResets, requestTimeouts, droppedDatagrams,
+        bytesDeviceToHost, bytesHostToDevice, socketsOpened, bufferLimitHits, socketLimitHits, refusedTransmits;
+
+    /// <summary>Packets dropped as malformed (PROTOCOL.md section 11).</summary>
+    public long ProtocolErrors => Interlocked.Read(ref protocolErrors);
+
+    /// <summary>ACKs that matched no outstanding host request (section 9).</summary>
+    public long UnmatchedAnswers => Interlocked.Read(ref unmatchedAnswers);
+
+    /// <summary>Device ACKs of TRANSMITs dropped because the host does not wait for them (reference-compatible settings).</summary>
+    public long IgnoredTransmitAcks => Interlocked.Read(ref ignoredTransmitAcks);
+
+    /// <summary>Host TRANSMITs the device answered with an error (it takes no more data on that socket).</summary>
+    public long RefusedTransmits => Interlocked.Read(ref refusedTransmits);
+
+    public long LinkResets => Interlocked.Read(ref linkResets);
+
+    /// <summary>SHUTDOWN or CLOSE requests to the device that got no answer in time.</summary>
+    public long RequestTimeouts => Interlocked.Read(ref requestTimeouts);
+
+    /// <summary>UDP datagrams from the network larger than the device's TRANSMIT maximum.</summary>
+    public long DroppedDatagrams => Interlocked.Read(ref droppedDatagrams);
+
+    /// <summary>Bytes written to OS sockets for the device.</summary>
+    public long BytesDeviceToHost => Interlocked.Read(ref bytesDeviceToHost);
+
+    /// <summary>Bytes read from OS sockets and sent to the device.</summary>
+    public long BytesHostToDevice => Interlocked.Read(ref bytesHostToDevice);
+
+    public long SocketsOpened => Interlocked.Read(ref socketsOpened);
+
+    /// <summary>TRANSMITs refused because the device's buffered-bytes limit was reached.</summary>
+    public long BufferLimitHits => Interlocked.Read(ref bufferLimitHits);
+
+    /// <summary>OPENs refused because the device's socket limit was reached.</summary>
+    public long SocketLimitHits => Interlocked.Read(ref socketLimitHits);
+}

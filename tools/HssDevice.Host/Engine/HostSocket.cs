@@ -1,0 +1,175 @@
+using System;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Channels;
+using HssDevice.Wire;
+
+namespace HssDevice.Host;
+
+/// <summary>
+/// One device socket on the host: the device's handle, the OS socket, the queue of device-to-host work (TRANSMITs and
+/// SHUTDOWN, written in order by one send loop) and the host-to-device window.
+/// </summary>
+internal sealed class HostSocket
+{
+    private readonly object _gate = new();
+    private readonly CancellationTokenSource _lifetime = new();
+    private State _state = State.Open;
+    private bool _sendShutdown;
+    private bool _hostClosing;
+    private bool _disposed;
+    private volatile bool _deviceRefusesData;
+
+    public HostSocket(uint handle, ushort family, ushort protocol, int hostToDeviceWindow, ByteWindow deviceBudget)
+    {
+        Handle = handle;
+        Family = family;
+        Protocol = protocol;
+        Window = new ByteWindow(hostToDeviceWindow, deviceBudget);
+        Os = CreateOsSocket();
+    }
+
+    private enum State
+    {
+        Open,
+        Connecting,
+        Connected,
+    }
+
+    public uint Handle { get; }
+
+    public ushort Family { get; }
+
+    public ushort Protocol { get; }
+
+    public bool IsUdp => Protocol == HssProtocol.Udp;
+
+    public Socket Os { get; private set; }
+
+    public ByteWindow Window { get; }
+
+    /// <summary>Device-to-host work, in the order the device sent it.</summary>
+    public Channel<SendItem> Sends { get; } = Channel.CreateUnbounded<SendItem>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Cancelled when the socket is closed (by either side) or the device goes away.</summary>
+    public CancellationToken Lifetime => _lifetime.Token;
+
+    public string Describe => $"{Handle:X8} {HssFamily.NameOf(Family)}/{HssProtocol.NameOf(Protocol)}";
+
+    /// <summary>TRANSMITs are accepted: connected, send side not shut down, not closing.</summary>
+    public bool CanSend
+    {
+        get { lock (_gate) { return _state == State.Connected && !_sendShutdown && !_hostClosing && !_disposed; } }
+    }
+
+    public bool IsConnected
+    {
+        get { lock (_gate) { return _state == State.Connected && !_disposed; } }
+    }
+
+    /// <summary>The device answered a TRANSMIT with an error: it takes no more data on this socket.</summary>
+    public bool DeviceRefusesData => _deviceRefusesData;
+
+    public void MarkDeviceRefusesData() => _deviceRefusesData = true;
+
+    public bool TryBeginConnect()
+    {
+        lock (_gate)
+        {
+            if (_state != State.Open || _hostClosing || _disposed)
+            {
+                return false;
+            }
+
+            _state = State.Connecting;
+            return true;
+        }
+    }
+
+    public void EndConnect(bool connected)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _state = connected ? State.Connected : State.Open;
+            if (!connected && !IsUdp)
+            {
+                // A TCP socket whose connect failed cannot connect again on every OS: give the device a fresh one.
+                Os.Dispose();
+                Os = CreateOsSocket();
+            }
+        }
+    }
+
+    /// <summary>Marks the device's SHUTDOWN; false when it came before (the answer is then the same).</summary>
+    public bool MarkSendShutdown()
+    {
+        lock (_gate)
+        {
+            bool first = !_sendShutdown;
+            _sendShutdown = true;
+            return first;
+        }
+    }
+
+    /// <summary>The host starts closing this socket towards the device (once).</summary>
+    public bool TryBeginHostClose()
+    {
+        lock (_gate)
+        {
+            if (_hostClosing || _disposed)
+            {
+                return false;
+            }
+
+            _hostClosing = true;
+            return true;
+        }
+    }
+
+    /// <summary>Closes the OS socket and stops its loops; queued sends are then answered ENOTCONN.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _lifetime.Cancel();
+        Window.Close();
+        Os.Dispose();
+        Sends.Writer.TryComplete();
+    }
+
+    public bool IsDisposed
+    {
+        get { lock (_gate) { return _disposed; } }
+    }
+
+    private Socket CreateOsSocket()
+    {
+        AddressFamily family = Family == HssFamily.IPv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+        var socket = IsUdp
+            ? new Socket(family, SocketType.Dgram, ProtocolType.Udp)
+            : new Socket(family, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (family == AddressFamily.InterNetworkV6)
+        {
+            // The device chose IPv6: it reaches IPv6 peers only, as OPEN's family says.
+            socket.DualMode = false;
+        }
+
+        return socket;
+    }
+}
+
+/// <summary>Device-to-host work for one socket: a TRANSMIT's payload (a pooled buffer) or a SHUTDOWN.</summary>
+internal readonly record struct SendItem(ushort Opcode, ushort MsgId, byte[]? Buffer, int Length);

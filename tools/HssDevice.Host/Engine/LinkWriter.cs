@@ -1,0 +1,138 @@
+using System;
+using System.Buffers;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using HssDevice.Host.Links;
+
+namespace HssDevice.Host;
+
+/// <summary>
+/// The only writer of one device's link: commands go out one per transfer on the command pipe; data packets go out
+/// on the data pipe, packed several to a transfer when allowed. In the single-pipe profile both share one queue, so
+/// packets never interleave. Packets queued before a link reset (an older generation) are dropped.
+/// </summary>
+internal sealed class LinkWriter
+{
+    private readonly IHostLink _link;
+    private readonly Channel<Outbound> _commands;
+    private readonly Channel<Outbound> _data;
+    private readonly bool _pack;
+    private readonly int _maxTransfer;
+    private readonly Func<int> _generation;
+
+    public LinkWriter(IHostLink link, bool pack, int maxTransfer, Func<int> generation)
+    {
+        _link = link;
+        _pack = pack;
+        _maxTransfer = maxTransfer;
+        _generation = generation;
+        _data = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
+        _commands = link.HasCommandPipe ? Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true }) : _data;
+    }
+
+    /// <summary>Queues a command packet held in a buffer rented from ArrayPool (returned once written).</summary>
+    public void EnqueueCommand(byte[] rented, int length) =>
+        _commands.Writer.TryWrite(new Outbound(rented, length, _generation(), null, 0));
+
+    /// <summary>Queues a data packet; releaseOnWrite (when the device does not ACK) gets its window back once written.</summary>
+    public void EnqueueData(byte[] rented, int length, ByteWindow? releaseOnWrite, int releaseBytes) =>
+        _data.Writer.TryWrite(new Outbound(rented, length, _generation(), releaseOnWrite, releaseBytes));
+
+    /// <summary>Starts the writer loops (one per pipe); each ends when completed, cancelled, or the link fails.</summary>
+    public Task[] Start(CancellationToken cancellationToken) => _link.HasCommandPipe
+        ? new[] { RunDataAsync(cancellationToken), RunCommandsAsync(cancellationToken) }
+        : new[] { RunDataAsync(cancellationToken) };
+
+    public void Complete()
+    {
+        _commands.Writer.TryComplete();
+        _data.Writer.TryComplete();
+    }
+
+    private async Task RunCommandsAsync(CancellationToken cancellationToken)
+    {
+        await foreach (Outbound item in _commands.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Generation == _generation())
+            {
+                await _link.WriteCommandAsync(item.Buffer.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false);
+            }
+
+            Done(item);
+        }
+    }
+
+    private async Task RunDataAsync(CancellationToken cancellationToken)
+    {
+        byte[] transfer = new byte[_maxTransfer];
+        ChannelReader<Outbound> reader = _data.Reader;
+        while (true)
+        {
+            if (!reader.TryRead(out Outbound first))
+            {
+                if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (first.Generation != _generation())
+            {
+                Done(first);
+                continue;
+            }
+
+            if (!_pack || first.Length >= _maxTransfer || !reader.TryPeek(out _))
+            {
+                await _link.WriteDataAsync(first.Buffer.AsMemory(0, first.Length), cancellationToken).ConfigureAwait(false);
+                Done(first);
+                continue;
+            }
+
+            // Pack what is already queued into one transfer; the release of each window waits for the write.
+            int used = first.Length;
+            Array.Copy(first.Buffer, 0, transfer, 0, first.Length);
+            Outbound[] packed = ArrayPool<Outbound>.Shared.Rent(64);
+            int count = 0;
+            packed[count++] = first;
+            while (count < packed.Length && reader.TryPeek(out Outbound next))
+            {
+                if (next.Generation == _generation() && used + next.Length > _maxTransfer)
+                {
+                    break;
+                }
+
+                reader.TryRead(out next);
+                if (next.Generation != _generation())
+                {
+                    Done(next);
+                    continue;
+                }
+
+                Array.Copy(next.Buffer, 0, transfer, used, next.Length);
+                used += next.Length;
+                packed[count++] = next;
+            }
+
+            await _link.WriteDataAsync(transfer.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < count; i++)
+            {
+                Done(packed[i]);
+            }
+
+            Array.Clear(packed, 0, count);
+            ArrayPool<Outbound>.Shared.Return(packed);
+        }
+    }
+
+    private static void Done(Outbound item)
+    {
+        ArrayPool<byte>.Shared.Return(item.Buffer);
+        item.ReleaseOnWrite?.Release(item.ReleaseBytes);
+    }
+
+    private readonly record struct Outbound(byte[] Buffer, int Length, int Generation, ByteWindow? ReleaseOnWrite, int ReleaseBytes);
+}
