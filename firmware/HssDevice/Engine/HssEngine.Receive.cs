@@ -195,7 +195,8 @@ namespace HssDevice.Engine
             {
                 for (int i = 0; i < count; i++)
                 {
-                    int n = PacketWriter.WriteAckWithValue(_commandTx, 0, s.AckMsgId[i], s.HandleValue, HssOpcode.Transmit, HssError.Success, s.AckValue[i]);
+                    int value = s.AckValue[i];
+                    int n = PacketWriter.WriteAckWithValue(_commandTx, 0, s.AckMsgId[i], s.HandleValue, HssOpcode.Transmit, value < 0 ? -value : HssError.Success, value);
                     try
                     {
                         WriteCommandLocked(n);
