@@ -176,6 +176,15 @@ namespace HssDevice.Engine
             return copied;
         }
 
+        /// <summary>
+        /// Connected, or CONNECT sent and not yet answered: the host may send data the moment its connect succeeds, and
+        /// that data (bulk pipe) can overtake the CONNECT's ACK (interrupt pipe). It is buffered, not refused.
+        /// </summary>
+        private static bool CanReceiveData(EngineSocket s)
+        {
+            return s.StateValue == SocketStates.Connected || s.StateValue == SocketStates.Connecting;
+        }
+
         private static void PopRecordLocked(EngineSocket s)
         {
             s.RecordHead = (s.RecordHead + 1) % s.RecordMsgId.Length;
@@ -239,7 +248,7 @@ namespace HssDevice.Engine
                     {
                         reject = HssError.NoSocket;
                     }
-                    else if (s.AppClosed || s.Failure != SocketError.Success || s.RemoteClosed || s.RemoteShutdown || s.StateValue != SocketStates.Connected)
+                    else if (s.AppClosed || s.Failure != SocketError.Success || s.RemoteClosed || s.RemoteShutdown || !CanReceiveData(s))
                     {
                         reject = HssError.NotConnected;
                     }
