@@ -74,6 +74,48 @@ public class HostFlowControlTests
     }
 
     [Fact]
+    public async Task SocketsShareTheDevicesBudgetAndAClosedSocketGivesItsShareBack()
+    {
+        const int budget = 3000;
+        await using var rig = new HostRig(new HssHostSettings { MaxHostToDeviceBytesPerDevice = budget, HostToDeviceWindow = 4096, MaxHostTransmitPayload = 1000 });
+        RawDevice device = rig.Device;
+        using TcpListener listener = Loopback.StartTcpListener("v4");
+        Task<Socket> accept1 = listener.AcceptSocketAsync();
+        await device.OpenConnectedAsync(1, listener.EndPoint());
+        using Socket peer1 = await accept1.WaitAsync(RawDevice.Patience);
+        Task<Socket> accept2 = listener.AcceptSocketAsync();
+        await device.OpenConnectedAsync(2, listener.EndPoint());
+        using Socket peer2 = await accept2.WaitAsync(RawDevice.Patience);
+
+        // Socket 1 alone fills the device's budget (its own window would allow more).
+        await peer1.SendAsync(new byte[20000]);
+        int total = 0;
+        while (total < budget)
+        {
+            DevicePacket transmit = await device.ExpectAsync(p => p.Opcode == HssOpcode.Transmit, "TRANSMIT");
+            Assert.Equal(1u, transmit.SockId);
+            total += transmit.Payload.Length;
+        }
+
+        Assert.Equal(budget, total);
+        await peer2.SendAsync(new byte[20000]);
+        Assert.Null(await device.TryExpectAsync(p => p.Opcode == HssOpcode.Transmit, Quiet));
+        Assert.Equal(budget, rig.Connection.HostToDeviceInFlightTotal);
+
+        // Closing socket 1 with its TRANSMITs unacknowledged gives its share back: socket 2 gets the budget.
+        Assert.Equal(HssError.Success, (await device.ExpectAckAsync(device.SendClose(1), HssOpcode.Close)).Code);
+        total = 0;
+        while (total < budget)
+        {
+            DevicePacket transmit = await device.ExpectAsync(p => p.Opcode == HssOpcode.Transmit, "TRANSMIT of socket 2");
+            Assert.Equal(2u, transmit.SockId);
+            total += transmit.Payload.Length;
+        }
+
+        await WaitUntilAsync(() => rig.Connection.HostToDeviceInFlightTotal == budget && rig.Connection.HostToDeviceInFlight(2) == budget);
+    }
+
+    [Fact]
     public async Task RemoteFinBecomesShutdownAfterEarlierTransmitsAreAcked()
     {
         await using var rig = new HostRig();

@@ -43,7 +43,7 @@ public sealed partial class DeviceConnection
             {
                 try
                 {
-                    socket = new HostSocket(handle, packet.Family, packet.Protocol, _settings.HostToDeviceWindow);
+                    socket = new HostSocket(handle, packet.Family, packet.Protocol, _settings.HostToDeviceWindow, _hostToDeviceBudget);
                     _sockets.Add(handle, socket);
                 }
                 catch (SocketException e)

@@ -42,8 +42,10 @@ public sealed partial class DeviceConnection
                     }
 
                     await socket.Window.WaitForSpaceAsync(received, lifetime).ConfigureAwait(false);
+                    await _hostToDeviceBudget.ReserveAsync(received, received, lifetime).ConfigureAwait(false);
                     if (socket.DeviceRefusesData)
                     {
+                        _hostToDeviceBudget.Release(received);
                         return;
                     }
 
@@ -60,6 +62,12 @@ public sealed partial class DeviceConnection
                 try
                 {
                     read = await socket.Os.ReceiveAsync(buffer.AsMemory(HssLayout.HeaderSize, take), SocketFlags.None, lifetime).ConfigureAwait(false);
+                    if (read > 0)
+                    {
+                        // The device's budget is shared by its sockets: bytes read wait here (one buffer per socket)
+                        // until it has room; an idle socket holds none of it.
+                        await _hostToDeviceBudget.ReserveAsync(read, read, lifetime).ConfigureAwait(false);
+                    }
                 }
                 catch
                 {
@@ -69,6 +77,7 @@ public sealed partial class DeviceConnection
 
                 if (read == 0 || socket.DeviceRefusesData)
                 {
+                    _hostToDeviceBudget.Release(read);
                     ArrayPool<byte>.Shared.Return(buffer);
                     if (read == 0 && !socket.DeviceRefusesData)
                     {
@@ -96,7 +105,8 @@ public sealed partial class DeviceConnection
         }
     }
 
-    /// <summary>Queues one TRANSMIT (payload already at offset 12 of the rented packet buffer).</summary>
+    /// <summary>Queues one TRANSMIT (payload already at offset 12 of the rented packet buffer); its bytes are
+    /// already reserved in the device's budget.</summary>
     private void SendTransmit(HostSocket socket, byte[] packet, int length)
     {
         bool waitForAck = _settings.WaitForDeviceTransmitAcks;
@@ -110,8 +120,20 @@ public sealed partial class DeviceConnection
             }
         }
 
+        if (!socket.Window.Add(length))
+        {
+            // Closed meanwhile: the bytes never leave, so neither the window nor the device's budget holds them.
+            lock (_lock)
+            {
+                _pending.Remove(msgId);
+            }
+
+            _hostToDeviceBudget.Release(length);
+            ArrayPool<byte>.Shared.Return(packet);
+            return;
+        }
+
         PacketWriter.WriteTransmitHeader(packet, 0, msgId, socket.Handle, length);
-        socket.Window.Add(length);
         Interlocked.Add(ref Counters.bytesHostToDevice, length);
         // Without device ACKs the window is given back once the link has taken the packet.
         _writer.EnqueueData(packet, HssLayout.HeaderSize + length, waitForAck ? null : socket.Window, length);

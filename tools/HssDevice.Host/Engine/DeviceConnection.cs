@@ -25,6 +25,7 @@ public sealed partial class DeviceConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly LinkWriter _writer;
     private readonly PacketReassembler _reassembler;
+    private readonly ByteWindow _hostToDeviceBudget;
     private readonly MsgIdCounter _msgIds = new();
     private long _deviceToHostBuffered;
     private int _generation;
@@ -38,6 +39,7 @@ public sealed partial class DeviceConnection : IAsyncDisposable
         _settings = settings;
         _log = log;
         _reassembler = new PacketReassembler(settings.MaxDeviceTransmitPayload);
+        _hostToDeviceBudget = new ByteWindow(settings.MaxHostToDeviceBytesPerDevice);
         _writer = new LinkWriter(link, settings.PackDataPackets, settings.MaxDataTransferBytes, () => Volatile.Read(ref _generation));
     }
 
@@ -63,6 +65,9 @@ public sealed partial class DeviceConnection : IAsyncDisposable
     {
         get { lock (_lock) { return new List<uint>(_sockets.Keys).ToArray(); } }
     }
+
+    /// <summary>Host-to-device bytes in flight (sent, not yet ACKed) over all the device's sockets.</summary>
+    public int HostToDeviceInFlightTotal => _hostToDeviceBudget.InFlight;
 
     /// <summary>Host-to-device bytes in flight (sent, not yet ACKed) on one socket; -1 for an unknown handle.</summary>
     public int HostToDeviceInFlight(uint handle)

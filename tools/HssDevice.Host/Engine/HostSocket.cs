@@ -20,12 +20,12 @@ internal sealed class HostSocket
     private bool _disposed;
     private volatile bool _deviceRefusesData;
 
-    public HostSocket(uint handle, ushort family, ushort protocol, int hostToDeviceWindow)
+    public HostSocket(uint handle, ushort family, ushort protocol, int hostToDeviceWindow, ByteWindow deviceBudget)
     {
         Handle = handle;
         Family = family;
         Protocol = protocol;
-        Window = new ByteWindow(hostToDeviceWindow);
+        Window = new ByteWindow(hostToDeviceWindow, deviceBudget);
         Os = CreateOsSocket();
     }
 
@@ -145,6 +145,7 @@ internal sealed class HostSocket
         }
 
         _lifetime.Cancel();
+        Window.Close();
         Os.Dispose();
         Sends.Writer.TryComplete();
     }

@@ -18,6 +18,11 @@ public sealed record HssHostSettings
     /// device's receive buffer per socket (HssEngineSettings.ReceiveBufferPerSocket, 4096 by default).</summary>
     public int HostToDeviceWindow { get; init; } = 4096;
 
+    /// <summary>Host-to-device bytes in flight over all sockets of one device: at most the device's total receive
+    /// budget (HssEngineSettings.ReceiveBudgetTotal, 16384 by default), so the device never has to stop reading its
+    /// data pipe (which in the single-pipe profile would hold back the host's ACKs too).</summary>
+    public int MaxHostToDeviceBytesPerDevice { get; init; } = 16 * 1024;
+
     /// <summary>Largest TRANSMIT payload the host sends to the device: the device's receive maximum
     /// (HssEngineSettings.MaxDataPayload, 2048 by default). UDP datagrams larger than it are dropped and counted.</summary>
     public int MaxHostTransmitPayload { get; init; } = 2048;
@@ -64,7 +69,7 @@ public sealed record HssHostSettings
 
     internal void Validate()
     {
-        if (MaxSocketsPerDevice < 1 || MaxBufferedBytesPerDevice < 1 || HostToDeviceWindow < 1 || MaxHostTransmitPayload < 1
+        if (MaxSocketsPerDevice < 1 || MaxBufferedBytesPerDevice < 1 || HostToDeviceWindow < 1 || MaxHostToDeviceBytesPerDevice < 1 || MaxHostTransmitPayload < 1
             || MaxDeviceTransmitPayload < Wire.HssLayout.MaxCommandPayload || MaxDataTransferBytes < 64)
         {
             throw new ArgumentException("HssHostSettings: limits must be positive (MaxDeviceTransmitPayload at least 52, MaxDataTransferBytes at least 64)");
