@@ -23,6 +23,7 @@ public static class Program
             "for it and carries their data over USB.");
         root.Subcommands.Add(new DecodeCommand());
         root.Subcommands.Add(new DescriptorsCommand());
+        root.Subcommands.Add(new DemoCommand());
         HelpWithNotesAction.AttachTo(root);
         return root;
     }
