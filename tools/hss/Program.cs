@@ -24,6 +24,8 @@ public static class Program
         root.Subcommands.Add(new DecodeCommand());
         root.Subcommands.Add(new DescriptorsCommand());
         root.Subcommands.Add(new DemoCommand());
+        root.Subcommands.Add(new HostCommand());
+        root.Subcommands.Add(new EmulateCommand());
         HelpWithNotesAction.AttachTo(root);
         return root;
     }
