@@ -26,6 +26,7 @@ public static class Program
         root.Subcommands.Add(new DemoCommand());
         root.Subcommands.Add(new HostCommand());
         root.Subcommands.Add(new EmulateCommand());
+        root.Subcommands.Add(new BenchCommand());
         HelpWithNotesAction.AttachTo(root);
         return root;
     }
