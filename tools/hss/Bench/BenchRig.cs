@@ -4,7 +4,6 @@ using HssDevice.Engine;
 using HssDevice.Host;
 using HssDevice.Host.Emulation;
 using HssDevice.Tool.Samples;
-using Microsoft.Extensions.Logging;
 
 namespace HssDevice.Tool.Bench;
 
@@ -15,7 +14,7 @@ internal sealed class BenchRig : IAsyncDisposable
 
     public BenchRig(LinkSetup setup)
     {
-        _host = new HssHost(setup.HostSettings, System.Environment.GetEnvironmentVariable("HSS_DEBUG_LOG") == null ? null : Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace).AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "ss.ffffff "; })));
+        _host = new HssHost(setup.HostSettings);
         var usb = new EmulatedUsbLink(setup.LinkOptions);
         Device = _host.Attach(usb.HostEnd, "bench-device");
         Engine = new HssEngine(usb.DeviceEnd, new HssEngineSettings());
