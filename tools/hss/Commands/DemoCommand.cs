@@ -149,9 +149,9 @@ public sealed class DemoCommand : Command, IHelpNotes
                 if (!servers.Serves(family))
                 {
                     // The steps still appear in the summary, marked skipped with the reason.
-                    var http = SampleSteps.HttpGet(HssEndPoint.Parse("[::1]:80"));
-                    var tcp = SampleSteps.TcpEcho(HssEndPoint.Parse("[::1]:7"), echoBytes);
-                    var udp = SampleSteps.UdpEcho(HssEndPoint.Parse("[::1]:7"), datagrams);
+                    var http = SampleSteps.HttpGet(HssEndPoint.Parse("[::1]:0"));
+                    var tcp = SampleSteps.TcpEcho(HssEndPoint.Parse("[::1]:0"), echoBytes);
+                    var udp = SampleSteps.UdpEcho(HssEndPoint.Parse("[::1]:0"), datagrams);
                     steps.AddRange(new[] { http, tcp, udp });
                     skip[http] = skip[tcp] = skip[udp] = servers.IPv6Problem ?? "no server";
                     continue;
