@@ -24,4 +24,20 @@ public class HelpTests
         Assert.Contains("Exit codes:", run.Output);
         Assert.Contains("error at offset N: REASON (packet K ...)", run.Output);
     }
+
+    [Theory]
+    [InlineData("demo", "--serve", "Exit codes:")]
+    [InlineData("host", "--listen", "listening on ADDR:PORT")]
+    [InlineData("emulate", "--tcp-echo", "BoardTargets.cs")]
+    [InlineData("bench", "--json", "ceilingFraction")]
+    public void NewCommandHelp_DocumentsOptionsAndOutput(string command, string option, string note)
+    {
+        var root = ToolRun.Of("--help");
+        Assert.Contains(command, root.Output);
+        var run = ToolRun.Of(command, "--help");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(option, run.Output);
+        Assert.Contains(note, run.Output);
+        Assert.DoesNotContain("--fault", run.Output);
+    }
 }

@@ -15,6 +15,15 @@ public sealed record ToolRun(int ExitCode, string Output, string Error)
         return new ToolRun(exitCode, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs the way Main does (RunAsync): the commands that run sockets are async.</summary>
+    public static async System.Threading.Tasks.Task<ToolRun> OfAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exitCode = await Program.RunAsync(args, output, error);
+        return new ToolRun(exitCode, output.ToString(), error.ToString());
+    }
+
     /// <summary>The packets of a --json run.</summary>
     public JsonElement[] Packets()
     {

@@ -40,6 +40,31 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
+        public void Data_that_overtakes_the_connect_ack_is_kept()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                HssSocket s = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                Background connect = Background.Start(() => s.Connect(HssEndPoint.Parse("127.0.0.1:25")));
+                SeenPacket c = rig.Host.Expect(HssOpcode.Connect);
+                // A server that speaks first: its banner arrives on the data pipe before the CONNECT's ACK.
+                rig.Host.Transmit(s.Handle, TestData.Pattern(12, 3), 0, 12);
+                System.Threading.Thread.Sleep(50);
+                rig.Host.Ack(c, HssError.Success);
+                connect.Join();
+                byte[] buffer = new byte[32];
+                Assert.AreEqual(12, s.Receive(buffer));
+                Assert.AreEqual(TestData.Pattern(12, 3)[11], buffer[11]);
+                Assert.AreEqual(12, rig.Host.Expect(HssOpcode.Ack).Value);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
         public void One_receive_spanning_several_transmits_acks_each()
         {
             Rig rig = Rig.Start();

@@ -10,4 +10,10 @@ public static class ExitCodes
 
     /// <summary>The input given is wrong: hex that is not hex, or bytes that are not valid HSS packets.</summary>
     public const int BadInput = 2;
+
+    /// <summary>A step of the sample device application (demo, emulate) ran and did not match.</summary>
+    public const int StepFailed = 3;
+
+    /// <summary>Something the command needs is not there: a port already taken, a host that does not answer.</summary>
+    public const int Unavailable = 4;
 }

@@ -23,6 +23,10 @@ public static class Program
             "for it and carries their data over USB.");
         root.Subcommands.Add(new DecodeCommand());
         root.Subcommands.Add(new DescriptorsCommand());
+        root.Subcommands.Add(new DemoCommand());
+        root.Subcommands.Add(new HostCommand());
+        root.Subcommands.Add(new EmulateCommand());
+        root.Subcommands.Add(new BenchCommand());
         HelpWithNotesAction.AttachTo(root);
         return root;
     }

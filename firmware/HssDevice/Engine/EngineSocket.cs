@@ -36,6 +36,7 @@ namespace HssDevice.Engine
         internal int InFlightCount;
 
         internal bool LocalSendShutdown;
+        internal bool ShutdownAcknowledged;
         internal bool LocalReceiveShutdown;
         internal bool RemoteShutdown;
         internal bool RemoteClosed;
@@ -87,6 +88,7 @@ namespace HssDevice.Engine
             InFlightBytes = 0;
             InFlightCount = 0;
             LocalSendShutdown = false;
+            ShutdownAcknowledged = false;
             LocalReceiveShutdown = false;
             RemoteShutdown = false;
             RemoteClosed = false;

@@ -14,6 +14,9 @@ namespace HssDevice.Engine
 
         public int LinkResets;
 
+        /// <summary>Packets whose handling threw (e.g. the link failed while answering); the reader thread went on.</summary>
+        public int HandlerFailures;
+
         /// <summary>TRANSMITs from the host for a socket that could not take them (answered with a negative ACK).</summary>
         public int RejectedTransmits;
 

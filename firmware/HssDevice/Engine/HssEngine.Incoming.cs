@@ -42,13 +42,14 @@ namespace HssDevice.Engine
                     status = DecodeStatus.Truncated;
                 }
 
-                Handle(_commandPacket, status, n);
+                HandleGuarded(_commandPacket, status, n);
             }
         }
 
         private void DataReaderLoop()
         {
-            int generation = CurrentGeneration();
+            // The reassembler is reset only when this pipe itself went down or lost framing: a reset caused by a
+            // failed write leaves the bytes of this pipe in step.
             while (IsRunning())
             {
                 int n;
@@ -67,7 +68,6 @@ namespace HssDevice.Engine
                     {
                         _reassembler.Reset();
                         ResetLink();
-                        generation = CurrentGeneration();
                     }
 
                     continue;
@@ -76,18 +76,10 @@ namespace HssDevice.Engine
                 int used = 0;
                 while (used < n)
                 {
-                    if (generation != CurrentGeneration())
-                    {
-                        // The link was reset meanwhile: what was half assembled belongs to the old link.
-                        _reassembler.Reset();
-                        generation = CurrentGeneration();
-                    }
-
                     used += _reassembler.Feed(_dataRx, used, n - used);
                     if (_reassembler.FramingLost)
                     {
                         OnFramingLost();
-                        generation = CurrentGeneration();
                         break;
                     }
 
@@ -96,13 +88,13 @@ namespace HssDevice.Engine
                         if (_reassembler.IsOversized)
                         {
                             _dataPacket.DecodeHeader(_reassembler.PacketBuffer, 0, HssLayout.HeaderSize);
-                            Handle(_dataPacket, DecodeStatus.DataTooLong, HssLayout.HeaderSize);
+                            HandleGuarded(_dataPacket, DecodeStatus.DataTooLong, HssLayout.HeaderSize);
                         }
                         else
                         {
                             int length = _reassembler.PacketLength;
                             int status = _dataPacket.Decode(_reassembler.PacketBuffer, 0, length, _reassembler.MaxDataPayload);
-                            Handle(_dataPacket, status, length);
+                            HandleGuarded(_dataPacket, status, length);
                         }
 
                         _reassembler.Release();
@@ -138,6 +130,25 @@ namespace HssDevice.Engine
                 if (live)
                 {
                     SendCloseInBackground(s);
+                }
+            }
+        }
+
+        /// <summary>
+        /// A reader thread must survive anything one packet causes (a link write failing in a flush, a bug): the
+        /// failure is counted, the thread goes on reading.
+        /// </summary>
+        private void HandleGuarded(HssPacket p, int status, int length)
+        {
+            try
+            {
+                Handle(p, status, length);
+            }
+            catch (Exception)
+            {
+                lock (_sync)
+                {
+                    _stats.HandlerFailures++;
                 }
             }
         }
@@ -190,42 +201,41 @@ namespace HssDevice.Engine
         /// <summary>Matches an ACK or REPLY by msg_id, then checks orig_opcode and sock_id (section 9).</summary>
         private void OnAnswer(HssPacket p)
         {
-            PendingRequest request;
             lock (_sync)
             {
-                request = _pending.Find(p.MsgId);
+                PendingRequest request = _pending.Find(p.MsgId);
                 if (request == null || request.Opcode != p.OrigOpcode || request.SockId != p.SockId || (request.Done && !request.Background))
                 {
                     _stats.UnmatchedAnswers++;
                     return;
                 }
 
-                if (request.Opcode != HssOpcode.Transmit)
+                if (request.Opcode == HssOpcode.Transmit)
                 {
-                    if (request.Background)
+                    // Accounted under this same lock: a reset or close could free the request the moment it is released.
+                    OnTransmitAnsweredLocked(request, p);
+                }
+                else if (request.Background)
+                {
+                    // CLOSE sent after Close(): the handle may be reused now.
+                    EngineSocket s = request.Socket;
+                    FreeRequestLocked(request);
+                    if (s != null && s.InUse && s.AppClosed)
                     {
-                        // CLOSE sent after Close(): the handle may be reused now.
-                        EngineSocket s = request.Socket;
-                        _pending.Free(request);
-                        if (s != null && s.InUse && s.AppClosed)
-                        {
-                            ReleaseLocked(s);
-                        }
+                        ReleaseLocked(s);
                     }
-                    else
-                    {
-                        request.Done = true;
-                        request.Code = p.Code;
-                        request.HasValue = p.HasValue;
-                        request.Value = p.Value;
-                        request.Completed.Set();
-                    }
-
-                    return;
+                }
+                else
+                {
+                    request.Done = true;
+                    request.Code = p.Code;
+                    request.HasValue = p.HasValue;
+                    request.Value = p.Value;
+                    request.Completed.Set();
                 }
             }
 
-            OnTransmitAnswered(request, p);
+            AfterAnswer();
         }
 
         /// <summary>The remote peer finished sending: reads return end of stream after the buffered data.</summary>

@@ -176,6 +176,15 @@ namespace HssDevice.Engine
             return copied;
         }
 
+        /// <summary>
+        /// Connected, or CONNECT sent and not yet answered: the host may send data the moment its connect succeeds, and
+        /// that data (bulk pipe) can overtake the CONNECT's ACK (interrupt pipe). It is buffered, not refused.
+        /// </summary>
+        private static bool CanReceiveData(EngineSocket s)
+        {
+            return s.StateValue == SocketStates.Connected || s.StateValue == SocketStates.Connecting;
+        }
+
         private static void PopRecordLocked(EngineSocket s)
         {
             s.RecordHead = (s.RecordHead + 1) % s.RecordMsgId.Length;
@@ -195,7 +204,8 @@ namespace HssDevice.Engine
             {
                 for (int i = 0; i < count; i++)
                 {
-                    int n = PacketWriter.WriteAckWithValue(_commandTx, 0, s.AckMsgId[i], s.HandleValue, HssOpcode.Transmit, HssError.Success, s.AckValue[i]);
+                    int value = s.AckValue[i];
+                    int n = PacketWriter.WriteAckWithValue(_commandTx, 0, s.AckMsgId[i], s.HandleValue, HssOpcode.Transmit, value < 0 ? -value : HssError.Success, value);
                     try
                     {
                         WriteCommandLocked(n);
@@ -238,11 +248,8 @@ namespace HssDevice.Engine
                     {
                         reject = HssError.NoSocket;
                     }
-                    else if (s.AppClosed || s.Failure != SocketError.Success || s.RemoteClosed || s.RemoteShutdown
-                        || (s.StateValue != SocketStates.Connected && s.StateValue != SocketStates.Connecting))
+                    else if (s.AppClosed || s.Failure != SocketError.Success || s.RemoteClosed || s.RemoteShutdown || !CanReceiveData(s))
                     {
-                        // Connecting counts as connected here: the host sends data only once connected, and its
-                        // first TRANSMIT (data pipe) may be read before the CONNECT's ACK (command pipe).
                         reject = HssError.NotConnected;
                     }
                     else if (length == 0 && !s.IsDatagram)

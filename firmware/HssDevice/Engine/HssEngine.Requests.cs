@@ -34,7 +34,19 @@ namespace HssDevice.Engine
                 }
 
                 int n = PacketWriter.WriteOpen(_commandTx, 0, request.MsgId, s.HandleValue, family, protocol, type);
-                WriteRequestLocked(request, n, s);
+                try
+                {
+                    WriteRequestLocked(request, n, s);
+                }
+                catch (HssSocketException)
+                {
+                    lock (_sync)
+                    {
+                        ReleaseLocked(s);
+                    }
+
+                    throw;
+                }
             }
 
             try
@@ -124,6 +136,19 @@ namespace HssDevice.Engine
                 AwaitAnswer(request, timeoutMs);
                 connected = true;
             }
+            catch (HssSocketException e)
+            {
+                if (e.SocketErrorCode == SocketError.TimedOut && e.HssCode == HssSocketException.NoHssCode)
+                {
+                    // The host may still connect it later: the socket is unusable; Close sends CLOSE.
+                    lock (_sync)
+                    {
+                        FailLocked(s, SocketError.TimedOut, HssSocketException.NoHssCode);
+                    }
+                }
+
+                throw;
+            }
             finally
             {
                 lock (_sync)
@@ -146,7 +171,7 @@ namespace HssDevice.Engine
             lock (_sync)
             {
                 ThrowIfUnusable(s);
-                if (s.LocalSendShutdown)
+                if (s.ShutdownAcknowledged)
                 {
                     return;
                 }
@@ -190,6 +215,10 @@ namespace HssDevice.Engine
             }
 
             AwaitAnswer(request, _settings.CommandTimeoutMs);
+            lock (_sync)
+            {
+                s.ShutdownAcknowledged = true;
+            }
         }
 
         /// <summary>Ends receiving locally: later receives return 0. Nothing goes to the host (HSS has no such request).</summary>
@@ -210,6 +239,7 @@ namespace HssDevice.Engine
         public void Close(EngineSocket s)
         {
             bool closeNow = false;
+            int acks = 0;
             lock (_sync)
             {
                 if (!s.InUse || s.AppClosed)
@@ -218,13 +248,22 @@ namespace HssDevice.Engine
                 }
 
                 s.AppClosed = true;
+                bool hostForgot = HostForgotLocked(s);
+                // Host TRANSMITs still buffered are answered (exactly one ACK each), refused: nobody will read them.
+                while (!hostForgot && s.RecordCount > 0)
+                {
+                    s.AckMsgId[acks] = s.RecordMsgId[s.RecordHead];
+                    s.AckValue[acks] = -HssError.NotConnected;
+                    acks++;
+                    PopRecordLocked(s);
+                }
+
                 _totalBuffered -= s.ReceiveRing.Count;
                 s.ReceiveRing.Clear();
                 s.RecordCount = 0;
                 _receiveSpace.Set();
                 s.ReceiveSignal.Set();
                 s.SendSignal.Set();
-                bool hostForgot = s.Failure != SocketError.Success || s.RemoteClosed || s.StateValue == SocketStates.Opening;
                 s.StateValue = SocketStates.Closing;
                 if (hostForgot)
                 {
@@ -242,16 +281,33 @@ namespace HssDevice.Engine
                 }
             }
 
+            SendTransmitAcks(s, acks);
             if (closeNow)
             {
                 SendCloseInBackground(s);
             }
         }
 
+        /// <summary>
+        /// True when the host no longer holds the handle: it closed it (its CLOSE, or ENOSOCK), the link was reset or
+        /// the engine stopped, or the OPEN never completed. Otherwise Close must send CLOSE (e.g. after the host
+        /// failed a TRANSMIT, which leaves its socket open).
+        /// </summary>
+        private static bool HostForgotLocked(EngineSocket s)
+        {
+            return s.RemoteClosed
+                || s.StateValue == SocketStates.Opening
+                || s.Failure == SocketError.NetworkReset
+                || s.Failure == SocketError.OperationAborted
+                || s.FailureHssCode == HssError.NoSocket;
+        }
+
         /// <summary>Sends CLOSE with no waiter; the ACK (or the timeout) gives the handle back.</summary>
         private void SendCloseInBackground(EngineSocket s)
         {
+            // Holding the data writer too: a TRANSMIT of this socket being written now goes out before the CLOSE.
             lock (_commandWriteLock)
+            lock (_dataWriteLock)
             {
                 PendingRequest request;
                 lock (_sync)
@@ -286,17 +342,17 @@ namespace HssDevice.Engine
 
         private EngineSocket AllocateSocketLocked()
         {
-            EngineSocket free = null;
+            int slot = -1;
             for (int i = 0; i < _sockets.Length; i++)
             {
                 if (!_sockets[i].InUse)
                 {
-                    free = _sockets[i];
+                    slot = i;
                     break;
                 }
             }
 
-            if (free == null)
+            if (slot < 0)
             {
                 throw new HssSocketException(SocketError.NoBufferSpaceAvailable, "all " + _sockets.Length.ToString() + " sockets are in use");
             }
@@ -310,10 +366,14 @@ namespace HssDevice.Engine
             }
             while (FindLocked(handle) != null);
 
-            free.Reset();
-            free.InUse = true;
-            free.HandleValue = handle;
-            return free;
+            // A new object per socket (its buffers are allocated here, not per packet): a call still holding the
+            // previous socket of this slot can never act on the new one.
+            EngineSocket fresh = new EngineSocket(_settings.ReceiveBufferPerSocket, _settings.SendWindow, _settings.ReceiveRecordsPerSocket);
+            fresh.Reset();
+            fresh.InUse = true;
+            fresh.HandleValue = handle;
+            _sockets[slot] = fresh;
+            return fresh;
         }
 
         private PendingRequest AllocateRequestLocked(int opcode, uint sockId, EngineSocket s, bool background, int timeoutMs)
@@ -332,7 +392,7 @@ namespace HssDevice.Engine
             {
                 lock (_sync)
                 {
-                    _pending.Free(request);
+                    FreeRequestLocked(request);
                     if (s.StateValue == SocketStates.Connecting)
                     {
                         s.StateValue = SocketStates.Open;
@@ -356,13 +416,13 @@ namespace HssDevice.Engine
                 if (!request.Done)
                 {
                     _stats.TimedOutRequests++;
-                    _pending.Free(request);
+                    FreeRequestLocked(request);
                     throw new HssSocketException(SocketError.TimedOut, HssOpcode.NameOf(opcode) + ": the host did not answer within " + timeoutMs.ToString() + " ms");
                 }
 
                 code = request.Code;
                 local = request.LocalError;
-                _pending.Free(request);
+                FreeRequestLocked(request);
             }
 
             if (local != SocketError.Success)

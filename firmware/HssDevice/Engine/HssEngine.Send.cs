@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using HssDevice.Wire;
 
 namespace HssDevice.Engine
@@ -73,7 +74,11 @@ namespace HssDevice.Engine
                         if (s.InFlightBytes + size <= _settings.SendWindow)
                         {
                             request = AllocateRequestLocked(HssOpcode.Transmit, s.HandleValue, s, true, -1);
-                            if (request != null)
+                            if (request == null)
+                            {
+                                _flushStarved = true;
+                            }
+                            else
                             {
                                 request.Length = size;
                                 s.InFlightBytes += size;
@@ -93,7 +98,13 @@ namespace HssDevice.Engine
                 }
 
                 int wait = Remaining(deadline);
-                if (wait == 0 || !s.SendSignal.WaitOne(wait, false))
+                if (wait == Timeout.Infinite || wait > HousekeepingPeriodMs)
+                {
+                    // Another socket's ACK may free the request slot: look again at least this often.
+                    wait = HousekeepingPeriodMs;
+                }
+
+                if (!s.SendSignal.WaitOne(wait, false))
                 {
                     lock (_sync)
                     {
@@ -139,6 +150,7 @@ namespace HssDevice.Engine
                         PendingRequest request = AllocateRequestLocked(HssOpcode.Transmit, s.HandleValue, s, true, -1);
                         if (request == null)
                         {
+                            // Every request slot is taken: the next freed slot flushes again.
                             _flushStarved = true;
                             return;
                         }
@@ -171,51 +183,90 @@ namespace HssDevice.Engine
         }
 
         /// <summary>The host answered one of our TRANSMITs: free its bytes of the window, or fail the socket.</summary>
-        private void OnTransmitAnswered(PendingRequest request, HssPacket answer)
+        private void OnTransmitAnsweredLocked(PendingRequest request, HssPacket answer)
         {
-            EngineSocket s;
-            bool closeNow = false;
-            bool flushAll;
-            lock (_sync)
+            EngineSocket s = request.Socket;
+            int length = request.Length;
+            FreeRequestLocked(request);
+            int failure = answer.Code != HssError.Success ? answer.Code
+                : answer.HasValue && answer.Value < 0 ? -answer.Value
+                : answer.HasValue && answer.Value < length ? HssError.HostError
+                : HssError.Success;
+            if (failure != HssError.Success)
             {
-                s = request.Socket;
-                int length = request.Length;
-                _pending.Free(request);
-                flushAll = _flushStarved;
-                _flushStarved = false;
-                int failure = answer.Code != HssError.Success ? answer.Code
-                    : answer.HasValue && answer.Value < 0 ? -answer.Value
-                    : answer.HasValue && answer.Value < length ? HssError.HostError
-                    : HssError.Success;
-                if (failure != HssError.Success)
-                {
-                    FailLocked(s, ErrorMap.ToSocketError(failure), failure);
-                }
-                else
-                {
-                    s.SendRing.Discard(length);
-                    s.InFlightBytes -= length;
-                    s.InFlightCount--;
-                    s.SendSignal.Set();
-                    closeNow = s.AppClosed && !s.CloseSent && s.SendRing.Count == 0;
-                }
+                FailLocked(s, ErrorMap.ToSocketError(failure), failure);
+                return;
             }
 
-            if (flushAll)
+            s.SendRing.Discard(length);
+            s.InFlightBytes -= length;
+            s.InFlightCount--;
+            s.SendSignal.Set();
+            if (s.AppClosed && !s.CloseSent && s.SendRing.Count == 0)
+            {
+                _closeReady = true;
+            }
+
+            _flushWanted = true;
+        }
+
+        /// <summary>After an ACK freed window: send what waits (every socket, in order) and CLOSEs now due.</summary>
+        private void AfterAnswer()
+        {
+            FlushAll();
+            bool closeReady;
+            lock (_sync)
+            {
+                closeReady = _closeReady;
+                _closeReady = false;
+            }
+
+            if (closeReady)
             {
                 for (int i = 0; i < _sockets.Length; i++)
                 {
-                    Flush(_sockets[i]);
+                    EngineSocket s = _sockets[i];
+                    bool due;
+                    lock (_sync)
+                    {
+                        due = s.InUse && s.AppClosed && !s.CloseSent && s.SendRing.Count == 0;
+                    }
+
+                    if (due)
+                    {
+                        SendCloseInBackground(s);
+                    }
                 }
             }
-            else
+        }
+
+        /// <summary>Flushes every socket with unsent data. Link failures here are already a link reset.</summary>
+        private void FlushAll()
+        {
+            lock (_sync)
             {
-                Flush(s);
+                if (!_flushWanted)
+                {
+                    return;
+                }
+
+                _flushWanted = false;
             }
 
-            if (closeNow)
+            for (int i = 0; i < _sockets.Length; i++)
             {
-                SendCloseInBackground(s);
+                EngineSocket s = _sockets[i];
+                try
+                {
+                    Flush(s);
+                }
+                catch (HssSocketException)
+                {
+                    return;
+                }
+
+                // Wakes a datagram sender that waited for a free request slot.
+                s.SendSignal.Set();
             }
         }
 

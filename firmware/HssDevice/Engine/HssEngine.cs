@@ -44,6 +44,9 @@ namespace HssDevice.Engine
         private int _totalBuffered;
         private int _linkGeneration;
         private bool _flushStarved;
+        private bool _flushWanted;
+        private bool _closeReady;
+        private bool _housekeepingRunning;
 
         public HssEngine(IHssLink link, HssEngineSettings settings)
         {
@@ -64,7 +67,8 @@ namespace HssDevice.Engine
             _housekeepingScratch = new EngineSocket[settings.MaxSockets];
             for (int i = 0; i < _sockets.Length; i++)
             {
-                _sockets[i] = new EngineSocket(settings.ReceiveBufferPerSocket, settings.SendWindow, settings.ReceiveRecordsPerSocket);
+                // Placeholders: every Open puts a fresh EngineSocket in its slot (see AllocateSocketLocked).
+                _sockets[i] = new EngineSocket(1, 1, 1);
             }
 
             _pending = new PendingTable(settings.MaxOutstandingRequests);
@@ -197,7 +201,7 @@ namespace HssDevice.Engine
 
                     if (r.Background)
                     {
-                        _pending.Free(r);
+                        FreeRequestLocked(r);
                     }
                     else
                     {
@@ -290,8 +294,19 @@ namespace HssDevice.Engine
                 PendingRequest r = _pending[i];
                 if (r.InUse && r.Socket == s && r.Opcode == HssOpcode.Transmit)
                 {
-                    _pending.Free(r);
+                    FreeRequestLocked(r);
                 }
+            }
+        }
+
+        /// <summary>Frees a request slot; when a flush waited for one, the next FlushAll sends again.</summary>
+        private void FreeRequestLocked(PendingRequest request)
+        {
+            _pending.Free(request);
+            if (_flushStarved)
+            {
+                _flushStarved = false;
+                _flushWanted = true;
             }
         }
 
@@ -352,10 +367,13 @@ namespace HssDevice.Engine
             int toClose = 0;
             lock (_sync)
             {
-                if (!_running)
+                // Timer callbacks may overlap when one is held up (a slow link write): one at a time.
+                if (!_running || _housekeepingRunning)
                 {
                     return;
                 }
+
+                _housekeepingRunning = true;
 
                 long now = Now();
                 for (int i = 0; i < _pending.Size; i++)
@@ -366,7 +384,7 @@ namespace HssDevice.Engine
                         // A CLOSE the host never answered: give the handle back anyway.
                         _stats.TimedOutRequests++;
                         EngineSocket s = r.Socket;
-                        _pending.Free(r);
+                        FreeRequestLocked(r);
                         if (s != null && s.InUse && s.AppClosed)
                         {
                             ReleaseLocked(s);
@@ -384,10 +402,27 @@ namespace HssDevice.Engine
                 }
             }
 
-            for (int i = 0; i < toClose; i++)
+            try
             {
-                SendCloseInBackground(_housekeepingScratch[i]);
-                _housekeepingScratch[i] = null;
+                for (int i = 0; i < toClose; i++)
+                {
+                    SendCloseInBackground(_housekeepingScratch[i]);
+                    _housekeepingScratch[i] = null;
+                }
+
+                // Sends that waited for a free request slot (freed by a timeout, a reset or a command's answer).
+                FlushAll();
+            }
+            catch (Exception)
+            {
+                // A failing link is already a link reset; the timer must go on.
+            }
+            finally
+            {
+                lock (_sync)
+                {
+                    _housekeepingRunning = false;
+                }
             }
         }
     }

@@ -4,8 +4,9 @@ using HssDevice.Wire;
 namespace HssDevice.Engine
 {
     /// <summary>
-    /// Limits of one engine. Memory is fixed at construction: MaxSockets x (ReceiveBufferPerSocket + SendWindow)
-    /// plus one reassembly buffer of MaxDataPayload and one transmit buffer of MaxTransmitPayload.
+    /// Limits of one engine. Memory is bounded: at most MaxSockets x (ReceiveBufferPerSocket + SendWindow) for open
+    /// sockets (allocated when a socket opens), plus one reassembly buffer of MaxDataPayload and one transmit buffer
+    /// of MaxTransmitPayload allocated at construction.
     /// </summary>
     public sealed class HssEngineSettings
     {

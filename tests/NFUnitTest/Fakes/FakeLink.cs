@@ -31,6 +31,9 @@ namespace HssDevice.Tests.Device
             ChunkLimit = 64;
         }
 
+        /// <summary>While set, every device write throws (a USB write that times out or a cable pulled mid-write).</summary>
+        public bool FailWrites { get; set; }
+
         /// <summary>Most bytes one ReadData returns.</summary>
         public int ChunkLimit { get; set; }
 
@@ -213,6 +216,11 @@ namespace HssDevice.Tests.Device
 
         private void Record(bool isCommand, byte[] buffer, int offset, int count)
         {
+            if (FailWrites)
+            {
+                throw new InvalidOperationException("fake link: write failed");
+            }
+
             byte[] copy = new byte[count];
             Array.Copy(buffer, offset, copy, 0, count);
             lock (_lock)

@@ -1,0 +1,226 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using HssDevice.Host.Emulation;
+using HssDevice.Tool.Bench;
+using HssDevice.Tool.Samples;
+
+namespace HssDevice.Tool.Commands;
+
+/// <summary>
+/// `hss bench [--json]`: throughput and OPEN+CONNECT round trips of the device engine through the emulated USB link
+/// with its timing model and the host, at full and high speed, our defaults beside the reference-compatible setting.
+/// </summary>
+public sealed class BenchCommand : Command, IHelpNotes
+{
+    public static readonly int[] WriteSizes = [64, 1024, 16 * 1024];
+
+    public BenchCommand()
+        : base("bench", "Measure throughput and OPEN+CONNECT round trips over the emulated USB link with its timing model.")
+    {
+        var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per measurement." };
+        var runs = CountOption("--runs", "Runs of each measurement; the median is reported.", 3);
+        var bytes = CountOption("--bytes", "Bytes each throughput run moves over one TCP socket.", 1024 * 1024);
+        var roundTrips = CountOption("--round-trips", "OPEN+CONNECT pairs in each round-trip run.", 100);
+        var speed = new Option<string?>("--speed")
+        {
+            Description = "Only this speed (default both).",
+            HelpName = "full|high",
+        };
+        speed.AcceptOnlyFromAmong("full", "high");
+        var only = new Option<string?>("--only")
+        {
+            Description = "Only the measurements whose progress line contains TEXT (e.g. \"high default host-to-device writes of 64 B\").",
+            HelpName = "TEXT",
+        };
+
+        Options.Add(json);
+        Options.Add(runs);
+        Options.Add(bytes);
+        Options.Add(roundTrips);
+        Options.Add(speed);
+        Options.Add(only);
+        SetAction((parseResult, cancellationToken) =>
+        {
+            string? oneSpeed = parseResult.GetValue(speed);
+            UsbSpeed[] speeds = oneSpeed == null ? [UsbSpeed.FullSpeed, UsbSpeed.HighSpeed] : [LinkSetup.ParseSpeed(oneSpeed)];
+            return RunAsync(speeds, parseResult.GetValue(runs), parseResult.GetValue(bytes), parseResult.GetValue(roundTrips),
+                parseResult.GetValue(json), parseResult.GetValue(only), parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken);
+        });
+    }
+
+    public string HelpNotes => """
+        What is measured:
+          Device engine (firmware/HssDevice, default settings) -> emulated USB link (timing model: 19 x 64 B bulk
+          packets per 1 ms frame at full speed, 13 x 512 B per 125 us microframe at high speed, one interrupt packet
+          per 1 ms each way) -> HSS host -> a loopback TCP sink (device-to-host), and a loopback TCP source -> host
+          -> device (host-to-device), 1 MiB in writes (and device reads) of 64 B, 1 KiB and 16 KiB. "default" is our
+          link and host; "reference" is the reference-compatible setting (one packet per transfer, no zero-length
+          packets, 3-byte TRANSMIT ACKs, host ignores device ACKs). The ceiling is the bulk payload limit of the
+          bus: 1,216,000 B/s at full speed, 53,248,000 B/s at high speed. Round trips: OPEN then CONNECT (to a
+          loopback listener), timed together, the CLOSE not timed. Every figure is the median of --runs runs.
+
+        Output:
+          Progress on stderr. Text: two tables. --json: an array of objects with kind ("throughput" or
+          "round-trips"), speed ("full"/"high"), settings ("default"/"reference"), runs, medianSeconds,
+          secondsPerRun; throughput adds direction ("device-to-host"/"host-to-device"), writeSize, bytes,
+          bytesPerSecond, ceilingBytesPerSecond, ceilingFraction (0..1); round trips add roundTrips,
+          roundTripsPerSecond.
+
+        Exit codes:
+          0  measured
+          1  usage error
+          3  a measurement failed (named on stderr)
+
+        Example:
+          hss bench --runs 5
+          hss bench --json --bytes 65536 --runs 1
+        """;
+
+    public static async Task<int> RunAsync(IReadOnlyList<UsbSpeed> speeds, int runs, int bytes, int roundTrips, bool json, string? only,
+        TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var records = new List<BenchRecord>();
+        string current = "warm-up";
+        try
+        {
+            // Untimed: the first runs would otherwise measure the JIT.
+            foreach (bool reference in new[] { false, true })
+            {
+                var warm = new LinkSetup(UsbSpeed.HighSpeed, reference, Timing: false);
+                await LinkBenchmark.MeasureThroughputAsync(new ThroughputCase(warm, BenchDirection.DeviceToHost, 1024, 64 * 1024)).ConfigureAwait(false);
+                await LinkBenchmark.MeasureThroughputAsync(new ThroughputCase(warm, BenchDirection.HostToDevice, 1024, 64 * 1024)).ConfigureAwait(false);
+                await LinkBenchmark.MeasureRoundTripsAsync(warm, 5).ConfigureAwait(false);
+            }
+
+            foreach (UsbSpeed speed in speeds)
+            {
+                foreach (BenchDirection direction in new[] { BenchDirection.DeviceToHost, BenchDirection.HostToDevice })
+                {
+                    foreach (int writeSize in WriteSizes)
+                    {
+                        foreach (bool reference in new[] { false, true })
+                        {
+                            var benchCase = new ThroughputCase(new LinkSetup(speed, reference, Timing: true), direction, writeSize, bytes);
+                            current = benchCase.ToString();
+                            if (only != null && !current.Contains(only, StringComparison.Ordinal))
+                            {
+                                continue;
+                            }
+
+                            double[] seconds = await RepeatAsync(runs, current, () => LinkBenchmark.MeasureThroughputAsync(benchCase), error, cancellationToken).ConfigureAwait(false);
+                            records.Add(Throughput(benchCase, seconds));
+                        }
+                    }
+                }
+
+                foreach (bool reference in new[] { false, true })
+                {
+                    var setup = new LinkSetup(speed, reference, Timing: true);
+                    current = $"{setup.SpeedName} {setup.SettingsName} OPEN+CONNECT x {roundTrips}";
+                    if (only != null && !current.Contains(only, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    double[] seconds = await RepeatAsync(runs, current, () => LinkBenchmark.MeasureRoundTripsAsync(setup, roundTrips), error, cancellationToken).ConfigureAwait(false);
+                    double median = Median(seconds);
+                    records.Add(new BenchRecord
+                    {
+                        Kind = "round-trips",
+                        Speed = setup.SpeedName,
+                        Settings = setup.SettingsName,
+                        RoundTrips = roundTrips,
+                        RoundTripsPerSecond = Math.Round(roundTrips / median, 1),
+                        Runs = runs,
+                        MedianSeconds = median,
+                        SecondsPerRun = seconds,
+                    });
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("bench: cancelled");
+            return ExitCodes.StepFailed;
+        }
+        catch (Exception e) when (e is HssSocketException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            error.WriteLine($"error: measurement {current} failed: {e.Message}");
+            return ExitCodes.StepFailed;
+        }
+
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(records, BenchJson.Default.ListBenchRecord));
+        }
+        else
+        {
+            output.WriteLine($"hss bench: median of {runs} run(s), {SampleSteps.Size(bytes)} per throughput run, {roundTrips} OPEN+CONNECT per round-trip run");
+            BenchTable.Write(output, records);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static async Task<double[]> RepeatAsync(int runs, string what, Func<Task<double>> measure, TextWriter progress, CancellationToken cancellationToken)
+    {
+        var seconds = new double[runs];
+        for (int run = 0; run < runs; run++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            seconds[run] = await measure().ConfigureAwait(false);
+            progress.WriteLine($"bench: {what}: run {run + 1}/{runs} {seconds[run].ToString("0.000", CultureInfo.InvariantCulture)} s");
+            progress.Flush();
+        }
+
+        return seconds;
+    }
+
+    private static BenchRecord Throughput(ThroughputCase benchCase, double[] seconds)
+    {
+        double median = Median(seconds);
+        double rate = benchCase.Bytes / median;
+        return new BenchRecord
+        {
+            Kind = "throughput",
+            Speed = benchCase.Setup.SpeedName,
+            Direction = benchCase.DirectionName,
+            WriteSize = benchCase.WriteSize,
+            Settings = benchCase.Setup.SettingsName,
+            Bytes = benchCase.Bytes,
+            BytesPerSecond = Math.Round(rate),
+            CeilingBytesPerSecond = benchCase.CeilingBytesPerSecond,
+            CeilingFraction = Math.Round(rate / benchCase.CeilingBytesPerSecond, 4),
+            Runs = seconds.Length,
+            MedianSeconds = median,
+            SecondsPerRun = seconds,
+        };
+    }
+
+    private static double Median(double[] values)
+    {
+        double[] sorted = values.OrderBy(v => v).ToArray();
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private static Option<int> CountOption(string name, string description, int defaultValue)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = "N" };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError($"{name} must be 1 or more.");
+            }
+        });
+        return option;
+    }
+}

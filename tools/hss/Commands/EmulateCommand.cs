@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using HssDevice.App;
+using HssDevice.Engine;
+using HssDevice.Host.Emulation;
+using HssDevice.Sockets;
+using HssDevice.Tool.Display;
+using HssDevice.Tool.Samples;
+
+namespace HssDevice.Tool.Commands;
+
+/// <summary>
+/// `hss emulate --connect ADDR:PORT [targets]`: an emulated device that connects to `hss host --listen` (or any HSS
+/// host speaking the single-pipe profile on TCP) and runs the sample device application against the targets.
+/// </summary>
+public sealed class EmulateCommand : Command, IHelpNotes
+{
+    public EmulateCommand()
+        : base("emulate", "Run the sample device application on an emulated device connected to an HSS host over TCP (single-pipe profile).")
+    {
+        var connect = EndPointOption.Ip("--connect", "Address and port of the host (hss host --listen).");
+        connect.Required = true;
+        var http = EndPointOption.Targets("--http", "HTTP server to GET / from (repeatable).");
+        var tcpEcho = EndPointOption.Targets("--tcp-echo", "TCP echo server to send --bytes to and check the echo (repeatable).");
+        var udpEcho = EndPointOption.Targets("--udp-echo", "UDP echo server to send --datagrams to and check them (repeatable).");
+        var bytes = new Option<int>("--bytes")
+        {
+            Description = "Bytes each TCP echo sends and checks.",
+            DefaultValueFactory = _ => SampleSteps.DefaultEchoBytes,
+            HelpName = "N",
+        };
+        var datagrams = new Option<int>("--datagrams")
+        {
+            Description = "Datagrams each UDP echo sends and checks.",
+            DefaultValueFactory = _ => SampleSteps.DefaultDatagrams,
+            HelpName = "N",
+        };
+        var path = new Option<string>("--path")
+        {
+            Description = "Path of the HTTP GET.",
+            DefaultValueFactory = _ => "/",
+        };
+        foreach (Option<int> count in new[] { bytes, datagrams })
+        {
+            count.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<int>() < 1)
+                {
+                    result.AddError($"{result.Option.Name} must be 1 or more.");
+                }
+            });
+        }
+
+        Options.Add(connect);
+        Options.Add(http);
+        Options.Add(tcpEcho);
+        Options.Add(udpEcho);
+        Options.Add(bytes);
+        Options.Add(datagrams);
+        Options.Add(path);
+        SetAction((parseResult, cancellationToken) =>
+        {
+            var steps = new List<SampleStep>();
+            HssEndPoint[] httpTargets = parseResult.GetValue(http) ?? [];
+            HssEndPoint[] tcpTargets = parseResult.GetValue(tcpEcho) ?? [];
+            HssEndPoint[] udpTargets = parseResult.GetValue(udpEcho) ?? [];
+            if (httpTargets.Length + tcpTargets.Length + udpTargets.Length == 0)
+            {
+                // The board application's own targets, which `hss demo --serve` serves.
+                httpTargets = [BoardTargets.Http()];
+                tcpTargets = [BoardTargets.TcpEcho()];
+                udpTargets = [BoardTargets.UdpEcho()];
+            }
+
+            foreach (HssEndPoint target in httpTargets)
+            {
+                steps.Add(SampleSteps.HttpGet(target, parseResult.GetValue(path)!));
+            }
+
+            foreach (HssEndPoint target in tcpTargets)
+            {
+                steps.Add(SampleSteps.TcpEcho(target, parseResult.GetValue(bytes)));
+            }
+
+            foreach (HssEndPoint target in udpTargets)
+            {
+                steps.Add(SampleSteps.UdpEcho(target, parseResult.GetValue(datagrams)));
+            }
+
+            return RunAsync(parseResult.GetRequiredValue(connect), steps, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
+        });
+    }
+
+    public string HelpNotes => """
+        Targets:
+          Each --http, --tcp-echo and --udp-echo adds one step; the host opens those sockets, so addresses are as
+          the host sees them. Without any target, the board application's (firmware/HssDevice.App/BoardTargets.cs):
+          --http 127.0.0.1:8080 --tcp-echo 127.0.0.1:7007 --udp-echo [::1]:7007, which `hss demo --serve` serves.
+
+        Exit codes:
+          0  every step matched
+          1  usage error
+          3  a step failed (named on stderr as: error: step ID failed: DETAIL)
+          4  the host did not accept the connection
+
+        Example:
+          hss emulate --connect 127.0.0.1:7000 --http 127.0.0.1:8080 --tcp-echo [::1]:7007 --bytes 65536
+        """;
+
+    public static async Task<int> RunAsync(IPEndPoint hostEndPoint, IReadOnlyList<SampleStep> steps, TextWriter output, TextWriter error)
+    {
+        StreamDeviceLink link;
+        try
+        {
+            link = await Task.Run(() => StreamDeviceLink.ConnectTcp(hostEndPoint)).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            error.WriteLine($"error: cannot connect to the host at {hostEndPoint}: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
+
+        output.WriteLine($"hss emulate: the sample device application on an emulated device, over TCP to the HSS host at {hostEndPoint}");
+        var engine = new HssEngine(link, new HssEngineSettings());
+        engine.Start();
+        IReadOnlyList<StepOutcome> outcomes;
+        try
+        {
+            outcomes = await StepDisplay.RunAsync(steps, engine, output).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Closes the link: the host sees the device leave (hss host --once exits).
+            engine.Dispose();
+        }
+
+        return SampleReport.Finish(outcomes, output, error);
+    }
+}

@@ -1,0 +1,127 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using HssDevice.Host;
+using HssDevice.Host.Links;
+using Microsoft.Extensions.Logging;
+
+namespace HssDevice.Tool.Commands;
+
+/// <summary>
+/// `hss host --listen ADDR:PORT`: the HSS host for devices that connect over TCP with the single-pipe profile (HSS
+/// packets back to back, no extra framing), until Ctrl+C, or with --once until the first device leaves.
+/// </summary>
+public sealed class HostCommand : Command, IHelpNotes
+{
+    public HostCommand()
+        : base("host", "Run the HSS host for devices that connect over a TCP socket (single-pipe profile, no extra framing).")
+    {
+        var listen = EndPointOption.Ip("--listen", "Address and port to listen on; port 0 lets the OS choose (printed on the first line).");
+        listen.Required = true;
+        var once = new Option<bool>("--once")
+        {
+            Description = "Serve one device and exit when it disconnects (for tests and scripts).",
+        };
+        var reference = new Option<bool>("--reference")
+        {
+            Description = "Behave like the reference host: 3-byte TRANSMIT ACKs, device ACKs ignored, one packet per transfer.",
+        };
+        var referenceDevice = new Option<bool>("--reference-device")
+        {
+            Description = "Serve devices that behave like the reference device (never ACK a TRANSMIT, read one packet per transfer).",
+        };
+        var logLevel = new Option<LogLevel>("--log-level")
+        {
+            Description = "Least severe log level shown (Trace, Debug, Information, Warning, Error, None).",
+            DefaultValueFactory = _ => LogLevel.Information,
+            HelpName = "LEVEL",
+        };
+
+        Options.Add(listen);
+        Options.Add(once);
+        Options.Add(reference);
+        Options.Add(referenceDevice);
+        Options.Add(logLevel);
+        SetAction(async (parseResult, cancellationToken) =>
+        {
+            HssHostSettings settings = parseResult.GetValue(reference) ? HssHostSettings.ReferenceCompatibleHost
+                : parseResult.GetValue(referenceDevice) ? HssHostSettings.ForReferenceDevice
+                : new HssHostSettings();
+            using ILoggerFactory loggers = LoggerFactory.Create(builder => builder
+                .SetMinimumLevel(parseResult.GetValue(logLevel))
+                .AddSimpleConsole(options =>
+                {
+                    options.SingleLine = true;
+                    options.TimestampFormat = "HH:mm:ss.fff ";
+                }));
+            return await RunAsync(parseResult.GetRequiredValue(listen), settings, parseResult.GetValue(once), loggers,
+                parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
+        });
+    }
+
+    public string HelpNotes => """
+        Output:
+          First line: "listening on ADDR:PORT" with the port actually bound. Then the host's log (console logger):
+          devices attached and detached, socket errors, protocol errors.
+
+        Exit codes:
+          0  stopped by Ctrl+C, or with --once the device disconnected
+          1  usage error
+          4  cannot listen on the address (taken, not local)
+
+        Example (three terminals):
+          hss demo --serve
+          hss host --listen 127.0.0.1:7000
+          hss emulate --connect 127.0.0.1:7000
+        """;
+
+    public static async Task<int> RunAsync(IPEndPoint listen, HssHostSettings settings, bool once, ILoggerFactory loggers, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ILogger log = loggers.CreateLogger("hss.host");
+        await using var host = new HssHost(settings, loggers);
+        var listener = new TcpListener(listen);
+        try
+        {
+            listener.Start();
+        }
+        catch (SocketException e)
+        {
+            error.WriteLine($"error: cannot listen on {listen}: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
+
+        try
+        {
+            output.WriteLine($"listening on {listener.LocalEndpoint}");
+            output.Flush();
+            // Not HssTcpListener: it attaches devices without telling its caller, and --once needs the device it attached.
+            while (true)
+            {
+                Socket socket = await listener.AcceptSocketAsync(cancellationToken).ConfigureAwait(false);
+                StreamHostLink link = StreamHostLink.ForSocket(socket);
+                DeviceConnection device = host.Attach(link, link.Description);
+                Task ended = device.Completion.ContinueWith(_ => log.LogInformation(
+                    "device {Device}: {Sockets} sockets opened, {DeviceToHost} bytes device-to-host, {HostToDevice} bytes host-to-device, {Errors} protocol errors",
+                    device.Name, device.Counters.SocketsOpened, device.Counters.BytesDeviceToHost, device.Counters.BytesHostToDevice,
+                    device.Counters.ProtocolErrors), TaskScheduler.Default);
+                if (once)
+                {
+                    await ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    return ExitCodes.Success;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+}
