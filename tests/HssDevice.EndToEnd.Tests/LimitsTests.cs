@@ -56,33 +56,4 @@ public class LimitsTests
         Assert.Equal(HssDevice.SocketError.NoBufferSpaceAvailable, error.SocketErrorCode);
         Assert.Equal(2, rig.Connection.Counters.SocketsOpened);
     }
-
-    [Theory]
-    [InlineData("v4")]
-    [InlineData("v6")]
-    public async Task UdpDatagramsFromAnotherSenderAreNotDelivered(string family)
-    {
-        await using var rig = new Rig(LinkSetup.Named("full"));
-        IPAddress loopback = Peers.Loopback(family);
-        using var peer = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        peer.Bind(new IPEndPoint(loopback, 0));
-        using var stranger = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        stranger.Bind(new IPEndPoint(loopback, 0));
-        HssSocket socket = await DeviceThread.Run(() => DeviceSockets.OpenUdp(rig.Engine, (IPEndPoint)peer.LocalEndPoint!));
-        await DeviceThread.Run(() => socket.Send(new byte[] { 1 }));
-        SocketReceiveFromResult hello = await peer.ReceiveFromAsync(new byte[16], SocketFlags.None, new IPEndPoint(family == "v6" ? IPAddress.IPv6Any : IPAddress.Any, 0)).WaitAsync(DeviceThread.Patience);
-
-        // The stranger writes to the host's socket first; only the connected peer's datagram reaches the device.
-        await stranger.SendToAsync(new byte[] { 0xBA, 0xD0 }, SocketFlags.None, hello.RemoteEndPoint);
-        await peer.SendToAsync(new byte[] { 0x0D }, SocketFlags.None, hello.RemoteEndPoint);
-        byte[] received = await DeviceThread.Run(() =>
-        {
-            byte[] buffer = new byte[64];
-            return buffer.AsSpan(0, DeviceSockets.ReceiveDatagram(socket, buffer)).ToArray();
-        });
-
-        Assert.Equal(new byte[] { 0x0D }, received);
-        Assert.Equal(1, rig.Connection.Counters.BytesHostToDevice);
-        await DeviceThread.Run(() => socket.Close());
-    }
 }

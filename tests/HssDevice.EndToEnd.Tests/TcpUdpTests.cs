@@ -131,4 +131,57 @@ public class TcpUdpTests
         Assert.Equal(HssError.ConnectionRefused, error.HssCode);
         Assert.Equal(4, error.HssCode);
     }
+
+    [Theory]
+    [InlineData("v4")]
+    [InlineData("v6")]
+    public async Task UdpDatagramsFromAnotherSenderAreNotDelivered(string family)
+    {
+        await using var rig = new Rig(LinkSetup.Named("full"));
+        IPAddress loopback = Peers.Loopback(family);
+        using var peer = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(loopback, 0));
+        using var stranger = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        stranger.Bind(new IPEndPoint(loopback, 0));
+        HssSocket socket = await DeviceThread.Run(() => DeviceSockets.OpenUdp(rig.Engine, (IPEndPoint)peer.LocalEndPoint!));
+        await DeviceThread.Run(() => socket.Send(new byte[] { 1 }));
+        SocketReceiveFromResult hello = await peer.ReceiveFromAsync(new byte[16], SocketFlags.None, new IPEndPoint(family == "v6" ? IPAddress.IPv6Any : IPAddress.Any, 0)).WaitAsync(DeviceThread.Patience);
+
+        // The stranger writes to the host's socket first; only the connected peer's datagram reaches the device.
+        await stranger.SendToAsync(new byte[] { 0xBA, 0xD0 }, SocketFlags.None, hello.RemoteEndPoint);
+        await peer.SendToAsync(new byte[] { 0x0D }, SocketFlags.None, hello.RemoteEndPoint);
+        byte[] received = await DeviceThread.Run(() =>
+        {
+            byte[] buffer = new byte[64];
+            return buffer.AsSpan(0, DeviceSockets.ReceiveDatagram(socket, buffer)).ToArray();
+        });
+
+        Assert.Equal(new byte[] { 0x0D }, received);
+        Assert.Equal(1, rig.Connection.Counters.BytesHostToDevice);
+        await DeviceThread.Run(() => socket.Close());
+    }
+
+    [Fact]
+    public async Task EmptyUdpDatagramsCrossBothWays()
+    {
+        await using var rig = new Rig(LinkSetup.Named("full"));
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        HssSocket socket = await DeviceThread.Run(() => DeviceSockets.OpenUdp(rig.Engine, (IPEndPoint)peer.LocalEndPoint!));
+        Assert.Equal(0, await DeviceThread.Run(() => socket.Send(Array.Empty<byte>())));
+        SocketReceiveFromResult empty = await peer.ReceiveFromAsync(new byte[16], SocketFlags.None, new IPEndPoint(IPAddress.Any, 0)).WaitAsync(DeviceThread.Patience);
+        Assert.Equal(0, empty.ReceivedBytes);
+
+        // An empty datagram, then a marker: the device sees both, in order (Receive returns 0 for the empty one).
+        await peer.SendToAsync(Array.Empty<byte>(), SocketFlags.None, empty.RemoteEndPoint);
+        await peer.SendToAsync(new byte[] { 7 }, SocketFlags.None, empty.RemoteEndPoint);
+        int[] lengths = await DeviceThread.Run(() =>
+        {
+            byte[] buffer = new byte[16];
+            return new[] { DeviceSockets.ReceiveDatagram(socket, buffer), DeviceSockets.ReceiveDatagram(socket, buffer) };
+        });
+
+        Assert.Equal(new[] { 0, 1 }, lengths);
+        await DeviceThread.Run(() => socket.Close());
+    }
 }
