@@ -30,6 +30,8 @@ public class SlowReaderTests
     [InlineData("single-pipe", false)]
     [InlineData("reference-host-full", false)]   // the host ignores ACKs: only the device's budget holds it back
     [InlineData("full", true)]                   // the host offers more than the device's budget
+    [InlineData("reference-device", false)]      // the host does not wait for ACKs the device never sends
+    [InlineData("high-unpacked", false)]
     public async Task SlowReaderStaysWithinBudgetsAndLosesNothing(string link, bool hostOffersMore)
     {
         // Two sockets share a total budget that one socket alone could fill.
