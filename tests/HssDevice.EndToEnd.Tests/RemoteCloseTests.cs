@@ -113,4 +113,41 @@ public class RemoteCloseTests
 
         Assert.Equal(data, received);
     }
+
+    [Theory]
+    [InlineData("full")]
+    [InlineData("reference-host-full")]
+    public async Task PeerResetWhileTheDeviceSendsFailsTheSendWithAnError(string link)
+    {
+        await using var rig = new Rig(LinkSetup.Named(link));
+        using TcpListener listener = Peers.Listen("v4");
+        Task<Socket> accepting = listener.AcceptAsync();
+        HssSocket socket = await DeviceThread.Run(() => DeviceSockets.OpenTcp(rig.Engine, listener.EndPoint()));
+        Socket peer = await accepting;
+
+        Task<HssSocketException> sending = DeviceThread.Run(() =>
+        {
+            byte[] chunk = new byte[4096];
+            // Far more than loopback TCP buffers hold: the send must end with an error, not run on or hang.
+            return Assert.Throws<HssSocketException>(() =>
+            {
+                for (int i = 0; i < 64 * 1024; i++)
+                {
+                    socket.Send(chunk);
+                }
+            });
+        });
+
+        await Peers.ReceiveExactlyAsync(peer, 4096);
+        peer.LingerState = new LingerOption(true, 0);
+        peer.Close();   // RST
+
+        HssSocketException error = await rig.Expect(sending);
+        // Which one depends on what the device hears first: the host's CLOSE (ConnectionReset), the answer to a
+        // TRANSMIT whose write failed (EHOSTERR: SocketError) or one that came while the host was closing (ENOTCONN).
+        Assert.Contains(error.SocketErrorCode, new[] { HssDevice.SocketError.ConnectionReset, HssDevice.SocketError.SocketError, HssDevice.SocketError.NotConnected });
+        Assert.False(socket.Connected);
+        await DeviceThread.Run(() => socket.Close());
+        await Rig.WaitUntilAsync(() => rig.Connection.SocketCount == 0 && rig.Engine.SocketsInUse == 0, "socket released on both ends");
+    }
 }
