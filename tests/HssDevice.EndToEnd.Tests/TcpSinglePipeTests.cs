@@ -60,4 +60,50 @@ public class TcpSinglePipeTests
             await listener.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task TwoDevicesOnOneTcpListenerWorkAtOnce()
+    {
+        await using var host = new HssHost();
+        HssTcpListener listener = HssTcpListener.Start(host, new IPEndPoint(IPAddress.Loopback, 0));
+        await using var echo = new TcpEchoServer("v4");
+        var engines = new HssEngine[2];
+        try
+        {
+            for (int i = 0; i < engines.Length; i++)
+            {
+                engines[i] = new HssEngine(StreamDeviceLink.ConnectTcp(listener.LocalEndPoint), new HssEngineSettings());
+                engines[i].Start();
+            }
+
+            await Rig.WaitUntilAsync(() => host.Devices.Count == 2, "the host attached both TCP devices");
+            var runs = new Task<bool>[engines.Length];
+            for (int i = 0; i < engines.Length; i++)
+            {
+                HssEngine engine = engines[i];
+                byte[] data = RandomNumberGenerator.GetBytes(64 * 1024);
+                runs[i] = DeviceThread.Run(() =>
+                {
+                    using HssSocket socket = DeviceSockets.OpenTcp(engine, echo.EndPoint);
+                    Task sending = DeviceThread.Run(() => DeviceSockets.SendAll(socket, data, 1000), "sender");
+                    byte[] got = DeviceSockets.ReceiveExactly(socket, data.Length);
+                    sending.GetAwaiter().GetResult();
+                    Assert.Equal(data, got);
+                    return true;
+                });
+            }
+
+            await Task.WhenAll(runs);
+            Assert.All(host.Devices, device => Assert.Equal(64 * 1024, device.Counters.BytesDeviceToHost));
+        }
+        finally
+        {
+            foreach (HssEngine engine in engines)
+            {
+                engine?.Dispose();
+            }
+
+            await listener.DisposeAsync();
+        }
+    }
 }
