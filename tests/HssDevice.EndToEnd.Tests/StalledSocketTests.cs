@@ -14,6 +14,7 @@ public class StalledSocketTests
     [InlineData("full", 1)]
     [InlineData("single-pipe", 1)]
     [InlineData("full", 3)]
+    [InlineData("full", 7)]
     public async Task SocketsWhoseApplicationDoesNotReadDoNotStallAnother(string link, int stalled)
     {
         await using var rig = new Rig(LinkSetup.Named(link));

@@ -25,7 +25,11 @@ namespace HssDevice.Engine
         public int ReceiveBufferPerSocket = 4096;
 
         /// <summary>Received bytes buffered over all sockets; when spent, the data pipe is not read.</summary>
-        public int ReceiveBudgetTotal = 16384;
+        /// <remarks>
+        /// The default is MaxSockets x ReceiveBufferPerSocket, so sockets whose application does not read can never
+        /// take another socket's share; a smaller budget saves memory but lets a few stalled sockets stall the rest.
+        /// </remarks>
+        public int ReceiveBudgetTotal = 8 * 4096;
 
         /// <summary>Host TRANSMITs buffered per socket (datagram boundaries and ACK bookkeeping).</summary>
         public int ReceiveRecordsPerSocket = 32;

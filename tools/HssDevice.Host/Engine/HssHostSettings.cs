@@ -19,9 +19,9 @@ public sealed record HssHostSettings
     public int HostToDeviceWindow { get; init; } = 4096;
 
     /// <summary>Host-to-device bytes in flight over all sockets of one device: at most the device's total receive
-    /// budget (HssEngineSettings.ReceiveBudgetTotal, 16384 by default), so the device never has to stop reading its
+    /// budget (HssEngineSettings.ReceiveBudgetTotal, 32768 by default), so the device never has to stop reading its
     /// data pipe (which in the single-pipe profile would hold back the host's ACKs too).</summary>
-    public int MaxHostToDeviceBytesPerDevice { get; init; } = 16 * 1024;
+    public int MaxHostToDeviceBytesPerDevice { get; init; } = 32 * 1024;
 
     /// <summary>Largest TRANSMIT payload the host sends to the device: the device's receive maximum
     /// (HssEngineSettings.MaxDataPayload, 2048 by default). UDP datagrams larger than it are dropped and counted.</summary>
