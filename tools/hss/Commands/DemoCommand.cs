@@ -40,18 +40,8 @@ public sealed class DemoCommand : Command, IHelpNotes
         {
             Description = "Run the link with the USB timing model (packets per frame, interrupt interval), as hardware would pace it.",
         };
-        var bytes = new Option<int>("--bytes")
-        {
-            Description = "Bytes each TCP echo sends and checks.",
-            DefaultValueFactory = _ => SampleSteps.DefaultEchoBytes,
-            HelpName = "N",
-        };
-        var datagrams = new Option<int>("--datagrams")
-        {
-            Description = "Datagrams each UDP echo sends and checks.",
-            DefaultValueFactory = _ => SampleSteps.DefaultDatagrams,
-            HelpName = "N",
-        };
+        var bytes = SampleOptions.EchoBytes();
+        var datagrams = SampleOptions.Datagrams();
         var serve = new Option<bool>("--serve")
         {
             Description = "Only start the servers (HTTP 8080, TCP and UDP echo 7007, on 127.0.0.1 and ::1) and print their endpoints, until Ctrl+C; for a board or `hss emulate`.",

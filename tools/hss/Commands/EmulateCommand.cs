@@ -28,18 +28,8 @@ public sealed class EmulateCommand : Command, IHelpNotes
         var http = EndPointOption.Targets("--http", "HTTP server to GET / from (repeatable).");
         var tcpEcho = EndPointOption.Targets("--tcp-echo", "TCP echo server to send --bytes to and check the echo (repeatable).");
         var udpEcho = EndPointOption.Targets("--udp-echo", "UDP echo server to send --datagrams to and check them (repeatable).");
-        var bytes = new Option<int>("--bytes")
-        {
-            Description = "Bytes each TCP echo sends and checks.",
-            DefaultValueFactory = _ => SampleSteps.DefaultEchoBytes,
-            HelpName = "N",
-        };
-        var datagrams = new Option<int>("--datagrams")
-        {
-            Description = "Datagrams each UDP echo sends and checks.",
-            DefaultValueFactory = _ => SampleSteps.DefaultDatagrams,
-            HelpName = "N",
-        };
+        var bytes = SampleOptions.EchoBytes();
+        var datagrams = SampleOptions.Datagrams();
         var path = new Option<string>("--path")
         {
             Description = "Path of the HTTP GET.",
