@@ -201,6 +201,7 @@ namespace HssDevice.Engine
         /// <summary>Matches an ACK or REPLY by msg_id, then checks orig_opcode and sock_id (section 9).</summary>
         private void OnAnswer(HssPacket p)
         {
+            EngineSocket acknowledged = null;
             lock (_sync)
             {
                 PendingRequest request = _pending.Find(p.MsgId);
@@ -213,7 +214,7 @@ namespace HssDevice.Engine
                 if (request.Opcode == HssOpcode.Transmit)
                 {
                     // Accounted under this same lock: a reset or close could free the request the moment it is released.
-                    OnTransmitAnsweredLocked(request, p);
+                    acknowledged = OnTransmitAnsweredLocked(request, p);
                 }
                 else if (request.Background)
                 {
@@ -235,7 +236,7 @@ namespace HssDevice.Engine
                 }
             }
 
-            AfterAnswer();
+            AfterAnswer(acknowledged);
         }
 
         /// <summary>The remote peer finished sending: reads return end of stream after the buffered data.</summary>

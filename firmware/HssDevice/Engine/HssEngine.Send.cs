@@ -182,8 +182,11 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>The host answered one of our TRANSMITs: free its bytes of the window, or fail the socket.</summary>
-        private void OnTransmitAnsweredLocked(PendingRequest request, HssPacket answer)
+        /// <summary>
+        /// The host answered one of our TRANSMITs: free its bytes of the window, or fail the socket. Returns the
+        /// socket whose window opened (to flush after the lock), or null.
+        /// </summary>
+        private EngineSocket OnTransmitAnsweredLocked(PendingRequest request, HssPacket answer)
         {
             EngineSocket s = request.Socket;
             int length = request.Length;
@@ -195,52 +198,51 @@ namespace HssDevice.Engine
             if (failure != HssError.Success)
             {
                 FailLocked(s, ErrorMap.ToSocketError(failure), failure);
-                return;
+                return null;
             }
 
             s.SendRing.Discard(length);
             s.InFlightBytes -= length;
             s.InFlightCount--;
             s.SendSignal.Set();
-            if (s.AppClosed && !s.CloseSent && s.SendRing.Count == 0)
-            {
-                _closeReady = true;
-            }
-
-            _flushWanted = true;
+            return s;
         }
 
-        /// <summary>After an ACK freed window: send what waits (every socket, in order) and CLOSEs now due.</summary>
-        private void AfterAnswer()
+        /// <summary>
+        /// After an answer: the acknowledged socket sends what waits in its window (and its CLOSE once drained);
+        /// sends that waited for a free request slot go out too.
+        /// </summary>
+        private void AfterAnswer(EngineSocket acknowledged)
         {
-            FlushAll();
-            bool closeReady;
-            lock (_sync)
+            if (acknowledged != null)
             {
-                closeReady = _closeReady;
-                _closeReady = false;
-            }
-
-            if (closeReady)
-            {
-                for (int i = 0; i < _sockets.Length; i++)
+                try
                 {
-                    EngineSocket s = _sockets[i];
-                    bool due;
-                    lock (_sync)
-                    {
-                        due = s.InUse && s.AppClosed && !s.CloseSent && s.SendRing.Count == 0;
-                    }
+                    Flush(acknowledged);
+                }
+                catch (HssSocketException)
+                {
+                    // The link failed: that is already a link reset.
+                    return;
+                }
 
-                    if (due)
-                    {
-                        SendCloseInBackground(s);
-                    }
+                bool closeNow;
+                lock (_sync)
+                {
+                    closeNow = acknowledged.InUse && acknowledged.AppClosed && !acknowledged.CloseSent && acknowledged.SendRing.Count == 0;
+                }
+
+                if (closeNow)
+                {
+                    SendCloseInBackground(acknowledged);
                 }
             }
+
+            FlushAll();
         }
 
-        /// <summary>Flushes every socket with unsent data. Link failures here are already a link reset.</summary>
+        /// <summary>Flushes every socket, when a freed request slot may unblock them (rare: only after the table was
+        /// full). Link failures here are already a link reset.</summary>
         private void FlushAll()
         {
             lock (_sync)

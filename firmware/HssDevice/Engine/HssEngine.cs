@@ -45,7 +45,6 @@ namespace HssDevice.Engine
         private int _linkGeneration;
         private bool _flushStarved;
         private bool _flushWanted;
-        private bool _closeReady;
         private bool _housekeepingRunning;
 
         public HssEngine(IHssLink link, HssEngineSettings settings)
