@@ -9,7 +9,7 @@ using Xunit;
 
 namespace HssDevice.Host.Tests;
 
-/// <summary>Devices kept apart, link resets, and the single-pipe profile (PROTOCOL.md sections 3 and 11).</summary>
+/// <summary>Devices kept apart, link resets, and the single-pipe profile (docs/protocol.md sections 3 and 11).</summary>
 public class HostIsolationTests
 {
     [Fact]

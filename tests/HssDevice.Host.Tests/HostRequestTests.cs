@@ -7,7 +7,7 @@ using Xunit;
 
 namespace HssDevice.Host.Tests;
 
-/// <summary>Host requests to the device: message IDs (PROTOCOL.md section 9), timeouts, refused TRANSMITs.</summary>
+/// <summary>Host requests to the device: message IDs (docs/protocol.md section 9), timeouts, refused TRANSMITs.</summary>
 public class HostRequestTests
 {
     [Fact]

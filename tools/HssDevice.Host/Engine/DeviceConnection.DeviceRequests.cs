@@ -12,7 +12,7 @@ namespace HssDevice.Host;
 
 using SocketError = System.Net.Sockets.SocketError;
 
-/// <summary>Requests from the device (PROTOCOL.md sections 4 to 8): each gets exactly one ACK.</summary>
+/// <summary>Requests from the device (docs/protocol.md sections 4 to 8): each gets exactly one ACK.</summary>
 public sealed partial class DeviceConnection
 {
     private void HandleOpen(HssPacket packet)

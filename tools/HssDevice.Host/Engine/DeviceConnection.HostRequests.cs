@@ -12,7 +12,7 @@ using SocketError = System.Net.Sockets.SocketError;
 
 /// <summary>
 /// Requests from the host to the device: TRANSMITs of data read from OS sockets (within the window), SHUTDOWN on a
-/// remote FIN, CLOSE on a reset or error (PROTOCOL.md sections 6, 8), and the matching of the device's answers (9).
+/// remote FIN, CLOSE on a reset or error (docs/protocol.md sections 6, 8), and the matching of the device's answers (9).
 /// </summary>
 public sealed partial class DeviceConnection
 {

@@ -11,7 +11,7 @@ namespace HssDevice.Host;
 
 /// <summary>
 /// One attached device: its link, its socket table (keyed by the handles it chose, so it can reach only its own
-/// sockets, PROTOCOL.md section 11), its outstanding host requests, and the loops that read and write the link.
+/// sockets, docs/protocol.md section 11), its outstanding host requests, and the loops that read and write the link.
 /// Created by <see cref="HssHost.Attach"/>; <see cref="Completion"/> ends when the link goes down or is disposed.
 /// </summary>
 public sealed partial class DeviceConnection : IAsyncDisposable
@@ -211,7 +211,7 @@ public sealed partial class DeviceConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>PROTOCOL.md section 11: drop and count; a request whose header could be read is answered EINVAL.</summary>
+    /// <summary>docs/protocol.md section 11: drop and count; a request whose header could be read is answered EINVAL.</summary>
     private void HandleBadPacket(HssPacket packet, int status, int length)
     {
         Interlocked.Increment(ref Counters.protocolErrors);

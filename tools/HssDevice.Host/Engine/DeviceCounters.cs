@@ -8,7 +8,7 @@ public sealed class DeviceCounters
     internal long protocolErrors, unmatchedAnswers, ignoredTransmitAcks, linkResets, requestTimeouts, droppedDatagrams,
         bytesDeviceToHost, bytesHostToDevice, socketsOpened, bufferLimitHits, socketLimitHits, refusedTransmits;
 
-    /// <summary>Packets dropped as malformed (PROTOCOL.md section 11).</summary>
+    /// <summary>Packets dropped as malformed (docs/protocol.md section 11).</summary>
     public long ProtocolErrors => Interlocked.Read(ref protocolErrors);
 
     /// <summary>ACKs that matched no outstanding host request (section 9).</summary>

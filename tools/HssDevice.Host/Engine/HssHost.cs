@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace HssDevice.Host;
 
 /// <summary>
-/// The HSS host: runs the sockets of every attached device on this computer's network stack (PROTOCOL.md).
+/// The HSS host: runs the sockets of every attached device on this computer's network stack (docs/protocol.md).
 /// <code>
 /// await using var host = new HssHost(new HssHostSettings(), loggerFactory);
 /// DeviceConnection device = host.Attach(link);   // an IHostLink: EmulatedUsbLink.HostEnd, StreamHostLink, ...

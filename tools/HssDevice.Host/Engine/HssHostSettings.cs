@@ -2,7 +2,7 @@ using System;
 
 namespace HssDevice.Host;
 
-/// <summary>Settings of the host engine, per device. Defaults follow PROTOCOL.md; presets model the reference.</summary>
+/// <summary>Settings of the host engine, per device. Defaults follow docs/protocol.md; presets model the reference.</summary>
 public sealed record HssHostSettings
 {
     /// <summary>Live sockets one device may hold; an OPEN beyond it is answered EHOSTERR.</summary>
@@ -14,7 +14,7 @@ public sealed record HssHostSettings
     /// </summary>
     public int MaxBufferedBytesPerDevice { get; init; } = 4 * 1024 * 1024;
 
-    /// <summary>Host-to-device window per socket: unacknowledged TRANSMIT bytes (PROTOCOL.md section 6). At most the
+    /// <summary>Host-to-device window per socket: unacknowledged TRANSMIT bytes (docs/protocol.md section 6). At most the
     /// device's receive buffer per socket (HssEngineSettings.ReceiveBufferPerSocket, 4096 by default).</summary>
     public int HostToDeviceWindow { get; init; } = 4096;
 
@@ -56,10 +56,10 @@ public sealed record HssHostSettings
     /// </summary>
     public bool SocketCommandsBehindData { get; init; }
 
-    /// <summary>Several data packets may share one transfer (PROTOCOL.md section 3). The reference reads one per transfer.</summary>
+    /// <summary>Several data packets may share one transfer (docs/protocol.md section 3). The reference reads one per transfer.</summary>
     public bool PackDataPackets { get; init; } = true;
 
-    /// <summary>A host that behaves like the reference host (PROTOCOL.md sections 3, 6): 3-byte TRANSMIT ACKs, device
+    /// <summary>A host that behaves like the reference host (docs/protocol.md sections 3, 6): 3-byte TRANSMIT ACKs, device
     /// ACKs ignored, one packet per transfer.</summary>
     public static HssHostSettings ReferenceCompatibleHost { get; } =
         new() { WaitForDeviceTransmitAcks = false, TransmitAckWithCount = false, PackDataPackets = false, SocketCommandsBehindData = true };

@@ -6,7 +6,7 @@ namespace HssDevice.Tool.Samples;
 /// <summary>
 /// The emulated link and host settings of one run: our defaults, or the reference-compatible setting (the link as
 /// xaptum/hss drives it, one packet per transfer and no zero-length packets, and a host with 3-byte TRANSMIT ACKs
-/// that ignores device ACKs; PROTOCOL.md sections 3 and 6). The device engine keeps its defaults in both.
+/// that ignores device ACKs; docs/protocol.md sections 3 and 6). The device engine keeps its defaults in both.
 /// </summary>
 public sealed record LinkSetup(UsbSpeed Speed, bool Reference, bool Timing)
 {
