@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace HssDevice.Compat.Tests;
 
-/// <summary>The real device code against the nanoFramework 1.x facades.</summary>
+/// <summary>The real device code against nanoFramework 1.x: its real mscorlib and the facades of its other libraries.</summary>
 public class DeviceCompatTests
 {
     private readonly ITestOutputHelper _output;

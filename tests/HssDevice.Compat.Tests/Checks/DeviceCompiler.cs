@@ -22,7 +22,7 @@ public sealed class DeviceCompileResult
 
 /// <summary>Compiles each folder under firmware/ as its own assembly (firmware/HssDevice first; the others, such
 /// as HssDevice.Sample, reference the ones before them) and tests/NFUnitTest/ as an assembly referencing them
-/// all, against the facades only, with C# 9 and NANOFRAMEWORK_1_0, in the Release and, when some file tests
+/// all, against nanoFramework's mscorlib and the facades only, with C# 9 and NANOFRAMEWORK_1_0, in the Release and, when some file tests
 /// DEBUG or TRACE, also the Debug symbol set (code under #if DEBUG is device code too). Separate assemblies keep internal members internal, as on the
 /// device. Emits to nowhere so that errors the compiler finds only while lowering (a member it needs for
 /// <c>lock</c>, a string <c>switch</c>, ...) are reported as well.</summary>
