@@ -7,10 +7,10 @@ namespace HssDevice.Host.Tests;
 /// <summary>A host with one raw device attached over an emulated USB link (more can be attached).</summary>
 public sealed class HostRig : IAsyncDisposable
 {
-    public HostRig(HssHostSettings? settings = null, UsbLinkOptions? linkOptions = null)
+    public HostRig(HssHostSettings? settings = null, UsbLinkOptions? linkOptions = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
     {
         // The tests' peers listen on loopback, which the host denies to devices by default: allowed here, explicitly.
-        Host = new HssHost((settings ?? new HssHostSettings()).WithLoopbackAllowed());
+        Host = new HssHost((settings ?? new HssHostSettings()).WithLoopbackAllowed(), loggers);
         (Usb, Connection, Device) = AttachDevice(linkOptions, "device-a");
     }
 

@@ -132,10 +132,12 @@ public sealed partial class DeviceConnection
             return;
         }
 
-        if (!await _pending.WaitForRoomAsync(cancellationToken).ConfigureAwait(false))
+        if (_pending.IsFull)
         {
-            ReportLimit(HostLimitNames.PendingRequests, $"{_pending.Limit} requests awaited the device's answers; {socket.Describe} waited for one");
+            ReportLimit(HostLimitNames.PendingRequests, $"{_pending.Limit} requests await the device's answers; {socket.Describe} waits for one");
         }
+
+        await _pending.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Queues one TRANSMIT (payload already at offset 12 of the rented packet buffer); `charge` bytes (the

@@ -58,10 +58,9 @@ internal sealed class PendingRequestTable<TRequest>(int limit) : IEnumerable<Key
     /// <summary>True when the table is at its bound now (a racy read, for reporting).</summary>
     public bool IsFull => _count >= limit;
 
-    /// <summary>Waits until fewer than the bound are outstanding. Returns false at once if it had to wait (for reporting), true otherwise.</summary>
-    public async ValueTask<bool> WaitForRoomAsync(CancellationToken cancellationToken)
+    /// <summary>Waits until fewer than the bound are outstanding.</summary>
+    public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
     {
-        bool waited = false;
         while (true)
         {
             Task room;
@@ -69,14 +68,13 @@ internal sealed class PendingRequestTable<TRequest>(int limit) : IEnumerable<Key
             {
                 if (_count < limit)
                 {
-                    return !waited;
+                    return;
                 }
 
                 _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 room = _room.Task;
             }
 
-            waited = true;
             await room.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
