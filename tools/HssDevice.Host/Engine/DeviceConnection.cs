@@ -45,7 +45,7 @@ public sealed partial class DeviceConnection : IAsyncDisposable
             HostLimitNames.BufferedBytes, HostLimitNames.QueuedItems, host.BufferBudget);
         _link = link;
         _settings = settings;
-        _log = log;
+        _log = new RateLimitedLogger(log, Counters, name);
         _reassembler = new PacketReassembler(settings.MaxDeviceTransmitPayload);
         _hostToDeviceBudget = new ByteWindow(settings.MaxHostToDeviceBytesPerDevice);
         _writer = new LinkWriter(link, settings.PackDataPackets, settings.MaxDataTransferBytes, () => Volatile.Read(ref _generation),

@@ -9,7 +9,7 @@ public sealed class DeviceCounters
 {
     internal long protocolErrors, unmatchedAnswers, ignoredTransmitAcks, linkResets, requestTimeouts, droppedDatagrams,
         bytesDeviceToHost, bytesHostToDevice, socketsOpened, bufferLimitHits, socketLimitHits, refusedTransmits,
-        deniedDestinations, strangerDatagrams;
+        deniedDestinations, strangerDatagrams, suppressedLogMessages;
 
     private readonly ConcurrentDictionary<string, long> _limitHits = new();
 
@@ -52,6 +52,9 @@ public sealed class DeviceCounters
 
     /// <summary>UDP datagrams dropped because their source was not the socket's peer or is denied by the policy.</summary>
     public long StrangerDatagrams => Interlocked.Read(ref strangerDatagrams);
+
+    /// <summary>Log messages about the device held back by the per-device log rate limit.</summary>
+    public long SuppressedLogMessages => Interlocked.Read(ref suppressedLogMessages);
 
     /// <summary>How often each limit was hit, by its name (<see cref="HostLimitNames"/>).</summary>
     public IReadOnlyDictionary<string, long> LimitHits => new Dictionary<string, long>(_limitHits);
