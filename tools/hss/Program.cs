@@ -27,6 +27,7 @@ public static class Program
         root.Subcommands.Add(new HostCommand());
         root.Subcommands.Add(new EmulateCommand());
         root.Subcommands.Add(new BenchCommand());
+        root.Subcommands.Add(new FuzzCommand());
         HelpWithNotesAction.AttachTo(root);
         return root;
     }
