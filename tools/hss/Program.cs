@@ -28,6 +28,7 @@ public static class Program
         root.Subcommands.Add(new EmulateCommand());
         root.Subcommands.Add(new BenchCommand());
         root.Subcommands.Add(new FuzzCommand());
+        root.Subcommands.Add(new SoakCommand());
         HelpWithNotesAction.AttachTo(root);
         return root;
     }
