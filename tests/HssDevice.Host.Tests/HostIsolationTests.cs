@@ -75,7 +75,7 @@ public class HostIsolationTests
     [Fact]
     public async Task SinglePipeOverTcpWithNoExtraFraming()
     {
-        await using var host = new HssHost();
+        await using var host = new HssHost(new HssHostSettings().WithLoopbackAllowed()); // peers on loopback
         await using HssTcpListener listener = HssTcpListener.Start(host, new IPEndPoint(IPAddress.Loopback, 0));
         using var device = new RawDevice(StreamDeviceLink.ConnectTcp(listener.LocalEndPoint));
         await EchoOnceAsync(device);

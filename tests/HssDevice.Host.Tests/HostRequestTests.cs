@@ -82,7 +82,7 @@ public class HostLoggingTests
     public async Task SocketLimitIsLoggedAsAWarningWithTheLimit()
     {
         var logs = new ListLoggerFactory();
-        await using var host = new HssHost(new HssHostSettings { MaxSocketsPerDevice = 1 }, logs);
+        await using var host = new HssHost(new HssHostSettings { MaxSocketsPerDevice = 1 }.WithLoopbackAllowed(), logs);
         var usb = new Emulation.EmulatedUsbLink();
         host.Attach(usb.HostEnd, "logged");
         using var device = new RawDevice(usb.DeviceEnd);

@@ -14,7 +14,9 @@ public sealed record LinkSetup(UsbSpeed Speed, bool Reference, bool Timing)
         (Reference ? UsbLinkOptions.ReferenceCompatible(Speed) : Speed == UsbSpeed.HighSpeed ? UsbLinkOptions.HighSpeed : UsbLinkOptions.FullSpeed)
         with { Timing = Timing };
 
-    public HssHostSettings HostSettings => Reference ? HssHostSettings.ReferenceCompatibleHost : new HssHostSettings();
+    /// <summary>The demo's and the bench's servers listen on this machine's loopback, which the host denies to devices
+    /// by default (docs/security.md): these runs allow it, and say so.</summary>
+    public HssHostSettings HostSettings => (Reference ? HssHostSettings.ReferenceCompatibleHost : new HssHostSettings()).WithLoopbackAllowed();
 
     public string SpeedName => UsbSpeedFacts.NameOf(Speed);
 
