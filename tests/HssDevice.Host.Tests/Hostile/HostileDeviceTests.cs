@@ -103,7 +103,7 @@ public class HostileDeviceTests
         Assert.True(rig.PeakGrowth < MemoryBound, rig.Report(opcode));
         if (opcode == "unknown")
         {
-            // A byte stream cannot find packet boundaries again: the link ends (PROTOCOL.md section 11).
+            // A byte stream cannot find packet boundaries again: the link ends (docs/protocol.md section 11).
             await attacker.Completion.WaitAsync(RawDevice.Patience);
             Assert.Equal(1, attacker.Counters.LinkResets);
             Assert.Contains(rig.Logs.Lines, l => l.Message.Contains("framing lost"));

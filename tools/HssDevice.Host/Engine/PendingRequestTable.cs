@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace HssDevice.Host;
 
 /// <summary>
-/// The host's outstanding requests to one device, keyed by msg_id (PROTOCOL.md section 9), with a bound: a sender
+/// The host's outstanding requests to one device, keyed by msg_id (docs/protocol.md section 9), with a bound: a sender
 /// awaits <see cref="WaitForRoomAsync"/> before it adds, so message IDs never run out (the bound is far below 65535)
 /// and running out of room waits, it never throws. Adds happen under the caller's lock after the wait, so the table
 /// can exceed the bound by the number of concurrent senders (at most one per socket plus its SHUTDOWN or CLOSE).
