@@ -52,7 +52,7 @@ public class HostLimitsTests
     }
 
     [Fact]
-    public void OutboundQueueChargesEmptyPacketsAndWaitsForRoom()
+    public async Task OutboundQueueChargesEmptyPacketsAndWaitsForRoom()
     {
         var queue = new OutboundQueue(64 * 4, 1000);
         for (int i = 0; i < 4; i++)
@@ -65,8 +65,7 @@ public class HostLimitsTests
         Task<bool> waiting = queue.WaitForRoomAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
         Assert.False(waiting.IsCompleted);
         queue.Discharge(0);
-        Assert.True(waiting.Wait(RawDevice.Patience));
-        Assert.True(waiting.Result);
+        Assert.True(await waiting.WaitAsync(RawDevice.Patience));
     }
 
     [Fact]
