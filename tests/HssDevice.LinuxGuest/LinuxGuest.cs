@@ -185,6 +185,12 @@ public sealed class LinuxGuest : IAsyncDisposable
     /// <summary>Waits until QEMU's USB/IP stream is connected again (after a server closed it, about a second).</summary>
     public Task WaitUsbIpStreamAsync() => _relay.WaitGuestConnectedAsync(TimeSpan.FromSeconds(30));
 
+    /// <summary>How many times QEMU's USB/IP stream has connected (read it before something closes the stream).</summary>
+    public int UsbIpStreamConnections => _relay.Connections;
+
+    /// <summary>Waits until the stream has connected more than <paramref name="seenConnections"/> times (a reconnection).</summary>
+    public Task WaitUsbIpReconnectAsync(int seenConnections) => _relay.WaitConnectionsAsync(seenConnections + 1, TimeSpan.FromSeconds(30));
+
     public string ConsoleTail(int lines = 40)
     {
         try

@@ -33,6 +33,28 @@ internal sealed class UsbIpRelay : IAsyncDisposable
 
     public IPEndPoint EndPoint { get; }
 
+    private int _connections;
+
+    /// <summary>QEMU connections accepted so far (each reconnection counts).</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Waits until QEMU has connected at least <paramref name="count"/> times and is connected now.</summary>
+    public async Task WaitConnectionsAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Connections < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new LinuxGuestException($"QEMU's USB/IP chardev did not reconnect to {EndPoint} within {timeout.TotalSeconds} s");
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        await WaitGuestConnectedAsync(deadline - DateTime.UtcNow).ConfigureAwait(false);
+    }
+
     /// <summary>Sends the guest's next USB/IP connection to <paramref name="server"/>; the current one is closed.</summary>
     public Task UseServerAsync(IPEndPoint server, TimeSpan timeout)
     {
@@ -56,7 +78,7 @@ internal sealed class UsbIpRelay : IAsyncDisposable
 
         try
         {
-            await connected.WaitAsync(timeout).ConfigureAwait(false);
+            await connected.WaitAsync(timeout > TimeSpan.Zero ? timeout : TimeSpan.Zero).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -101,6 +123,7 @@ internal sealed class UsbIpRelay : IAsyncDisposable
             TaskCompletionSource connected;
             lock (_lock)
             {
+                _connections++;
                 _guest = guest;
                 connected = _guestConnected;
             }
