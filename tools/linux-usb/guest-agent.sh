@@ -9,6 +9,9 @@ port_dev() {
   done
   return 1
 }
+# The class drivers that could claim an HSS interface, loaded (from this machine's /lib/modules, the same kernel)
+# so that the tests' "no driver binds" means something: there is no udev in the guest to load them on demand.
+modprobe -a cdc-acm cdc_ether cdc_ncm cdc_eem cdc_mbim cdc-wdm usbserial 2>/tmp/modprobe.log
 usbip_port=$(port_dev hss.usbip) || { echo "hss-guest: no virtio port hss.usbip" >/dev/console; exit 2; }
 # One relay per TCP connection: usbip attach connects, the kernel then owns the socket until detach. A virtio port
 # opens once at a time, and the relay of the last connection may still hold it for a moment: retry while busy.
