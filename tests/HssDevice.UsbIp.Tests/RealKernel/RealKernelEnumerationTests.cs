@@ -74,7 +74,14 @@ public sealed class RealKernelEnumerationTests(LinuxGuestFixture fixture, ITestO
         string[] complaints = dmesg.Split('\n').Where(l => Complaint.IsMatch(l)).ToArray();
         Assert.True(complaints.Length == 0, "kernel complaints:\n" + string.Join('\n', complaints));
         Assert.Contains($"idVendor={device.Board.EffectiveVendorId:x4}, idProduct={device.Board.ProductId:x4}", dmesg);
-        // No class driver claims an HSS interface (vendor subclass 0xAB; CDC subclass 0xAB keeps cdc_acm away).
+        // No class driver claims an HSS interface (vendor subclass 0xAB; CDC subclass 0xAB keeps cdc_acm away), and
+        // the drivers that could are loaded (guest-agent.sh), so that this means something.
+        string modules = await guest.RunCheckedAsync("cut -d' ' -f1 /proc/modules");
+        foreach (string driver in new[] { "cdc_acm", "cdc_ether", "cdc_ncm" })
+        {
+            Assert.Contains(driver, modules.Split('\n'));
+        }
+
         foreach (string line in drivers.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             Assert.True(line.Trim().Split(' ').Length == 1, $"a driver bound an interface: {line}");
