@@ -11,7 +11,7 @@ using HssDevice.Usb;
 namespace HssDevice.App
 {
     /// <summary>
-    /// Runs the sample application over HSS on the board chosen by HssBoard in nf.props: opens the USB link with
+    /// Runs the sample application over HSS on the board chosen by HssBoard (HssBoard.targets): opens the USB link with
     /// the board's interface GUID, starts the engine with the board's budgets, and repeats the sample steps each
     /// time the host is attached, printing results to the debug output.
     /// </summary>

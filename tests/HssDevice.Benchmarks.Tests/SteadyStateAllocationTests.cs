@@ -16,14 +16,17 @@ namespace HssDevice.Benchmarks.Tests;
 ///   per-packet code, StreamLink's included): must be exactly 0 bytes in every round;
 /// - process-wide (GC.GetTotalAllocatedBytes(true)): also counts the runtime's own background work (tiered JIT
 ///   promotion, thread-pool and timer threads, the test host), which happens once, not per packet, so the
-///   quietest of <see cref="Rounds"/> rounds must stay under 1 byte per packet. Any per-packet allocation is at
-///   least 24 bytes per packet and shows in every round.
+///   quietest round must stay under 1 byte per packet. Any per-packet allocation is at least 24 bytes per packet and
+///   shows in every round. On a loaded machine the runtime's once-only work can spread over several rounds (issue 8:
+///   a full CI run once saw 5 noisy rounds), so after <see cref="Rounds"/> rounds up to <see cref="ExtraRounds"/>
+///   more run until one is quiet; the per-thread reading, which load cannot disturb, is asserted in every round.
 /// </summary>
 public sealed class SteadyStateAllocationTests
 {
     private const int WarmupPackets = 1000;
     private const int Packets = 2000;
     private const int Rounds = 5;
+    private const int ExtraRounds = 25;
 
     private readonly ITestOutputHelper _output;
 
@@ -42,7 +45,7 @@ public sealed class SteadyStateAllocationTests
         using DevicePath path = DevicePath.Start(transport);
         AllocationReport[] rounds = MeasureRounds(r => AllocationCheck.MeasureSend(path, size, r == 0 ? WarmupPackets : 0, Packets));
 
-        Assert.Equal(WarmupPackets + (long)Rounds * Packets, path.Link.DeviceTransmits);
+        Assert.Equal(WarmupPackets + (long)rounds.Length * Packets, path.Link.DeviceTransmits);
         AssertNothingPerPacket(rounds);
     }
 
@@ -57,7 +60,7 @@ public sealed class SteadyStateAllocationTests
         using DevicePath path = DevicePath.Start(transport);
         AllocationReport[] rounds = MeasureRounds(r => AllocationCheck.MeasureSendStreaming(path, size, r == 0 ? WarmupPackets : 0, Packets));
 
-        Assert.Equal((WarmupPackets + (long)Rounds * Packets) * size, path.Link.DeviceTransmitBytes);
+        Assert.Equal((WarmupPackets + (long)rounds.Length * Packets) * size, path.Link.DeviceTransmitBytes);
         AssertNothingPerPacket(rounds);
     }
 
@@ -71,7 +74,7 @@ public sealed class SteadyStateAllocationTests
         using DevicePath path = DevicePath.Start(transport);
         AllocationReport[] rounds = MeasureRounds(r => AllocationCheck.MeasureReceive(path, size, r == 0 ? WarmupPackets : 0, Packets));
 
-        Assert.Equal(WarmupPackets + (long)Rounds * Packets, path.Link.DeviceAcks);
+        Assert.Equal(WarmupPackets + (long)rounds.Length * Packets, path.Link.DeviceAcks);
         AssertNothingPerPacket(rounds);
     }
 
@@ -92,10 +95,14 @@ public sealed class SteadyStateAllocationTests
 
     private AllocationReport[] MeasureRounds(System.Func<int, AllocationReport> measureRound)
     {
-        var rounds = new AllocationReport[Rounds];
-        for (int r = 0; r < Rounds; r++)
+        var rounds = new System.Collections.Generic.List<AllocationReport>();
+        for (int r = 0; r < Rounds + ExtraRounds; r++)
         {
-            rounds[r] = measureRound(r);
+            rounds.Add(measureRound(r));
+            if (r >= Rounds - 1 && rounds.Min(x => x.ProcessBytes) < Packets)
+            {
+                break;
+            }
         }
 
         // Written after the last round: xunit delivers output on its own thread, which allocates process-wide.
@@ -104,7 +111,7 @@ public sealed class SteadyStateAllocationTests
             _output.WriteLine(round.ToString());
         }
 
-        return rounds;
+        return rounds.ToArray();
     }
 
     private static void AssertNothingPerPacket(AllocationReport[] rounds)

@@ -8,10 +8,10 @@ namespace HssDevice.Benchmarks;
 /// <summary>
 /// An <see cref="IHssLink"/> whose far end is a well-behaved host living in the same process, answering
 /// synchronously inside the device's writes: OPEN, CONNECT, SHUTDOWN and CLOSE are ACKed with ESUCCESS, each device
-/// TRANSMIT is ACKed with its byte count (the 7-byte ACK payload of PROTOCOL.md section 6), queued for the device's
+/// TRANSMIT is ACKed with its byte count (the 7-byte ACK payload of docs/protocol.md section 6), queued for the device's
 /// command reader. The host can inject a TRANSMIT into the device's data pipe (<see cref="InjectTransmit"/>) and
 /// swallows the device's ACK for it, checking msg_id and count.
-/// In the single-pipe profile (PROTOCOL.md section 3) commands and answers share the data pipe; wrapped in a
+/// In the single-pipe profile (docs/protocol.md section 3) commands and answers share the data pipe; wrapped in a
 /// <see cref="LoopbackHostStream"/> it is then the far end of the device's own StreamLink.
 ///
 /// Nothing here allocates per packet (slots and rings are allocated up front, decoders are reused, no LINQ, no
@@ -330,7 +330,7 @@ public sealed class LoopbackHostLink : IHssLink
         switch (p.Opcode)
         {
             case HssOpcode.Open:
-                // The host knows the socket by the handle the device chose (PROTOCOL.md section 4).
+                // The host knows the socket by the handle the device chose (docs/protocol.md section 4).
                 QueueAnswer(p.MsgId, p.Handle, HssOpcode.Open, false, 0);
                 break;
             case HssOpcode.Connect:
@@ -346,7 +346,7 @@ public sealed class LoopbackHostLink : IHssLink
                     _deviceTransmitBytes += length;
                 }
 
-                // Written to the OS socket at once: ACK the whole count (PROTOCOL.md section 6).
+                // Written to the OS socket at once: ACK the whole count (docs/protocol.md section 6).
                 QueueAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, true, length);
                 break;
             case HssOpcode.Ack:
@@ -386,7 +386,7 @@ public sealed class LoopbackHostLink : IHssLink
     {
         if (_singlePipe)
         {
-            // One pipe: the answer goes between data packets, whole (PROTOCOL.md section 3).
+            // One pipe: the answer goes between data packets, whole (docs/protocol.md section 3).
             lock (_dataLock)
             {
                 ThrowIfClosed();

@@ -7,7 +7,7 @@ namespace HssDevice.Compat.Tests;
 /// <summary>The facades and the compiled device code, built once per test run and shared by every test.</summary>
 public static class CheckCache
 {
-    private static readonly Lazy<FacadeSet> LazyFacades = new(() => FacadeBuilder.Build(RepositoryPaths.NanoFrameworkApi));
+    private static readonly Lazy<FacadeSet> LazyFacades = new(() => FacadeBuilder.Build(RepositoryPaths.NanoFrameworkMscorlib, RepositoryPaths.NanoFrameworkFacades));
 
     private static readonly Lazy<DeviceCompileResult> LazyDevice = new(() => DeviceCompiler.Compile(
         Facades,

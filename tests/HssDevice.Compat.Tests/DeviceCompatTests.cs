@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace HssDevice.Compat.Tests;
 
-/// <summary>The real device code against the nanoFramework 1.x facades.</summary>
+/// <summary>The real device code against nanoFramework 1.x: its real mscorlib and the facades of its other libraries.</summary>
 public class DeviceCompatTests
 {
     private readonly ITestOutputHelper _output;
@@ -38,7 +38,7 @@ public class DeviceCompatTests
         Assert.Contains(firmware, f => f.Path.StartsWith("firmware/HssDevice/Wire/", StringComparison.Ordinal));
         Assert.Contains(tests, f => f.Path.StartsWith("tests/NFUnitTest/", StringComparison.Ordinal));
         Assert.DoesNotContain(firmware.Concat(tests), f => f.Path.Contains("/obj/") || f.Path.Contains("/bin/"));
-        // Every firmware file, plus the SelectedBoard class the build generates for the library.
+        // Every firmware file, plus the SelectedBoard class the build generates for the application.
         Assert.Equal(firmware.Count + 1, CheckCache.Device.FirmwareProjects.Sum(p => p.SyntaxTrees.Count()));
         Assert.Contains(CheckCache.Device.FirmwareProjects, p => p.AssemblyName == DeviceCompiler.LibraryAssembly);
     }

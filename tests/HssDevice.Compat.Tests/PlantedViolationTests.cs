@@ -114,7 +114,7 @@ namespace HssDevice.Planted
 }", GenericUseFinder.DeclarationCode);
     }
 
-    /// <summary>mscorlib lists Action&lt;T&gt;, so this compiles against the facade; the generics rule catches it.</summary>
+    /// <summary>nanoFramework's mscorlib declares Action&lt;T&gt;, so this compiles against it; the generics rule catches it.</summary>
     [Fact]
     public void Planted_use_of_Action_of_T_is_reported()
     {

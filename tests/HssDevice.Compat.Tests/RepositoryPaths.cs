@@ -3,20 +3,21 @@ using System.IO;
 
 namespace HssDevice.Compat.Tests;
 
-/// <summary>Where the repository and the shared material sit, found from the test's base directory.</summary>
+/// <summary>Where the repository and the nanoFramework assemblies sit, found from the test's base directory.
+/// Everything is inside the repository or restored by NuGet: nothing outside the clone is read.</summary>
 public static class RepositoryPaths
 {
     private static readonly Lazy<string> LazyRoot = new(FindRoot);
-    private static readonly Lazy<string> LazyShared = new(FindShared);
 
     /// <summary>The directory holding HssDevice.sln.</summary>
     public static string Root => LazyRoot.Value;
 
-    /// <summary><c>ROOT/../shared</c> (in CI it sits beside the clone). A git worktree kept one level deeper
-    /// (<c>wt/NAME</c>) finds it further up; HSS_SHARED_DIR overrides both.</summary>
-    public static string Shared => LazyShared.Value;
+    /// <summary>The project's facades of the nanoFramework libraries NuGet does not serve here.</summary>
+    public static string NanoFrameworkFacades => Path.Combine(Root, "tests", "HssDevice.Compat.Tests", "NanoFrameworkFacades");
 
-    public static string NanoFrameworkApi => Path.Combine(Shared, "nanoframework-api");
+    /// <summary>nanoFramework's real mscorlib, copied beside the tests from the nanoFramework.CoreLibrary package
+    /// (the version nf.props pins; see the .csproj).</summary>
+    public static string NanoFrameworkMscorlib => Path.Combine(AppContext.BaseDirectory, "nanoFramework", "mscorlib.dll");
 
     private static string FindRoot()
     {
@@ -29,25 +30,5 @@ public static class RepositoryPaths
         }
 
         throw new InvalidOperationException($"HssDevice.sln not found above {AppContext.BaseDirectory}");
-    }
-
-    private static string FindShared()
-    {
-        string? fromEnvironment = Environment.GetEnvironmentVariable("HSS_SHARED_DIR");
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
-
-        for (var dir = new DirectoryInfo(Root).Parent; dir != null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared");
-            if (Directory.Exists(Path.Combine(candidate, "nanoframework-api")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException($"shared/nanoframework-api not found beside {Root} or above it");
     }
 }

@@ -23,7 +23,7 @@ public class ConnectRaceTests
     {
         LinkSetup setup = LinkSetup.Named(link);
         var usb = new EmulatedUsbLink(setup.Link);
-        await using var host = new HssHost(setup.Host);
+        await using var host = new HssHost(setup.Host.WithLoopbackAllowed()); // peers on loopback
         DeviceConnection connection = host.Attach(usb.HostEnd, "device");
         var reordering = new ConnectAckBehindDataLink(usb.DeviceEnd);
         var engine = new HssEngine(reordering, new HssEngineSettings());

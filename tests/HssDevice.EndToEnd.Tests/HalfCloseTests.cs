@@ -7,7 +7,7 @@ using Xunit;
 
 namespace HssDevice.EndToEnd.Tests;
 
-/// <summary>Half-close both ways (PROTOCOL.md section 8): the side that shut down its sending keeps receiving.</summary>
+/// <summary>Half-close both ways (docs/protocol.md section 8): the side that shut down its sending keeps receiving.</summary>
 public class HalfCloseTests
 {
     [Theory]

@@ -9,7 +9,7 @@ using Xunit;
 namespace HssDevice.EndToEnd.Tests;
 
 /// <summary>
-/// Interoperation with the reference implementation's behaviour (PROTOCOL.md sections 3, 6, 8): our device against
+/// Interoperation with the reference implementation's behaviour (docs/protocol.md sections 3, 6, 8): our device against
 /// a reference-compatible host (one packet per transfer, no ZLPs, 3-byte TRANSMIT ACKs, device ACKs ignored), and
 /// our host against a reference-compatible device (never ACKs a TRANSMIT). Data flows both ways, nothing is lost,
 /// and the end of stream still comes after the data.

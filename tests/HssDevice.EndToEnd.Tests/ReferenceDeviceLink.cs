@@ -5,7 +5,7 @@ namespace HssDevice.EndToEnd.Tests;
 
 /// <summary>
 /// Makes our device engine look like the reference device to the host: the reference never ACKs a host TRANSMIT
-/// (PROTOCOL.md section 6), so this link drops those ACKs on their way out and passes everything else.
+/// (docs/protocol.md section 6), so this link drops those ACKs on their way out and passes everything else.
 /// </summary>
 public sealed class ReferenceDeviceLink : IHssLink
 {

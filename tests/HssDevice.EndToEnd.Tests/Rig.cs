@@ -39,7 +39,8 @@ public sealed class Rig : IAsyncDisposable
     public Rig(LinkSetup setup, HssEngineSettings? engineSettings = null, HssHostSettings? hostSettings = null)
     {
         Setup = setup;
-        Host = new HssHost(hostSettings ?? setup.Host);
+        // The tests' peers listen on loopback, which the host denies to devices by default: allowed here, explicitly.
+        Host = new HssHost((hostSettings ?? setup.Host).WithLoopbackAllowed());
         Device = AddDevice("device-a", engineSettings);
     }
 

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace HssDevice.EndToEnd.Tests;
 
-/// <summary>PROTOCOL.md section 6: one slow socket does not stall the others (default budgets).</summary>
+/// <summary>docs/protocol.md section 6: one slow socket does not stall the others (default budgets).</summary>
 public class StalledSocketTests
 {
     [Theory]

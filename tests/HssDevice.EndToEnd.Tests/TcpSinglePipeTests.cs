@@ -23,7 +23,7 @@ public class TcpSinglePipeTests
     [InlineData("v6")]
     public async Task RoundTripOverTheTcpLink(string family)
     {
-        await using var host = new HssHost();
+        await using var host = new HssHost(new HssHostSettings().WithLoopbackAllowed()); // peers on loopback
         HssTcpListener listener = HssTcpListener.Start(host, new IPEndPoint(Peers.Loopback(family), 0));
         await using var echo = new TcpEchoServer(family);
         byte[] data = RandomNumberGenerator.GetBytes(100 * 1024);
@@ -64,7 +64,7 @@ public class TcpSinglePipeTests
     [Fact]
     public async Task TwoDevicesOnOneTcpListenerWorkAtOnce()
     {
-        await using var host = new HssHost();
+        await using var host = new HssHost(new HssHostSettings().WithLoopbackAllowed()); // peers on loopback
         HssTcpListener listener = HssTcpListener.Start(host, new IPEndPoint(IPAddress.Loopback, 0));
         await using var echo = new TcpEchoServer("v4");
         var engines = new HssEngine[2];

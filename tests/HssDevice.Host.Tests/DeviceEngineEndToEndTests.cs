@@ -44,7 +44,7 @@ public class DeviceEngineEndToEndTests
         };
 
         await using var echo = new EchoServer(family);
-        await using var hssHost = new HssHost(host);
+        await using var hssHost = new HssHost(host.WithLoopbackAllowed()); // peers on loopback
         HssTcpListener? listener = null;
         IHssLink deviceLink;
         if (setup == "tcp-single-pipe")
@@ -125,7 +125,7 @@ public class DeviceEngineEndToEndTests
     public async Task RefusedConnectReachesTheApplicationAsConnectionRefused()
     {
         var usb = new EmulatedUsbLink();
-        await using var host = new HssHost();
+        await using var host = new HssHost(new HssHostSettings().WithLoopbackAllowed()); // peers on loopback
         host.Attach(usb.HostEnd);
         int port = Loopback.ClosedPort("v4").Port;
         HssSocketException? error = await Task.Run(() =>

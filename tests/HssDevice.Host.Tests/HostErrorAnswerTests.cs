@@ -9,7 +9,7 @@ namespace HssDevice.Host.Tests;
 
 using SocketError = System.Net.Sockets.SocketError;
 
-/// <summary>Error answers: PROTOCOL.md sections 4, 5, 6, 10 and 11.</summary>
+/// <summary>Error answers: docs/protocol.md sections 4, 5, 6, 10 and 11.</summary>
 public class HostErrorAnswerTests
 {
     [Theory]

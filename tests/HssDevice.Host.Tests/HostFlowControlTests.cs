@@ -8,7 +8,7 @@ using Xunit;
 
 namespace HssDevice.Host.Tests;
 
-/// <summary>The host-to-device window (PROTOCOL.md section 6) and the ordering of SHUTDOWN and CLOSE (section 8).</summary>
+/// <summary>The host-to-device window (docs/protocol.md section 6) and the ordering of SHUTDOWN and CLOSE (section 8).</summary>
 public class HostFlowControlTests
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);

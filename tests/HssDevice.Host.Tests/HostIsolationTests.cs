@@ -9,7 +9,7 @@ using Xunit;
 
 namespace HssDevice.Host.Tests;
 
-/// <summary>Devices kept apart, link resets, and the single-pipe profile (PROTOCOL.md sections 3 and 11).</summary>
+/// <summary>Devices kept apart, link resets, and the single-pipe profile (docs/protocol.md sections 3 and 11).</summary>
 public class HostIsolationTests
 {
     [Fact]
@@ -75,7 +75,7 @@ public class HostIsolationTests
     [Fact]
     public async Task SinglePipeOverTcpWithNoExtraFraming()
     {
-        await using var host = new HssHost();
+        await using var host = new HssHost(new HssHostSettings().WithLoopbackAllowed()); // peers on loopback
         await using HssTcpListener listener = HssTcpListener.Start(host, new IPEndPoint(IPAddress.Loopback, 0));
         using var device = new RawDevice(StreamDeviceLink.ConnectTcp(listener.LocalEndPoint));
         await EchoOnceAsync(device);

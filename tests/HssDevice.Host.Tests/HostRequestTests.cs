@@ -7,7 +7,7 @@ using Xunit;
 
 namespace HssDevice.Host.Tests;
 
-/// <summary>Host requests to the device: message IDs (PROTOCOL.md section 9), timeouts, refused TRANSMITs.</summary>
+/// <summary>Host requests to the device: message IDs (docs/protocol.md section 9), timeouts, refused TRANSMITs.</summary>
 public class HostRequestTests
 {
     [Fact]
@@ -82,7 +82,7 @@ public class HostLoggingTests
     public async Task SocketLimitIsLoggedAsAWarningWithTheLimit()
     {
         var logs = new ListLoggerFactory();
-        await using var host = new HssHost(new HssHostSettings { MaxSocketsPerDevice = 1 }, logs);
+        await using var host = new HssHost(new HssHostSettings { MaxSocketsPerDevice = 1 }.WithLoopbackAllowed(), logs);
         var usb = new Emulation.EmulatedUsbLink();
         host.Attach(usb.HostEnd, "logged");
         using var device = new RawDevice(usb.DeviceEnd);

@@ -7,9 +7,10 @@ namespace HssDevice.Host.Tests;
 /// <summary>A host with one raw device attached over an emulated USB link (more can be attached).</summary>
 public sealed class HostRig : IAsyncDisposable
 {
-    public HostRig(HssHostSettings? settings = null, UsbLinkOptions? linkOptions = null)
+    public HostRig(HssHostSettings? settings = null, UsbLinkOptions? linkOptions = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
     {
-        Host = new HssHost(settings ?? new HssHostSettings());
+        // The tests' peers listen on loopback, which the host denies to devices by default: allowed here, explicitly.
+        Host = new HssHost((settings ?? new HssHostSettings()).WithLoopbackAllowed(), loggers);
         (Usb, Connection, Device) = AttachDevice(linkOptions, "device-a");
     }
 
@@ -24,7 +25,7 @@ public sealed class HostRig : IAsyncDisposable
     public (EmulatedUsbLink Usb, DeviceConnection Connection, RawDevice Device) AttachDevice(UsbLinkOptions? linkOptions, string name, HssHostSettings? settings = null)
     {
         var usb = new EmulatedUsbLink(linkOptions ?? UsbLinkOptions.FullSpeed);
-        DeviceConnection connection = Host.Attach(usb.HostEnd, name, settings);
+        DeviceConnection connection = Host.Attach(usb.HostEnd, name, settings?.WithLoopbackAllowed());
         return (usb, connection, new RawDevice(usb.DeviceEnd));
     }
 

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace HssDevice.Host.Tests;
 
-/// <summary>The happy paths of PROTOCOL.md sections 4 to 8 against real loopback peers.</summary>
+/// <summary>The happy paths of docs/protocol.md sections 4 to 8 against real loopback peers.</summary>
 public class HostTcpUdpTests
 {
     [Theory]

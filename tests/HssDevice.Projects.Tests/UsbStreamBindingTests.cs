@@ -7,9 +7,10 @@ namespace HssDevice.Projects.Tests;
 /// <summary>
 /// UsbStreamLink.cs compiles only on nanoFramework (System.Device.Usb does not exist on .NET), so no build here
 /// sees it. This compiles it with the .nfproj's symbols (NANOFRAMEWORK_1_0, C# 9), with StreamLink and IHssLink,
-/// against .NET's base library plus a stub of System.Device.Usb transcribed from
-/// nanoframework-api/System.Device.UsbStream.api.txt: it catches wrong UsbStream members and signatures, not
-/// base-library members nanoFramework lacks.
+/// against .NET's base library plus a stub of System.Device.Usb with the signatures of its public API (the
+/// compatibility check's facade, tests/HssDevice.Compat.Tests/NanoFrameworkFacades/System.Device.UsbStream.cs, has
+/// the same): it catches wrong UsbStream members and signatures, not base-library members nanoFramework lacks
+/// (the compatibility check compiles UsbStreamLink against nanoFramework's mscorlib too).
 /// </summary>
 public class UsbStreamBindingTests
 {

@@ -1,9 +1,9 @@
 namespace HssDevice.Tool.Tests;
 
-/// <summary>Packets as hex: the examples of PROTOCOL.md section 13 and a few more forms, written out by hand.</summary>
+/// <summary>Packets as hex: the examples of docs/protocol.md section 13 and a few more forms, written out by hand.</summary>
 public static class Examples
 {
-    // PROTOCOL.md section 13.
+    // docs/protocol.md section 13.
     public const string Open = "00 00 02 01 00 00 00 00 09 00 00 00 44 33 22 11 01 00 01 00 01";
     public const string ConnectIPv4 = "01 00 03 00 01 00 00 00 08 00 00 00 01 00 01 bb c0 00 02 01";
     public const string AckConnect = "04 00 03 00 01 00 00 00 03 00 00 00 01 00 00";

@@ -16,7 +16,7 @@ public class HostEmulateTests
     {
         await using var servers = await LoopbackServers.StartAsync(ServerPorts.OsChosen);
         var hostOutput = new SignalWriter();
-        Task<int> host = Program.RunAsync(["host", "--listen", "127.0.0.1:0", "--once", "--log-level", "Warning"], hostOutput, new SignalWriter());
+        Task<int> host = Program.RunAsync(["host", "--listen", "127.0.0.1:0", "--allow-loopback", "--once", "--log-level", "Warning"], hostOutput, new SignalWriter());
         string listening = (await hostOutput.LineStartingWith("listening on ")).Substring("listening on ".Length);
 
         var v4 = AddressFamily.InterNetwork;
@@ -38,7 +38,7 @@ public class HostEmulateTests
     {
         await using var servers = await LoopbackServers.StartAsync(ServerPorts.OsChosen, ServerFault.TcpEcho);
         var hostOutput = new SignalWriter();
-        Task<int> host = Program.RunAsync(["host", "--listen", "127.0.0.1:0", "--once", "--log-level", "None"], hostOutput, new SignalWriter());
+        Task<int> host = Program.RunAsync(["host", "--listen", "127.0.0.1:0", "--allow-loopback", "--once", "--log-level", "None"], hostOutput, new SignalWriter());
         string listening = (await hostOutput.LineStartingWith("listening on ")).Substring("listening on ".Length);
 
         var run = await ToolRun.OfAsync("emulate", "--connect", listening,

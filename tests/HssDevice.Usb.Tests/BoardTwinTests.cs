@@ -42,9 +42,9 @@ public class BoardTwinTests
     }
 
     [Fact]
-    public void Selected_board_in_nf_props_has_a_file()
+    public void Board_selected_by_the_application_has_a_file()
     {
-        Assert.Contains(SelectedBoard.Name, BoardDirectory.Names(RepositoryPaths.Boards));
+        Assert.Contains(HssDevice.App.SelectedBoard.Name, BoardDirectory.Names(RepositoryPaths.Boards));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using nanoFramework.TestFramework;
 
 namespace HssDevice.Tests.Device
 {
-    /// <summary>Link reset, bad input from the host (PROTOCOL.md section 11) and the single-pipe profile.</summary>
+    /// <summary>Link reset, bad input from the host (docs/protocol.md section 11) and the single-pipe profile.</summary>
     [TestClass]
     public class EngineLinkTests
     {

@@ -3,7 +3,7 @@ using nanoFramework.TestFramework;
 
 namespace HssDevice.Tests.Device
 {
-    /// <summary>The bytes of every packet, among them the examples of PROTOCOL.md section 13.</summary>
+    /// <summary>The bytes of every packet, among them the examples of docs/protocol.md section 13.</summary>
     [TestClass]
     public class WireEncodeTests
     {

@@ -27,15 +27,21 @@ public static class Program
         root.Subcommands.Add(new HostCommand());
         root.Subcommands.Add(new EmulateCommand());
         root.Subcommands.Add(new BenchCommand());
+        root.Subcommands.Add(new FuzzCommand());
+        root.Subcommands.Add(new SoakCommand());
         HelpWithNotesAction.AttachTo(root);
         return root;
     }
 
     public static int Run(string[] args, TextWriter output, TextWriter error) =>
-        CreateRootCommand().Parse(args).Invoke(Configure(output, error));
+        CreateRootCommand().Parse(args, Parsing).Invoke(Configure(output, error));
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
-        CreateRootCommand().Parse(args).InvokeAsync(Configure(output, error), cancellationToken);
+        CreateRootCommand().Parse(args, Parsing).InvokeAsync(Configure(output, error), cancellationToken);
+
+    /// <summary>No response files in the parser: their token limit broke `hss decode @FILE` for long dumps (issue 8).
+    /// `hss decode` reads @FILE and stdin itself (Decoding/HexSource), without a limit.</summary>
+    private static ParserConfiguration Parsing => new() { ResponseFileTokenReplacer = null };
 
     private static InvocationConfiguration Configure(TextWriter output, TextWriter error) =>
         new() { Output = output, Error = error };

@@ -5,7 +5,7 @@ using System.Threading;
 namespace HssDevice.Transport.SinglePipe
 {
     /// <summary>
-    /// The single-pipe profile of PROTOCOL.md section 3 over one <see cref="Stream"/> (nanoFramework's UsbStream, a
+    /// The single-pipe profile of docs/protocol.md section 3 over one <see cref="Stream"/> (nanoFramework's UsbStream, a
     /// serial port, a TCP stream in emulation): command and data packets share the pipe, written whole and back to
     /// back with no framing of their own (the opcode says which is which).
     /// Link up/down comes from <see cref="SetConnected"/> (UsbStream's connection event, see UsbStreamLink) and

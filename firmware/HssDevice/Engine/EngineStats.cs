@@ -3,7 +3,7 @@ namespace HssDevice.Engine
     /// <summary>Counters of what went wrong on the link; read them to diagnose, never to decide.</summary>
     public sealed class EngineStats
     {
-        /// <summary>Packets that broke PROTOCOL.md section 11 rules (dropped, answered EINVAL where possible).</summary>
+        /// <summary>Packets that broke docs/protocol.md section 11 rules (dropped, answered EINVAL where possible).</summary>
         public int ProtocolErrors;
 
         /// <summary>ACKs or REPLYs that matched no outstanding request (late, duplicate or wrong).</summary>

@@ -35,7 +35,7 @@ namespace HssDevice.Engine
                     continue;
                 }
 
-                // One command per interrupt transfer (PROTOCOL.md section 3): the transfer frames the packet.
+                // One command per interrupt transfer (docs/protocol.md section 3): the transfer frames the packet.
                 int status = _commandPacket.Decode(_commandRx, 0, n, HssLayout.MaxCommandPayload);
                 if (status == DecodeStatus.Ok && _commandPacket.TotalLength != n)
                 {

@@ -4,7 +4,7 @@ using HssDevice.Wire;
 namespace HssDevice.Engine
 {
     /// <summary>
-    /// Host-to-device data (PROTOCOL.md section 6). A host TRANSMIT is buffered whole in the socket's receive ring
+    /// Host-to-device data (docs/protocol.md section 6). A host TRANSMIT is buffered whole in the socket's receive ring
     /// and acknowledged when the application has read all of it, so the host's window keeps memory bounded. When a
     /// TRANSMIT does not fit (per-socket buffer or total budget), the data pipe is not read until it does.
     /// </summary>

@@ -162,7 +162,7 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// Ends the sending side: waits until every byte sent so far is acknowledged (PROTOCOL.md section 8), then
+        /// Ends the sending side: waits until every byte sent so far is acknowledged (docs/protocol.md section 8), then
         /// sends SHUTDOWN and waits for its ACK. Receiving goes on.
         /// </summary>
         public void ShutdownSend(EngineSocket s, int drainTimeoutMs)
@@ -357,7 +357,7 @@ namespace HssDevice.Engine
                 throw new HssSocketException(SocketError.NoBufferSpaceAvailable, "all " + _sockets.Length.ToString() + " sockets are in use");
             }
 
-            // Handles: non-zero, unique among live sockets (PROTOCOL.md section 4).
+            // Handles: non-zero, unique among live sockets (docs/protocol.md section 4).
             uint handle;
             do
             {

@@ -5,7 +5,7 @@ using HssDevice.Wire;
 namespace HssDevice.Engine
 {
     /// <summary>
-    /// Device-to-host data (PROTOCOL.md section 6). Stream sends are copied into the socket's send ring, whose size
+    /// Device-to-host data (docs/protocol.md section 6). Stream sends are copied into the socket's send ring, whose size
     /// is the window, and leave as TRANSMITs; while one is unacknowledged, small writes coalesce. A datagram is one
     /// TRANSMIT, sent when the window has room for it.
     /// </summary>

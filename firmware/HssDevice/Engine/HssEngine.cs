@@ -173,7 +173,7 @@ namespace HssDevice.Engine
 
         /// <summary>
         /// The link went down or its framing was lost: every socket fails with NetworkReset and every pending
-        /// request completes with it (PROTOCOL.md section 11). Buffered received data stays readable.
+        /// request completes with it (docs/protocol.md section 11). Buffered received data stays readable.
         /// </summary>
         public void ResetLink()
         {

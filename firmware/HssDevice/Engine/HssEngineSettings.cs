@@ -18,7 +18,7 @@ namespace HssDevice.Engine
         /// <summary>Largest TRANSMIT payload this device sends; also the largest datagram.</summary>
         public int MaxTransmitPayload = 2048;
 
-        /// <summary>Unacknowledged bytes per socket, device to host (PROTOCOL.md section 6). Also the send buffer size.</summary>
+        /// <summary>Unacknowledged bytes per socket, device to host (docs/protocol.md section 6). Also the send buffer size.</summary>
         public int SendWindow = 4096;
 
         /// <summary>Received bytes buffered per socket until the application reads them.</summary>

@@ -2,7 +2,7 @@ using System.Threading;
 
 namespace HssDevice.Engine
 {
-    /// <summary>One request this device sent and whose ACK it awaits (PROTOCOL.md section 9). Slots are reused.</summary>
+    /// <summary>One request this device sent and whose ACK it awaits (docs/protocol.md section 9). Slots are reused.</summary>
     internal sealed class PendingRequest
     {
         public readonly AutoResetEvent Completed = new AutoResetEvent(false);

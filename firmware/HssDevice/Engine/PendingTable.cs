@@ -2,7 +2,7 @@ namespace HssDevice.Engine
 {
     /// <summary>
     /// Outstanding requests in a fixed table. Message IDs: a u16 counter from 1, wrapping from 0xFFFF to 1, skipping
-    /// IDs still outstanding (PROTOCOL.md section 9). A linear scan is fine for the few dozen slots a device has.
+    /// IDs still outstanding (docs/protocol.md section 9). A linear scan is fine for the few dozen slots a device has.
     /// </summary>
     internal sealed class PendingTable
     {

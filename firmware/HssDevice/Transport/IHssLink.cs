@@ -1,7 +1,7 @@
 namespace HssDevice.Transport
 {
     /// <summary>
-    /// What the engine needs of USB (PROTOCOL.md section 3): a command pipe carrying one packet per transfer and a
+    /// What the engine needs of USB (docs/protocol.md section 3): a command pipe carrying one packet per transfer and a
     /// data pipe carrying transfers of packets, or, in the single-pipe profile, one pipe for both.
     /// Reads block until bytes come; a read that returns 0 means the link went down (the engine then fails every
     /// socket) and later reads wait for it to come back. Writes block until the bytes are handed to the link.

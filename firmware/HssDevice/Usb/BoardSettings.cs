@@ -50,7 +50,7 @@ namespace HssDevice.Usb
         /// <summary>Empty: no serial number string (iSerialNumber 0). Set it at start-up from a chip ID where one is readable.</summary>
         public string SerialNumber { get; set; }
 
-        /// <summary>Polling interval of the interrupt (command) pair in milliseconds, 1 to 255 (PROTOCOL.md section 12).</summary>
+        /// <summary>Polling interval of the interrupt (command) pair in milliseconds, 1 to 255 (docs/protocol.md section 12).</summary>
         public int InterruptIntervalMs { get; set; }
 
         /// <summary>Current drawn from the bus, 0 to 500 mA, reported in 2 mA units (USB 2.0 section 9.6.3).</summary>
@@ -76,7 +76,7 @@ namespace HssDevice.Usb
         /// <summary>Device interface GUID Windows registers for WinUSB (MS OS 2.0 DeviceInterfaceGUIDs), in braces.</summary>
         public string DeviceInterfaceGuid { get; set; }
 
-        /// <summary>Unacknowledged TRANSMIT bytes the device keeps in flight per socket (PROTOCOL.md section 6).</summary>
+        /// <summary>Unacknowledged TRANSMIT bytes the device keeps in flight per socket (docs/protocol.md section 6).</summary>
         public int SendWindow { get; set; }
 
         /// <summary>Receive buffer of one socket in bytes.</summary>
@@ -87,7 +87,7 @@ namespace HssDevice.Usb
 
         public int MaxSockets { get; set; }
 
-        /// <summary>Largest TRANSMIT payload the device accepts (PROTOCOL.md section 11).</summary>
+        /// <summary>Largest TRANSMIT payload the device accepts (docs/protocol.md section 11).</summary>
         public int MaxDataPayload { get; set; }
 
         /// <summary>The vendor ID the device reports.</summary>

@@ -1,6 +1,6 @@
 namespace HssDevice.Usb
 {
-    /// <summary>How the HSS interface is presented in the configuration descriptor (PROTOCOL.md section 12).</summary>
+    /// <summary>How the HSS interface is presented in the configuration descriptor (docs/protocol.md section 12).</summary>
     public enum HssUsbProfile
     {
         /// <summary>One vendor-specific interface 0xFF/0xAB/0x00 with all four endpoints, as the reference host expects.</summary>

@@ -6,7 +6,7 @@ namespace HssDevice.Usb
     /// Builds, byte-exact, every descriptor an HSS device answers with: device, device qualifier, configuration and
     /// other-speed configuration (vendor or CDC profile), strings, BOS and the Microsoft OS 2.0 descriptor set.
     /// Layouts follow USB 2.0 chapter 9, the Interface Association Descriptor ECN, CDC 1.2 section 5.2.3 and
-    /// Microsoft's "Microsoft OS 2.0 Descriptors Specification". PROTOCOL.md section 12 fixes the interface.
+    /// Microsoft's "Microsoft OS 2.0 Descriptors Specification". docs/protocol.md section 12 fixes the interface.
     /// </summary>
     public sealed class UsbDescriptorBuilder
     {

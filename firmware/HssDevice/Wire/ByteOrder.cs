@@ -1,7 +1,7 @@
 namespace HssDevice.Wire
 {
     /// <summary>
-    /// The only place that assembles integers from wire bytes. HSS fields are little-endian (PROTOCOL.md section 1);
+    /// The only place that assembles integers from wire bytes. HSS fields are little-endian (docs/protocol.md section 1);
     /// CONNECT's port, address and flowinfo are big-endian, as in sockaddr_in (section 5).
     /// </summary>
     public static class ByteOrder

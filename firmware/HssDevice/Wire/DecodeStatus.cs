@@ -1,6 +1,6 @@
 namespace HssDevice.Wire
 {
-    /// <summary>Outcome of decoding one packet (PROTOCOL.md section 11 names the protocol errors).</summary>
+    /// <summary>Outcome of decoding one packet (docs/protocol.md section 11 names the protocol errors).</summary>
     public static class DecodeStatus
     {
         public const int Ok = 0;

@@ -1,6 +1,6 @@
 namespace HssDevice.Wire
 {
-    /// <summary>One-byte HSS return codes, values as in the spec's table (PROTOCOL.md section 10).</summary>
+    /// <summary>One-byte HSS return codes, values as in the spec's table (docs/protocol.md section 10).</summary>
     public static class HssError
     {
         public const byte Success = 0;

@@ -1,7 +1,7 @@
 namespace HssDevice.Wire
 {
     /// <summary>
-    /// Field offsets and sizes, declared once next to the wire diagrams of PROTOCOL.md.
+    /// Field offsets and sizes, declared once next to the wire diagrams of docs/protocol.md.
     ///
     ///   header (section 1):  0 opcode u16 | 2 msg_id u16 | 4 sock_id u32 | 8 payload_len u32
     ///   OPEN (section 4):    0 handle u32 | 4 family u16 | 6 protocol u16 | 8 type u8

@@ -1,6 +1,6 @@
 namespace HssDevice.Wire
 {
-    /// <summary>HSS opcodes (PROTOCOL.md section 2). Constants, not an enum, so names print the same on nanoFramework.</summary>
+    /// <summary>HSS opcodes (docs/protocol.md section 2). Constants, not an enum, so names print the same on nanoFramework.</summary>
     public static class HssOpcode
     {
         public const ushort Open = 0x0000;

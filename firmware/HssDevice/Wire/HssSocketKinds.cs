@@ -1,6 +1,6 @@
 namespace HssDevice.Wire
 {
-    /// <summary>OPEN's family field and CONNECT's family field (PROTOCOL.md sections 4 and 5).</summary>
+    /// <summary>OPEN's family field and CONNECT's family field (docs/protocol.md sections 4 and 5).</summary>
     public static class HssFamily
     {
         public const ushort IPv4 = 1;
@@ -35,7 +35,7 @@ namespace HssDevice.Wire
             return type == Stream ? "Stream" : type == Datagram ? "Datagram" : "type(" + type.ToString() + ")";
         }
 
-        /// <summary>Valid pairs: TCP with stream, UDP with datagram (PROTOCOL.md section 4).</summary>
+        /// <summary>Valid pairs: TCP with stream, UDP with datagram (docs/protocol.md section 4).</summary>
         public static bool IsValidPair(int family, int protocol, int type)
         {
             if (family != HssFamily.IPv4 && family != HssFamily.IPv6)

@@ -3,7 +3,7 @@ using System;
 namespace HssDevice.Wire
 {
     /// <summary>
-    /// Turns the byte stream of a data pipe (or of the single pipe) into whole packets (PROTOCOL.md sections 3, 11).
+    /// Turns the byte stream of a data pipe (or of the single pipe) into whole packets (docs/protocol.md sections 3, 11).
     /// Bytes arrive in transfers of any size: a header may split at any offset, a payload may span transfers, and
     /// several packets may share one transfer. <see cref="Feed"/> consumes bytes up to the end of one packet and
     /// stops; the caller handles <see cref="PacketBuffer"/>, then calls <see cref="Release"/>. Copies use

@@ -44,7 +44,7 @@ namespace HssDevice.Wire
             return length;
         }
 
-        /// <summary>CONNECT for IPv6 with payload_len 28 (PROTOCOL.md section 5): address is 16 bytes in network order.</summary>
+        /// <summary>CONNECT for IPv6 with payload_len 28 (docs/protocol.md section 5): address is 16 bytes in network order.</summary>
         public static int WriteConnectIPv6(byte[] buffer, int offset, int msgId, uint sockId, int port, byte[] address, int addressOffset, uint flowInfo, uint scopeId)
         {
             int length = HssLayout.HeaderSize + HssLayout.ConnectIPv6PayloadLength;

@@ -22,13 +22,14 @@ public sealed class DeviceCompileResult
 
 /// <summary>Compiles each folder under firmware/ as its own assembly (firmware/HssDevice first; the others, such
 /// as HssDevice.Sample, reference the ones before them) and tests/NFUnitTest/ as an assembly referencing them
-/// all, against the facades only, with C# 9 and NANOFRAMEWORK_1_0, in the Release and, when some file tests
+/// all, against nanoFramework's mscorlib and the facades only, with C# 9 and NANOFRAMEWORK_1_0, in the Release and, when some file tests
 /// DEBUG or TRACE, also the Debug symbol set (code under #if DEBUG is device code too). Separate assemblies keep internal members internal, as on the
 /// device. Emits to nowhere so that errors the compiler finds only while lowering (a member it needs for
 /// <c>lock</c>, a string <c>switch</c>, ...) are reported as well.</summary>
 public static class DeviceCompiler
 {
     public const string LibraryAssembly = "HssDevice";
+    public const string ApplicationAssembly = "HssDevice.App";
     public const string DeviceTestsAssembly = "NFUnitTest";
 
     public static readonly IReadOnlyList<string[]> Configurations = new[]
@@ -51,7 +52,7 @@ public static class DeviceCompiler
             var projects = new List<CSharpCompilation>();
             foreach (var (name, files) in FirmwareProjects(firmware))
             {
-                var sources = name == LibraryAssembly ? files.Append(GeneratedSelectedBoard()).ToList() : files;
+                var sources = name == ApplicationAssembly ? files.Append(GeneratedSelectedBoard()).ToList() : files;
                 var project = Create(name, sources, parseOptions, facades.References.Concat(projects.Select(p => p.ToMetadataReference())));
                 projects.Add(project);
                 findings.AddRange(Check(project));
@@ -106,14 +107,14 @@ public static class DeviceCompiler
 
     private static readonly Regex SelectedBoardSource = new(@"<HssSelectedBoardSource>(.*?)</HssSelectedBoardSource>", RegexOptions.Singleline | RegexOptions.CultureInvariant);
 
-    /// <summary>The class firmware/HssDevice/HssBoard.targets writes at build time (SelectedBoard), made from the same
-    /// template, so code that uses it is checked like the real build sees it.</summary>
+    /// <summary>The class firmware/HssDevice.App/HssBoard.targets writes at build time (SelectedBoard), made from the
+    /// same template, so code that uses it is checked like the real build sees it.</summary>
     public static SourceFile GeneratedSelectedBoard()
     {
-        string targets = File.ReadAllText(Path.Combine(RepositoryPaths.Root, DeviceSources.FirmwareFolder, LibraryAssembly, "HssBoard.targets"));
+        string targets = File.ReadAllText(Path.Combine(RepositoryPaths.Root, DeviceSources.FirmwareFolder, ApplicationAssembly, "HssBoard.targets"));
         string template = SelectedBoardSource.Match(targets).Groups[1].Value;
         string text = template.Replace("&lt;", "<").Replace("&gt;", ">").Replace("%3B", ";").Replace("$(HssBoard)", "esp32-s3");
-        return new SourceFile(DeviceSources.FirmwareFolder + "/" + LibraryAssembly + "/Usb/HssSelectedBoard.g.cs", text);
+        return new SourceFile(DeviceSources.FirmwareFolder + "/" + ApplicationAssembly + "/HssSelectedBoard.g.cs", text);
     }
 
     private static readonly Regex FirmwareProjectReference = new(@"<ProjectReference\s+Include=""\.\./([^/""]+)/", RegexOptions.CultureInvariant);

@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace HssDevice.Compat.Tests.Checks;
 
 /// <summary>Generics in device code. mscorlib 1.x declares Action&lt;T&gt;, Func&lt;T, TResult&gt; and
-/// EventHandler&lt;TEventArgs&gt;, so the facade compile accepts them, but the 1.x runtime and its metadata
+/// EventHandler&lt;TEventArgs&gt;, so compiling against it accepts them, but the 1.x runtime and its metadata
 /// processor do not support generics at all: every generic declaration of our own (HSSNF01) and every use of
 /// a generic type or method, written or inferred (HSSNF02), is a finding.</summary>
 public static class GenericUseFinder

@@ -1,7 +1,7 @@
 namespace HssDevice.Host.Usb.Parsing;
 
 /// <summary>
-/// Finds the HSS interface in a parsed configuration, in either profile of PROTOCOL.md section 12. Like the
+/// Finds the HSS interface in a parsed configuration, in either profile of docs/protocol.md section 12. Like the
 /// reference host driver, endpoints are found by direction and transfer type, in any order.
 /// </summary>
 public static class HssInterfaceFinder

@@ -9,7 +9,7 @@ public enum HssProfile
     Cdc,
 }
 
-/// <summary>Where HSS lives in a configuration: the interface(s) to claim and the four endpoints (PROTOCOL.md section 12).</summary>
+/// <summary>Where HSS lives in a configuration: the interface(s) to claim and the four endpoints (docs/protocol.md section 12).</summary>
 public sealed record HssInterfaceMatch(
     HssProfile Profile,
     byte CommandInterface,

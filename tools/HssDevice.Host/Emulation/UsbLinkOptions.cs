@@ -39,7 +39,7 @@ public sealed record UsbLinkOptions
 
     /// <summary>
     /// The link as the reference (xaptum/hss) drives it: one packet per transfer and no zero-length packets
-    /// (PROTOCOL.md section 3). Its host's 3-byte TRANSMIT ACKs and ignored device ACKs are host settings:
+    /// (docs/protocol.md section 3). Its host's 3-byte TRANSMIT ACKs and ignored device ACKs are host settings:
     /// <see cref="HssDevice.Host.HssHostSettings.ReferenceCompatibleHost"/>.
     /// </summary>
     public static UsbLinkOptions ReferenceCompatible(UsbSpeed speed) =>

@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 namespace HssDevice.Host;
 
 /// <summary>
-/// Bytes in flight towards the device (PROTOCOL.md section 6): per socket (the window) and per device (the budget,
+/// Bytes in flight towards the device (docs/protocol.md section 6): per socket (the window) and per device (the budget,
 /// the socket windows' parent). The receive pump waits for space before it reads the OS socket, so a device that
 /// does not ACK stops the pump and TCP pushes back on the remote peer. Releasing a socket's bytes also releases
 /// them from its parent; closing a socket's window gives all of its bytes back to the parent once.
@@ -127,7 +127,7 @@ internal sealed class ByteWindow(int limit, ByteWindow? parent = null)
         }
     }
 
-    /// <summary>Waits until every byte in flight is acknowledged (before SHUTDOWN or CLOSE, PROTOCOL.md section 8).</summary>
+    /// <summary>Waits until every byte in flight is acknowledged (before SHUTDOWN or CLOSE, docs/protocol.md section 8).</summary>
     public async ValueTask WaitForEmptyAsync(CancellationToken cancellationToken) =>
         await WaitForSpaceAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
 

@@ -12,7 +12,7 @@ namespace HssDevice.Host;
 
 using SocketError = System.Net.Sockets.SocketError;
 
-/// <summary>Requests from the device (PROTOCOL.md sections 4 to 8): each gets exactly one ACK.</summary>
+/// <summary>Requests from the device (docs/protocol.md sections 4 to 8): each gets exactly one ACK.</summary>
 public sealed partial class DeviceConnection
 {
     private void HandleOpen(HssPacket packet)
@@ -38,12 +38,14 @@ public sealed partial class DeviceConnection
             {
                 code = HssError.HostError;
                 Interlocked.Increment(ref Counters.socketLimitHits);
+                ReportLimit(HostLimitNames.Sockets, $"{_settings.MaxSocketsPerDevice} sockets live; OPENs are answered EHOSTERR");
             }
             else
             {
                 try
                 {
-                    socket = new HostSocket(handle, packet.Family, packet.Protocol, _settings.HostToDeviceWindow, _hostToDeviceBudget);
+                    socket = new HostSocket(handle, packet.Family, packet.Protocol, _settings.HostToDeviceWindow, _hostToDeviceBudget,
+                        _settings.MaxQueuedItemsPerDevice);
                     _sockets.Add(handle, socket);
                 }
                 catch (SocketException e)
@@ -98,8 +100,14 @@ public sealed partial class DeviceConnection
 
         byte[] address = packet.Address.AsSpan(0, packet.AddressLength).ToArray();
         IPAddress ip = packet.AddressLength == 16 ? new IPAddress(address, packet.ScopeId) : new IPAddress(address);
+        var destination = new IPEndPoint(ip, packet.Port);
+        if (!CheckDestination(socket, destination, packet.MsgId))
+        {
+            return;
+        }
+
         // flowinfo is not applied: .NET has no per-connect flow label.
-        Track(ConnectAsync(socket, new IPEndPoint(ip, packet.Port), packet.MsgId), "CONNECT of " + socket.Describe);
+        Track(ConnectAsync(socket, destination, packet.MsgId), "CONNECT of " + socket.Describe);
     }
 
     private async Task ConnectAsync(HostSocket socket, IPEndPoint endPoint, ushort msgId)
@@ -163,12 +171,8 @@ public sealed partial class DeviceConnection
             return;
         }
 
-        if (Interlocked.Add(ref _deviceToHostBuffered, length) > _settings.MaxBufferedBytesPerDevice)
+        if (!ChargeDeviceToHost(length, "TRANSMIT of " + length + " bytes on " + socket.Describe))
         {
-            Interlocked.Add(ref _deviceToHostBuffered, -length);
-            Interlocked.Increment(ref Counters.bufferLimitHits);
-            _log.LogWarning("device {Device}: TRANSMIT of {Length} bytes on {Socket} over the limit of {Limit} buffered bytes per device: EHOSTERR",
-                Name, length, socket.Describe, _settings.MaxBufferedBytesPerDevice);
             SendTransmitAck(packet.MsgId, packet.SockId, HssError.HostError, 0);
             return;
         }
@@ -178,7 +182,7 @@ public sealed partial class DeviceConnection
         if (!socket.Sends.Writer.TryWrite(new SendItem(HssOpcode.Transmit, packet.MsgId, payload, length)))
         {
             // Closed between the check and the write.
-            Interlocked.Add(ref _deviceToHostBuffered, -length);
+            _deviceToHostBudget.Release(length);
             ArrayPool<byte>.Shared.Return(payload);
             SendTransmitAck(packet.MsgId, packet.SockId, HssError.NotConnected, 0);
         }
@@ -198,10 +202,17 @@ public sealed partial class DeviceConnection
             return;
         }
 
+        if (!ChargeDeviceToHost(0, "SHUTDOWN of " + socket.Describe))
+        {
+            SendAck(packet.MsgId, packet.SockId, HssOpcode.Shutdown, HssError.HostError);
+            return;
+        }
+
         socket.MarkSendShutdown();
         // Behind every earlier TRANSMIT of the socket: FIN goes out after their bytes (section 8).
         if (!socket.Sends.Writer.TryWrite(new SendItem(HssOpcode.Shutdown, packet.MsgId, null, 0)))
         {
+            _deviceToHostBudget.Release(0);
             SendAck(packet.MsgId, packet.SockId, HssOpcode.Shutdown, HssError.NotConnected);
         }
     }
@@ -248,6 +259,7 @@ public sealed partial class DeviceConnection
             else
             {
                 byte code = HssError.Success;
+                _deviceToHostBudget.Release(0);
                 try
                 {
                     socket.Os.Shutdown(SocketShutdown.Send);
@@ -290,6 +302,7 @@ public sealed partial class DeviceConnection
             }
 
             Interlocked.Add(ref Counters.bytesDeviceToHost, item.Length);
+            NoteActivity();
             return HssError.Success;
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
@@ -310,8 +323,39 @@ public sealed partial class DeviceConnection
         }
         finally
         {
-            Interlocked.Add(ref _deviceToHostBuffered, -item.Length);
+            _deviceToHostBudget.Release(item.Length);
             ArrayPool<byte>.Shared.Return(item.Buffer!);
         }
+    }
+
+    /// <summary>Charges one device-to-host item (at least 64 bytes) to the device's and the host's budgets; over a
+    /// bound it is refused, counted and reported.</summary>
+    private bool ChargeDeviceToHost(int length, string what)
+    {
+        if (_deviceToHostBudget.TryCharge(length, out string? refusedBy))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref Counters.bufferLimitHits);
+        ReportLimit(refusedBy!, what + " refused with EHOSTERR: " + refusedBy + " reached");
+        return false;
+    }
+
+    /// <summary>The destination policy (docs/security.md): a denied CONNECT is answered EDENIED and logged.</summary>
+    private bool CheckDestination(HostSocket socket, IPEndPoint destination, ushort msgId)
+    {
+        Policy.DestinationDecision decision = _settings.Destinations.Evaluate(destination, _host.OwnListeners);
+        if (decision.IsAllowed)
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref Counters.deniedDestinations);
+        _log.LogWarning("device {Device}: CONNECT {Socket} to {Destination} denied by the destination policy ({Rule}): EDENIED ({Code})",
+            Name, socket.Describe, destination, decision.Rule, Policy.DestinationPolicy.DeniedCode);
+        socket.EndConnect(false);
+        SendAck(msgId, socket.Handle, HssOpcode.Connect, Policy.DestinationPolicy.DeniedCode);
+        return false;
     }
 }

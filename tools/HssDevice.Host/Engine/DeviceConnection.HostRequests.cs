@@ -12,7 +12,7 @@ using SocketError = System.Net.Sockets.SocketError;
 
 /// <summary>
 /// Requests from the host to the device: TRANSMITs of data read from OS sockets (within the window), SHUTDOWN on a
-/// remote FIN, CLOSE on a reset or error (PROTOCOL.md sections 6, 8), and the matching of the device's answers (9).
+/// remote FIN, CLOSE on a reset or error (docs/protocol.md sections 6, 8), and the matching of the device's answers (9).
 /// </summary>
 public sealed partial class DeviceConnection
 {
@@ -25,38 +25,50 @@ public sealed partial class DeviceConnection
     {
         CancellationToken lifetime = socket.Lifetime;
         int maxPayload = _settings.MaxHostTransmitPayload;
-        byte[]? datagram = socket.IsUdp ? new byte[MaxUdpDatagram] : null;
+        // One byte more than the largest datagram the device takes, so that a larger one shows (and is dropped).
+        byte[]? datagram = socket.IsUdp ? new byte[maxPayload + 1] : null;
+        UdpPeer? peer = socket.IsUdp ? UdpPeer.Of(socket.Os) : null;
         try
         {
             while (true)
             {
+                await WaitForRequestRoomAsync(socket, lifetime).ConfigureAwait(false);
                 if (datagram != null)
                 {
-                    int received = await socket.Os.ReceiveAsync(datagram, SocketFlags.None, lifetime).ConfigureAwait(false);
-                    if (received > maxPayload)
+                    int received = await peer!.ReceiveAsync(socket.Os, datagram, lifetime).ConfigureAwait(false);
+                    if (received < 0)
                     {
-                        Interlocked.Increment(ref Counters.droppedDatagrams);
-                        _log.LogWarning("device {Device}: dropped a {Length}-byte datagram on {Socket}: over the device's TRANSMIT maximum {Max}",
-                            Name, received, socket.Describe, maxPayload);
+                        // Not from the socket's peer (which passed the destination policy at CONNECT): dropped.
+                        Interlocked.Increment(ref Counters.strangerDatagrams);
+                        ReportLimit(HostLimitNames.Destination, "a datagram on " + socket.Describe + " from " + peer.LastStranger + ", not its peer, dropped");
                         continue;
                     }
 
-                    await socket.Window.WaitForSpaceAsync(received, lifetime).ConfigureAwait(false);
-                    await _hostToDeviceBudget.ReserveAsync(received, received, lifetime).ConfigureAwait(false);
+                    if (received > maxPayload)
+                    {
+                        Interlocked.Increment(ref Counters.droppedDatagrams);
+                        ReportLimit(HostLimitNames.DatagramSize, $"a datagram on {socket.Describe} over the device's TRANSMIT maximum {maxPayload} dropped");
+                        continue;
+                    }
+
+                    // An empty datagram still takes a request and a byte of the window: it is not free.
+                    int charge = Math.Max(received, 1);
+                    await socket.Window.WaitForSpaceAsync(charge, lifetime).ConfigureAwait(false);
+                    await _hostToDeviceBudget.ReserveAsync(charge, charge, lifetime).ConfigureAwait(false);
                     if (socket.DeviceRefusesData)
                     {
-                        _hostToDeviceBudget.Release(received);
+                        _hostToDeviceBudget.Release(charge);
                         return;
                     }
 
                     byte[] packet = ArrayPool<byte>.Shared.Rent(HssLayout.HeaderSize + Math.Max(received, 1));
                     Array.Copy(datagram, 0, packet, HssLayout.HeaderSize, received);
-                    SendTransmit(socket, packet, received);
+                    SendTransmit(socket, packet, received, charge);
                     continue;
                 }
 
                 int space = await socket.Window.WaitForSpaceAsync(1, lifetime).ConfigureAwait(false);
-                int take = Math.Min(space, maxPayload);
+                int take = Math.Clamp(space, 1, maxPayload);
                 byte[] buffer = ArrayPool<byte>.Shared.Rent(HssLayout.HeaderSize + take);
                 int read;
                 try
@@ -87,7 +99,7 @@ public sealed partial class DeviceConnection
                     return;
                 }
 
-                SendTransmit(socket, buffer, read);
+                SendTransmit(socket, buffer, read, read);
             }
         }
         catch (Exception e) when ((e is OperationCanceledException or ObjectDisposedException) && lifetime.IsCancellationRequested)
@@ -103,11 +115,34 @@ public sealed partial class DeviceConnection
         {
             await FailSocketAsync(socket, "receive failed: " + e.SocketErrorCode).ConfigureAwait(false);
         }
+        catch (Exception e)
+        {
+            // Never a silent stop: whatever ended the pump, the device hears of it with CLOSE.
+            _log.LogError(e, "device {Device}: receive pump of {Socket} failed", Name, socket.Describe);
+            await FailSocketAsync(socket, "receive pump failed: " + e.GetType().Name).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>Queues one TRANSMIT (payload already at offset 12 of the rented packet buffer); its bytes are
-    /// already reserved in the device's budget.</summary>
-    private void SendTransmit(HostSocket socket, byte[] packet, int length)
+    /// <summary>Waits while the device has <see cref="HssHostSettings.MaxPendingRequestsPerDevice"/> requests
+    /// unanswered (not when its ACKs are not awaited); meanwhile the OS socket is not read.</summary>
+    private async ValueTask WaitForRequestRoomAsync(HostSocket socket, CancellationToken cancellationToken)
+    {
+        if (!_settings.WaitForDeviceTransmitAcks)
+        {
+            return;
+        }
+
+        if (_pending.IsFull)
+        {
+            ReportLimit(HostLimitNames.PendingRequests, $"{_pending.Limit} requests await the device's answers; {socket.Describe} waits for one");
+        }
+
+        await _pending.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues one TRANSMIT (payload already at offset 12 of the rented packet buffer); `charge` bytes (the
+    /// length, at least 1) are already reserved in the device's budget and are taken from the socket's window.</summary>
+    private void SendTransmit(HostSocket socket, byte[] packet, int length, int charge)
     {
         bool waitForAck = _settings.WaitForDeviceTransmitAcks;
         ushort msgId;
@@ -116,11 +151,11 @@ public sealed partial class DeviceConnection
             msgId = AllocateMsgIdLocked();
             if (waitForAck)
             {
-                _pending[msgId] = new PendingHostRequest(HssOpcode.Transmit, socket, length, null);
+                _pending[msgId] = new PendingHostRequest(HssOpcode.Transmit, socket, charge, null);
             }
         }
 
-        if (!socket.Window.Add(length))
+        if (!socket.Window.Add(charge))
         {
             // Closed meanwhile: the bytes never leave, so neither the window nor the device's budget holds them.
             lock (_lock)
@@ -128,15 +163,16 @@ public sealed partial class DeviceConnection
                 _pending.Remove(msgId);
             }
 
-            _hostToDeviceBudget.Release(length);
+            _hostToDeviceBudget.Release(charge);
             ArrayPool<byte>.Shared.Return(packet);
             return;
         }
 
         PacketWriter.WriteTransmitHeader(packet, 0, msgId, socket.Handle, length);
         Interlocked.Add(ref Counters.bytesHostToDevice, length);
+        NoteActivity();
         // Without device ACKs the window is given back once the link has taken the packet.
-        _writer.EnqueueData(packet, HssLayout.HeaderSize + length, waitForAck ? null : socket.Window, length);
+        _writer.EnqueueData(packet, HssLayout.HeaderSize + length, waitForAck ? null : socket.Window, charge);
     }
 
     /// <summary>Remote FIN: after the device has ACKed every earlier TRANSMIT, tell it with SHUTDOWN (section 8).</summary>
@@ -182,6 +218,15 @@ public sealed partial class DeviceConnection
     private async Task<byte?> RequestAsync(ushort opcode, HostSocket socket)
     {
         var answer = new TaskCompletionSource<byte>(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            await WaitForRequestRoomAsync(socket, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
         ushort msgId;
         lock (_lock)
         {
@@ -272,7 +317,9 @@ public sealed partial class DeviceConnection
             return;
         }
 
-        int code = packet.HasValue && packet.Value < 0 ? -packet.Value : packet.Code;
+        // A negative value is minus a one-byte code; anything below -255 (int.MinValue included, whose negation
+        // overflows) is no code at all and reads as EHOSTERR.
+        int code = packet.HasValue && packet.Value < 0 ? (packet.Value >= -255 ? -packet.Value : HssError.HostError) : packet.Code;
         _log.LogInformation("device {Device}: TRANSMIT on {Socket} refused with {Code}; no more data goes to the device on it",
             Name, request.Socket.Describe, HssError.NameOf(code));
         request.Socket.MarkDeviceRefusesData();

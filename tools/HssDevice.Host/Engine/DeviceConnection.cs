@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using HssDevice.Host.Links;
@@ -11,7 +12,7 @@ namespace HssDevice.Host;
 
 /// <summary>
 /// One attached device: its link, its socket table (keyed by the handles it chose, so it can reach only its own
-/// sockets, PROTOCOL.md section 11), its outstanding host requests, and the loops that read and write the link.
+/// sockets, docs/protocol.md section 11), its outstanding host requests, and the loops that read and write the link.
 /// Created by <see cref="HssHost.Attach"/>; <see cref="Completion"/> ends when the link goes down or is disposed.
 /// </summary>
 public sealed partial class DeviceConnection : IAsyncDisposable
@@ -21,26 +22,34 @@ public sealed partial class DeviceConnection : IAsyncDisposable
     private readonly ILogger _log;
     private readonly object _lock = new();
     private readonly Dictionary<uint, HostSocket> _sockets = new();
-    private readonly Dictionary<ushort, PendingHostRequest> _pending = new();
+    private readonly PendingRequestTable<PendingHostRequest> _pending;
     private readonly CancellationTokenSource _stop = new();
     private readonly LinkWriter _writer;
     private readonly PacketReassembler _reassembler;
     private readonly ByteWindow _hostToDeviceBudget;
     private readonly MsgIdCounter _msgIds = new();
-    private long _deviceToHostBuffered;
+    private readonly HssHost _host;
+    private readonly BufferBudget _deviceToHostBudget;
+    private long _lastActivity = Stopwatch.GetTimestamp();
+    private int _packetsSeen;
     private int _generation;
     private int _stopped;
     private Task? _completion;
 
-    internal DeviceConnection(string name, IHostLink link, HssHostSettings settings, ILogger log)
+    internal DeviceConnection(string name, IHostLink link, HssHostSettings settings, ILogger log, HssHost host)
     {
         Name = name;
+        _host = host;
+        _pending = new PendingRequestTable<PendingHostRequest>(settings.MaxPendingRequestsPerDevice);
+        _deviceToHostBudget = new BufferBudget(settings.MaxBufferedBytesPerDevice, settings.MaxQueuedItemsPerDevice,
+            HostLimitNames.BufferedBytes, HostLimitNames.QueuedItems, host.BufferBudget);
         _link = link;
         _settings = settings;
-        _log = log;
+        _log = new RateLimitedLogger(log, Counters, name);
         _reassembler = new PacketReassembler(settings.MaxDeviceTransmitPayload);
         _hostToDeviceBudget = new ByteWindow(settings.MaxHostToDeviceBytesPerDevice);
-        _writer = new LinkWriter(link, settings.PackDataPackets, settings.MaxDataTransferBytes, () => Volatile.Read(ref _generation));
+        _writer = new LinkWriter(link, settings.PackDataPackets, settings.MaxDataTransferBytes, () => Volatile.Read(ref _generation),
+            new OutboundQueue(settings.MaxOutboundBytesPerDevice, settings.MaxOutboundPacketsPerDevice));
     }
 
     public string Name { get; }
@@ -64,6 +73,18 @@ public sealed partial class DeviceConnection : IAsyncDisposable
     public uint[] SocketHandles
     {
         get { lock (_lock) { return new List<uint>(_sockets.Keys).ToArray(); } }
+    }
+
+    /// <summary>Device-to-host bytes held for the device's OS sockets (each item charged at least 64).</summary>
+    public long BufferedBytes => _deviceToHostBudget.Bytes;
+
+    /// <summary>Bytes queued towards the device, not yet taken by the link (each packet charged at least 64).</summary>
+    public long OutboundBytes => _writer.Queue.Bytes;
+
+    /// <summary>Host requests awaiting the device's answer.</summary>
+    public int PendingRequests
+    {
+        get { lock (_lock) { return _pending.Count; } }
     }
 
     /// <summary>Host-to-device bytes in flight (sent, not yet ACKed) over all the device's sockets.</summary>
@@ -92,7 +113,7 @@ public sealed partial class DeviceConnection : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var loops = new List<Task> { DataReadLoopAsync() };
+        var loops = new List<Task> { DataReadLoopAsync(), WatchTimeoutsAsync() };
         loops.AddRange(_writer.Start(_stop.Token));
         if (_link.HasCommandPipe)
         {
@@ -100,7 +121,7 @@ public sealed partial class DeviceConnection : IAsyncDisposable
         }
 
         Task first = await Task.WhenAny(loops).ConfigureAwait(false);
-        string reason = first.IsFaulted ? "link failed: " + first.Exception!.GetBaseException().Message : "link down";
+        string reason = StopReason ?? (first.IsFaulted ? "link failed: " + first.Exception!.GetBaseException().Message : "link down");
         await StopAsync(reason).ConfigureAwait(false);
         try
         {
@@ -110,6 +131,9 @@ public sealed partial class DeviceConnection : IAsyncDisposable
         {
             // Loops end with cancellation or the link's own error once stopped; the reason is logged already.
         }
+
+        // What was queued towards the device and never written goes back to the pool.
+        _writer.DrainAfterStop();
     }
 
     private async Task StopAsync(string reason)
@@ -133,6 +157,11 @@ public sealed partial class DeviceConnection : IAsyncDisposable
         var packet = new HssPacket();
         while (true)
         {
+            if (!await WaitForOutboundRoomAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+
             int read = await _link.ReadCommandAsync(buffer, _stop.Token).ConfigureAwait(false);
             if (read == 0)
             {
@@ -149,6 +178,11 @@ public sealed partial class DeviceConnection : IAsyncDisposable
         var packet = new HssPacket();
         while (true)
         {
+            if (!await WaitForOutboundRoomAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+
             int read = await _link.ReadDataAsync(buffer, _stop.Token).ConfigureAwait(false);
             if (read == 0)
             {
@@ -181,6 +215,8 @@ public sealed partial class DeviceConnection : IAsyncDisposable
     /// <summary>Decodes one packet and acts on it. The buffer is reused after this returns: payloads are copied out.</summary>
     private void HandlePacket(HssPacket packet, byte[] buffer, int length)
     {
+        NoteActivity();
+        Interlocked.Exchange(ref _packetsSeen, 1);
         int status = packet.Decode(buffer, 0, length, _settings.MaxDeviceTransmitPayload);
         if (status != DecodeStatus.Ok)
         {
@@ -211,7 +247,7 @@ public sealed partial class DeviceConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>PROTOCOL.md section 11: drop and count; a request whose header could be read is answered EINVAL.</summary>
+    /// <summary>docs/protocol.md section 11: drop and count; a request whose header could be read is answered EINVAL.</summary>
     private void HandleBadPacket(HssPacket packet, int status, int length)
     {
         Interlocked.Increment(ref Counters.protocolErrors);
@@ -319,6 +355,81 @@ public sealed partial class DeviceConnection : IAsyncDisposable
         catch (Exception e)
         {
             _log.LogError(e, "device {Device}: {What} failed", Name, what);
+        }
+    }
+
+    /// <summary>Counts a limit hit in <see cref="DeviceCounters.LimitHits"/> and logs it the first time for this device.</summary>
+    internal void ReportLimit(string limit, string what)
+    {
+        if (Counters.RecordLimitHit(limit))
+        {
+            _log.LogWarning("device {Device}: limit {Limit} reached: {What} (logged once per device; counted in LimitHits)", Name, limit, what);
+        }
+    }
+
+    private void NoteActivity() => Volatile.Write(ref _lastActivity, Stopwatch.GetTimestamp());
+
+    /// <summary>Back-pressure: before reading more from the device, wait until what the host queued for it is below
+    /// its bounds. False (and the device is stopped) when the link took nothing for the stall timeout.</summary>
+    private async Task<bool> WaitForOutboundRoomAsync()
+    {
+        OutboundQueue queue = _writer.Queue;
+        string? bound = queue.FullBound;
+        if (bound == null)
+        {
+            return true;
+        }
+
+        ReportLimit(bound, $"{queue.Packets} packets / {queue.Bytes} bytes queued towards the device; its pipes are not read until it takes some");
+        if (await queue.WaitForRoomAsync(_settings.OutboundStallTimeout, _stop.Token).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        ReportLimit(HostLimitNames.OutboundStall, $"the device took no packet for {_settings.OutboundStallTimeout}; disconnecting it");
+        StopReason ??= "limit " + HostLimitNames.OutboundStall + ": the device reads none of the host's packets";
+        return false;
+    }
+
+    /// <summary>Disconnects a device that sends no first packet in time (a half header, or nothing), or that stays
+    /// idle: no packet from it and no byte moved on its sockets.</summary>
+    private async Task WatchTimeoutsAsync()
+    {
+        TimeSpan first = _settings.FirstPacketTimeout;
+        TimeSpan idle = _settings.IdleTimeout;
+        bool watchFirst = first != Timeout.InfiniteTimeSpan;
+        bool watchIdle = idle != Timeout.InfiniteTimeSpan;
+        if (!watchFirst && !watchIdle)
+        {
+            await Task.Delay(Timeout.Infinite, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            return;
+        }
+
+        TimeSpan shortest = watchFirst && (!watchIdle || first < idle) ? first : idle;
+        TimeSpan period = TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromSeconds(5).Ticks));
+        long attachedAt = Stopwatch.GetTimestamp();
+        using var timer = new PeriodicTimer(period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                if (watchFirst && Volatile.Read(ref _packetsSeen) == 0 && Stopwatch.GetElapsedTime(attachedAt) > first)
+                {
+                    ReportLimit(HostLimitNames.FirstPacket, $"no whole packet within {first}; disconnecting");
+                    StopReason ??= "limit " + HostLimitNames.FirstPacket + ": no whole packet in time";
+                    return;
+                }
+
+                if (watchIdle && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity)) > idle)
+                {
+                    ReportLimit(HostLimitNames.Idle, $"nothing from the device and no byte on its sockets for {idle}; disconnecting");
+                    StopReason ??= "limit " + HostLimitNames.Idle + ": idle";
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 }

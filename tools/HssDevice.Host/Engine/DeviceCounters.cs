@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Threading;
 
 namespace HssDevice.Host;
@@ -6,9 +8,12 @@ namespace HssDevice.Host;
 public sealed class DeviceCounters
 {
     internal long protocolErrors, unmatchedAnswers, ignoredTransmitAcks, linkResets, requestTimeouts, droppedDatagrams,
-        bytesDeviceToHost, bytesHostToDevice, socketsOpened, bufferLimitHits, socketLimitHits, refusedTransmits;
+        bytesDeviceToHost, bytesHostToDevice, socketsOpened, bufferLimitHits, socketLimitHits, refusedTransmits,
+        deniedDestinations, strangerDatagrams, suppressedLogMessages;
 
-    /// <summary>Packets dropped as malformed (PROTOCOL.md section 11).</summary>
+    private readonly ConcurrentDictionary<string, long> _limitHits = new();
+
+    /// <summary>Packets dropped as malformed (docs/protocol.md section 11).</summary>
     public long ProtocolErrors => Interlocked.Read(ref protocolErrors);
 
     /// <summary>ACKs that matched no outstanding host request (section 9).</summary>
@@ -41,4 +46,22 @@ public sealed class DeviceCounters
 
     /// <summary>OPENs refused because the device's socket limit was reached.</summary>
     public long SocketLimitHits => Interlocked.Read(ref socketLimitHits);
+
+    /// <summary>CONNECTs the destination policy denied (answered EDENIED, docs/security.md).</summary>
+    public long DeniedDestinations => Interlocked.Read(ref deniedDestinations);
+
+    /// <summary>UDP datagrams dropped because their source was not the socket's peer or is denied by the policy.</summary>
+    public long StrangerDatagrams => Interlocked.Read(ref strangerDatagrams);
+
+    /// <summary>Log messages about the device held back by the per-device log rate limit.</summary>
+    public long SuppressedLogMessages => Interlocked.Read(ref suppressedLogMessages);
+
+    /// <summary>How often each limit was hit, by its name (<see cref="HostLimitNames"/>).</summary>
+    public IReadOnlyDictionary<string, long> LimitHits => new Dictionary<string, long>(_limitHits);
+
+    /// <summary>Hits of one limit (0 if never).</summary>
+    public long LimitHitCount(string limit) => _limitHits.TryGetValue(limit, out long hits) ? hits : 0;
+
+    /// <summary>Counts a hit; true the first time for this limit (the caller logs only then).</summary>
+    internal bool RecordLimitHit(string limit) => _limitHits.AddOrUpdate(limit, 1, (_, hits) => hits + 1) == 1;
 }

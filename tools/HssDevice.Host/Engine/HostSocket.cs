@@ -20,8 +20,10 @@ internal sealed class HostSocket
     private bool _disposed;
     private volatile bool _deviceRefusesData;
 
-    public HostSocket(uint handle, ushort family, ushort protocol, int hostToDeviceWindow, ByteWindow deviceBudget)
+    public HostSocket(uint handle, ushort family, ushort protocol, int hostToDeviceWindow, ByteWindow deviceBudget, int maxQueuedItems)
     {
+        // Bounded too, though the device's BufferBudget (items over all its sockets) refuses work before this fills.
+        Sends = Channel.CreateBounded<SendItem>(new BoundedChannelOptions(maxQueuedItems) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         Handle = handle;
         Family = family;
         Protocol = protocol;
@@ -49,7 +51,7 @@ internal sealed class HostSocket
     public ByteWindow Window { get; }
 
     /// <summary>Device-to-host work, in the order the device sent it.</summary>
-    public Channel<SendItem> Sends { get; } = Channel.CreateUnbounded<SendItem>(new UnboundedChannelOptions { SingleReader = true });
+    public Channel<SendItem> Sends { get; }
 
     /// <summary>Cancelled when the socket is closed (by either side) or the device goes away.</summary>
     public CancellationToken Lifetime => _lifetime.Token;

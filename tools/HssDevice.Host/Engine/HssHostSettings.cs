@@ -1,8 +1,9 @@
 using System;
+using HssDevice.Host.Policy;
 
 namespace HssDevice.Host;
 
-/// <summary>Settings of the host engine, per device. Defaults follow PROTOCOL.md; presets model the reference.</summary>
+/// <summary>Settings of the host engine, per device. Defaults follow docs/protocol.md; presets model the reference.</summary>
 public sealed record HssHostSettings
 {
     /// <summary>Live sockets one device may hold; an OPEN beyond it is answered EHOSTERR.</summary>
@@ -14,7 +15,7 @@ public sealed record HssHostSettings
     /// </summary>
     public int MaxBufferedBytesPerDevice { get; init; } = 4 * 1024 * 1024;
 
-    /// <summary>Host-to-device window per socket: unacknowledged TRANSMIT bytes (PROTOCOL.md section 6). At most the
+    /// <summary>Host-to-device window per socket: unacknowledged TRANSMIT bytes (docs/protocol.md section 6). At most the
     /// device's receive buffer per socket (HssEngineSettings.ReceiveBufferPerSocket, 4096 by default).</summary>
     public int HostToDeviceWindow { get; init; } = 4096;
 
@@ -46,6 +47,48 @@ public sealed record HssHostSettings
     /// </summary>
     public bool WaitForDeviceTransmitAcks { get; init; } = true;
 
+    /// <summary>Device-to-host items (TRANSMITs, SHUTDOWNs) one device may have queued for its OS sockets; each is also
+    /// charged at least 64 bytes against <see cref="MaxBufferedBytesPerDevice"/>. Beyond it: EHOSTERR.</summary>
+    public int MaxQueuedItemsPerDevice { get; init; } = 1024;
+
+    /// <summary>Host requests (TRANSMIT, SHUTDOWN, CLOSE) awaiting the device's answer. At the bound the host waits
+    /// (stops reading the OS sockets) until the device answers; message IDs therefore never run out.</summary>
+    public int MaxPendingRequestsPerDevice { get; init; } = 1024;
+
+    /// <summary>Bytes queued towards the device and not yet taken by the link (each packet charged at least 64). At
+    /// the bound the host stops reading the device's pipes until the link takes more (back-pressure).</summary>
+    public int MaxOutboundBytesPerDevice { get; init; } = 256 * 1024;
+
+    /// <summary>Packets queued towards the device and not yet taken by the link; at the bound as
+    /// <see cref="MaxOutboundBytesPerDevice"/>.</summary>
+    public int MaxOutboundPacketsPerDevice { get; init; } = 4096;
+
+    /// <summary>While the outbound queue is full, the link must take at least one packet within this, or the device is
+    /// disconnected (it sends requests and reads no answers).</summary>
+    public TimeSpan OutboundStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A device must send its first whole packet within this after attaching, or it is disconnected.
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns it off.</summary>
+    public TimeSpan FirstPacketTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A device from which no packet came and on whose sockets no byte moved for this long is disconnected.
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns it off.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Host-wide (read from the settings the host was made with): devices attached at once; more are refused.</summary>
+    public int MaxDevices { get; init; } = 32;
+
+    /// <summary>Host-wide: device-to-host bytes all devices together may have buffered (each device also has
+    /// <see cref="MaxBufferedBytesPerDevice"/>). Beyond it: EHOSTERR.</summary>
+    public long MaxHostBufferBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>What devices may reach (docs/security.md). The default denies the host's loopback, link-local,
+    /// multicast, broadcast and private addresses.</summary>
+    public DestinationPolicy Destinations { get; init; } = DestinationPolicy.Default;
+
+    /// <summary>These settings with the host's loopback reachable (the demo and the tests, whose peers listen there).</summary>
+    public HssHostSettings WithLoopbackAllowed() => this with { Destinations = Destinations.WithLoopbackAllowed() };
+
     /// <summary>True: TRANSMIT ACKs carry the 4-byte count (7-byte payload). False: the reference's 3-byte ACK.</summary>
     public bool TransmitAckWithCount { get; init; } = true;
 
@@ -56,10 +99,10 @@ public sealed record HssHostSettings
     /// </summary>
     public bool SocketCommandsBehindData { get; init; }
 
-    /// <summary>Several data packets may share one transfer (PROTOCOL.md section 3). The reference reads one per transfer.</summary>
+    /// <summary>Several data packets may share one transfer (docs/protocol.md section 3). The reference reads one per transfer.</summary>
     public bool PackDataPackets { get; init; } = true;
 
-    /// <summary>A host that behaves like the reference host (PROTOCOL.md sections 3, 6): 3-byte TRANSMIT ACKs, device
+    /// <summary>A host that behaves like the reference host (docs/protocol.md sections 3, 6): 3-byte TRANSMIT ACKs, device
     /// ACKs ignored, one packet per transfer.</summary>
     public static HssHostSettings ReferenceCompatibleHost { get; } =
         new() { WaitForDeviceTransmitAcks = false, TransmitAckWithCount = false, PackDataPackets = false, SocketCommandsBehindData = true };
@@ -70,9 +113,13 @@ public sealed record HssHostSettings
     internal void Validate()
     {
         if (MaxSocketsPerDevice < 1 || MaxBufferedBytesPerDevice < 1 || HostToDeviceWindow < 1 || MaxHostToDeviceBytesPerDevice < 1 || MaxHostTransmitPayload < 1
-            || MaxDeviceTransmitPayload < Wire.HssLayout.MaxCommandPayload || MaxDataTransferBytes < 64)
+            || MaxDeviceTransmitPayload < Wire.HssLayout.MaxCommandPayload || MaxDataTransferBytes < 64
+            || MaxQueuedItemsPerDevice < 1 || MaxOutboundBytesPerDevice < 1 || MaxOutboundPacketsPerDevice < 1 || MaxDevices < 1
+            || MaxHostBufferBytes < 1 || MaxPendingRequestsPerDevice < 1
+            || MaxPendingRequestsPerDevice + 2 * MaxSocketsPerDevice >= ushort.MaxValue || Destinations == null)
         {
-            throw new ArgumentException("HssHostSettings: limits must be positive (MaxDeviceTransmitPayload at least 52, MaxDataTransferBytes at least 64)");
+            throw new ArgumentException("HssHostSettings: limits must be positive (MaxDeviceTransmitPayload at least 52, MaxDataTransferBytes at least 64; "
+                + "MaxPendingRequestsPerDevice + 2 x MaxSocketsPerDevice below 65535 so that message IDs never run out)");
         }
     }
 }

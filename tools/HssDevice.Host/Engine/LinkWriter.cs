@@ -11,6 +11,8 @@ namespace HssDevice.Host;
 /// The only writer of one device's link: commands go out one per transfer on the command pipe; data packets go out
 /// on the data pipe, packed several to a transfer when allowed. In the single-pipe profile both share one queue, so
 /// packets never interleave. Packets queued before a link reset (an older generation) are dropped.
+/// Both queues together are bounded by <see cref="OutboundQueue"/> (bytes and packets, each packet charged at least
+/// <see cref="OutboundQueue.MinimumCharge"/>); the device's readers wait for room before they read more.
 /// </summary>
 internal sealed class LinkWriter
 {
@@ -21,23 +23,26 @@ internal sealed class LinkWriter
     private readonly int _maxTransfer;
     private readonly Func<int> _generation;
 
-    public LinkWriter(IHostLink link, bool pack, int maxTransfer, Func<int> generation)
+    public LinkWriter(IHostLink link, bool pack, int maxTransfer, Func<int> generation, OutboundQueue queue)
     {
         _link = link;
         _pack = pack;
         _maxTransfer = maxTransfer;
         _generation = generation;
+        Queue = queue;
         _data = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
         _commands = link.HasCommandPipe ? Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true }) : _data;
     }
 
+    /// <summary>What is queued and not yet written; the readers of the device wait on it (back-pressure).</summary>
+    public OutboundQueue Queue { get; }
+
     /// <summary>Queues a command packet held in a buffer rented from ArrayPool (returned once written).</summary>
-    public void EnqueueCommand(byte[] rented, int length) =>
-        _commands.Writer.TryWrite(new Outbound(rented, length, _generation(), null, 0));
+    public void EnqueueCommand(byte[] rented, int length) => Enqueue(_commands, new Outbound(rented, length, _generation(), null, 0));
 
     /// <summary>Queues a data packet; releaseOnWrite (when the device does not ACK) gets its window back once written.</summary>
     public void EnqueueData(byte[] rented, int length, ByteWindow? releaseOnWrite, int releaseBytes) =>
-        _data.Writer.TryWrite(new Outbound(rented, length, _generation(), releaseOnWrite, releaseBytes));
+        Enqueue(_data, new Outbound(rented, length, _generation(), releaseOnWrite, releaseBytes));
 
     /// <summary>Starts the writer loops (one per pipe); each ends when completed, cancelled, or the link fails.</summary>
     public Task[] Start(CancellationToken cancellationToken) => _link.HasCommandPipe
@@ -50,16 +55,45 @@ internal sealed class LinkWriter
         _data.Writer.TryComplete();
     }
 
+    /// <summary>Returns the buffers of everything still queued (after the loops have ended), so that memory goes back.</summary>
+    public void DrainAfterStop()
+    {
+        while (_data.Reader.TryRead(out Outbound item))
+        {
+            Done(item);
+        }
+
+        while (_commands.Reader.TryRead(out Outbound item))
+        {
+            Done(item);
+        }
+    }
+
+    private void Enqueue(Channel<Outbound> channel, Outbound item)
+    {
+        Queue.Charge(item.Length);
+        if (!channel.Writer.TryWrite(item))
+        {
+            // The writer has stopped (device gone): nothing will write it.
+            Done(item);
+        }
+    }
+
     private async Task RunCommandsAsync(CancellationToken cancellationToken)
     {
         await foreach (Outbound item in _commands.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (item.Generation == _generation())
+            try
             {
-                await _link.WriteCommandAsync(item.Buffer.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false);
+                if (item.Generation == _generation())
+                {
+                    await _link.WriteCommandAsync(item.Buffer.AsMemory(0, item.Length), cancellationToken).ConfigureAwait(false);
+                }
             }
-
-            Done(item);
+            finally
+            {
+                Done(item);
+            }
         }
     }
 
@@ -87,8 +121,15 @@ internal sealed class LinkWriter
 
             if (!_pack || first.Length >= _maxTransfer || !reader.TryPeek(out _))
             {
-                await _link.WriteDataAsync(first.Buffer.AsMemory(0, first.Length), cancellationToken).ConfigureAwait(false);
-                Done(first);
+                try
+                {
+                    await _link.WriteDataAsync(first.Buffer.AsMemory(0, first.Length), cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Done(first);
+                }
+
                 continue;
             }
 
@@ -117,19 +158,26 @@ internal sealed class LinkWriter
                 packed[count++] = next;
             }
 
-            await _link.WriteDataAsync(transfer.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
-            for (int i = 0; i < count; i++)
+            try
             {
-                Done(packed[i]);
+                await _link.WriteDataAsync(transfer.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
             }
+            finally
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    Done(packed[i]);
+                }
 
-            Array.Clear(packed, 0, count);
-            ArrayPool<Outbound>.Shared.Return(packed);
+                Array.Clear(packed, 0, count);
+                ArrayPool<Outbound>.Shared.Return(packed);
+            }
         }
     }
 
-    private static void Done(Outbound item)
+    private void Done(Outbound item)
     {
+        Queue.Discharge(item.Length);
         ArrayPool<byte>.Shared.Return(item.Buffer);
         item.ReleaseOnWrite?.Release(item.ReleaseBytes);
     }

@@ -2,7 +2,7 @@ using System;
 
 namespace HssDevice.Host;
 
-/// <summary>PROTOCOL.md section 9: a u16 per sender and link, from 1, wrapping from 0xFFFF to 1, never reusing an ID
+/// <summary>docs/protocol.md section 9: a u16 per sender and link, from 1, wrapping from 0xFFFF to 1, never reusing an ID
 /// whose answer is still outstanding. Not thread-safe: the caller holds its lock.</summary>
 internal sealed class MsgIdCounter
 {

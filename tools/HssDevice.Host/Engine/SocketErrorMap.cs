@@ -5,7 +5,7 @@ namespace HssDevice.Host;
 
 using SocketError = System.Net.Sockets.SocketError;
 
-/// <summary>OS socket errors to HSS codes, in one switch each (PROTOCOL.md sections 4, 5, 10).</summary>
+/// <summary>OS socket errors to HSS codes, in one switch each (docs/protocol.md sections 4, 5, 10).</summary>
 public static class SocketErrorMap
 {
     /// <summary>The CONNECT answer for an OS connect error.</summary>

@@ -27,6 +27,7 @@ public sealed class HssTcpListener : IAsyncDisposable
         _listener = new TcpListener(endPoint);
         _listener.Start();
         LocalEndPoint = (IPEndPoint)_listener.LocalEndpoint;
+        host.AddOwnListener(LocalEndPoint);
         _acceptLoop = AcceptLoopAsync();
     }
 
@@ -52,11 +53,7 @@ public sealed class HssTcpListener : IAsyncDisposable
     private async Task AcceptLoopAsync()
     {
         _log.LogInformation("listening for HSS devices (single-pipe profile) on {EndPoint}", LocalEndPoint);
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket socket = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-            StreamHostLink link = StreamHostLink.ForSocket(socket);
-            _host.Attach(link, link.Description);
-        }
+        DeviceAcceptor.WarnUnlessLoopback(LocalEndPoint, _log);
+        await DeviceAcceptor.RunAsync(ct => _listener.AcceptSocketAsync(ct), _host, _log, _ => { }, _stop.Token).ConfigureAwait(false);
     }
 }

@@ -6,7 +6,7 @@ namespace HssDevice.Host.Links;
 
 /// <summary>
 /// The host end of the link to one device: the async twin of the device's <c>HssDevice.Transport.IHssLink</c>
-/// (PROTOCOL.md section 3). Either a command pipe (interrupt pair, one packet per transfer) plus a data pipe (bulk
+/// (docs/protocol.md section 3). Either a command pipe (interrupt pair, one packet per transfer) plus a data pipe (bulk
 /// pair, transfers of whole packets), or, in the single-pipe profile, one byte stream for both.
 /// The host engine calls each method from one task at a time per pipe: one reader and one writer per pipe.
 /// </summary>
@@ -31,7 +31,7 @@ public interface IHostLink : IAsyncDisposable
     ValueTask<int> ReadDataAsync(Memory<byte> buffer, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Drops everything in flight after the data pipe's framing was lost (PROTOCOL.md section 11); the device sees
+    /// Drops everything in flight after the data pipe's framing was lost (docs/protocol.md section 11); the device sees
     /// its link go down. Returns true when the link goes on afterwards (a USB link: the next transfer starts on a
     /// packet boundary), false when it ended (a byte stream cannot find packet boundaries again).
     /// </summary>

@@ -8,7 +8,7 @@ namespace HssDevice.Host.Links;
 
 /// <summary>
 /// The single-pipe profile over any byte stream (a TCP connection for <c>hss host --listen</c>, a serial port):
-/// HSS packets back to back, commands whole between data packets, no extra framing (PROTOCOL.md section 3).
+/// HSS packets back to back, commands whole between data packets, no extra framing (docs/protocol.md section 3).
 /// A stream has no transfer boundaries, so lost framing cannot be recovered: <see cref="ResetAsync"/> ends the link.
 /// </summary>
 public sealed class StreamHostLink : IHostLink

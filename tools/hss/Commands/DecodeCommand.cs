@@ -1,3 +1,4 @@
+using System;
 using System.CommandLine;
 using System.IO;
 using System.Text.Json;
@@ -44,7 +45,8 @@ public sealed class DecodeCommand : Command, IHelpNotes
             parseResult.GetValue(json),
             parseResult.GetValue(maxData),
             parseResult.InvocationConfiguration.Output,
-            parseResult.InvocationConfiguration.Error));
+            parseResult.InvocationConfiguration.Error,
+            Console.In));
     }
 
     public string HelpNotes => """
@@ -52,7 +54,8 @@ public sealed class DecodeCommand : Command, IHelpNotes
           Whitespace may separate groups of hex digits, inside and between arguments. Each group holds whole
           bytes (an even number of digits) and may start with 0x, which is ignored: 0x0102 is the bytes 01 02
           in wire order, not a number. An argument @FILE stands for the words of FILE (lines starting with #
-          are comments), for long dumps; argument numbers in errors count those words.
+          are comments), for long dumps of any length; an argument - reads the words of stdin the same way.
+          Argument numbers in errors count those words.
 
         Output:
           Text: one block per packet, one field per line. JSON: an array with one object per packet; keys
@@ -74,17 +77,25 @@ public sealed class DecodeCommand : Command, IHelpNotes
           hss decode 01 00 03 00 01 00 00 00 08 00 00 00 01 00 01 bb c0 00 02 01
         """;
 
-    public static int Run(string[] hex, bool json, int maxDataPayload, TextWriter output, TextWriter error)
+    public static int Run(string[] hex, bool json, int maxDataPayload, TextWriter output, TextWriter error, TextReader? input = null)
     {
-        // System.CommandLine passes an unknown option on as an argument; hex never starts with '-'.
+        // System.CommandLine passes an unknown option on as an argument; hex never starts with '-' ("-" alone is stdin).
         foreach (string token in hex)
         {
-            if (token.StartsWith('-'))
+            if (token.StartsWith('-') && token != HexSource.Stdin)
             {
                 error.WriteLine($"error: unknown option '{token}'");
                 return ExitCodes.Usage;
             }
         }
+
+        if (!HexSource.TryExpand(hex, input ?? TextReader.Null, out System.Collections.Generic.List<string> words, out string? sourceError))
+        {
+            error.WriteLine(sourceError);
+            return ExitCodes.Usage;
+        }
+
+        hex = words.ToArray();
 
         if (!HexInput.TryParse(hex, out byte[] bytes, out string? hexError))
         {

@@ -46,11 +46,14 @@ public sealed class HostCommand : Command, IHelpNotes
         Options.Add(reference);
         Options.Add(referenceDevice);
         Options.Add(logLevel);
+        var safety = new HostSafetyOptions();
+        safety.AddTo(this);
         SetAction(async (parseResult, cancellationToken) =>
         {
             HssHostSettings settings = parseResult.GetValue(reference) ? HssHostSettings.ReferenceCompatibleHost
                 : parseResult.GetValue(referenceDevice) ? HssHostSettings.ForReferenceDevice
                 : new HssHostSettings();
+            settings = safety.Apply(parseResult, settings);
             using ILoggerFactory loggers = LoggerFactory.Create(builder => builder
                 .SetMinimumLevel(parseResult.GetValue(logLevel))
                 .AddSimpleConsole(options =>
@@ -73,9 +76,14 @@ public sealed class HostCommand : Command, IHelpNotes
           1  usage error
           4  cannot listen on the address (taken, not local)
 
-        Example (three terminals):
+        Security (docs/security.md):
+          Devices reach public addresses only, unless --allow, --deny or --allow-loopback say otherwise (--deny
+          first, then --allow, then --allow-loopback, then the defaults). A denied CONNECT is answered EDENIED (10).
+          Listening on anything but loopback is warned about: whoever connects uses this machine's network.
+
+        Example (three terminals; the demo's servers are on loopback):
           hss demo --serve
-          hss host --listen 127.0.0.1:7000
+          hss host --listen 127.0.0.1:7000 --allow-loopback
           hss emulate --connect 127.0.0.1:7000
         """;
 
@@ -98,22 +106,7 @@ public sealed class HostCommand : Command, IHelpNotes
         {
             output.WriteLine($"listening on {listener.LocalEndpoint}");
             output.Flush();
-            // Not HssTcpListener: it attaches devices without telling its caller, and --once needs the device it attached.
-            while (true)
-            {
-                Socket socket = await listener.AcceptSocketAsync(cancellationToken).ConfigureAwait(false);
-                StreamHostLink link = StreamHostLink.ForSocket(socket);
-                DeviceConnection device = host.Attach(link, link.Description);
-                Task ended = device.Completion.ContinueWith(_ => log.LogInformation(
-                    "device {Device}: {Sockets} sockets opened, {DeviceToHost} bytes device-to-host, {HostToDevice} bytes host-to-device, {Errors} protocol errors",
-                    device.Name, device.Counters.SocketsOpened, device.Counters.BytesDeviceToHost, device.Counters.BytesHostToDevice,
-                    device.Counters.ProtocolErrors), TaskScheduler.Default);
-                if (once)
-                {
-                    await ended.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    return ExitCodes.Success;
-                }
-            }
+            return await ServeAsync(listener, host, once, log, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -123,5 +116,60 @@ public sealed class HostCommand : Command, IHelpNotes
         {
             listener.Stop();
         }
+    }
+
+    /// <summary>The accept loop (DeviceAcceptor: accept errors survived, device cap); with --once, until the first device leaves.</summary>
+    private static async Task<int> ServeAsync(TcpListener listener, HssHost host, bool once, ILogger log, CancellationToken cancellationToken)
+    {
+        var endPoint = (IPEndPoint)listener.LocalEndpoint;
+        host.AddOwnListener(endPoint);
+        DeviceAcceptor.WarnUnlessLoopback(endPoint, log);
+        log.LogInformation("destination policy: {Policy}", host.Settings.Destinations);
+        var firstEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int attachedCount = 0;
+        using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task accepting = DeviceAcceptor.RunAsync(ct => listener.AcceptSocketAsync(ct), host, log, device =>
+        {
+            bool first = Interlocked.Increment(ref attachedCount) == 1;
+            device.Completion.ContinueWith(_ =>
+            {
+                log.LogInformation(
+                    "device {Device}: {Sockets} sockets opened, {DeviceToHost} bytes device-to-host, {HostToDevice} bytes host-to-device, {Errors} protocol errors, {Denied} CONNECTs denied, limits hit: {Limits}",
+                    device.Name, device.Counters.SocketsOpened, device.Counters.BytesDeviceToHost, device.Counters.BytesHostToDevice,
+                    device.Counters.ProtocolErrors, device.Counters.DeniedDestinations, DescribeLimits(device.Counters));
+                if (first)
+                {
+                    firstEnded.TrySetResult();
+                }
+            }, TaskScheduler.Default);
+        }, stopAccepting.Token);
+        if (!once)
+        {
+            await accepting.ConfigureAwait(false);
+            return ExitCodes.Success;
+        }
+
+        await firstEnded.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        stopAccepting.Cancel();
+        try
+        {
+            await accepting.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static string DescribeLimits(DeviceCounters counters)
+    {
+        var parts = new System.Collections.Generic.List<string>();
+        foreach (var hit in counters.LimitHits)
+        {
+            parts.Add(hit.Key + " x" + hit.Value);
+        }
+
+        return parts.Count == 0 ? "none" : string.Join(", ", parts);
     }
 }

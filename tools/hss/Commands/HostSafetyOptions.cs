@@ -1,0 +1,147 @@
+using System;
+using System.CommandLine;
+using HssDevice.Host;
+using HssDevice.Host.Policy;
+
+namespace HssDevice.Tool.Commands;
+
+/// <summary>
+/// `hss host` options for the destination policy and the host's limits (docs/security.md): --allow, --deny,
+/// --allow-loopback, --max-devices, --max-sockets, --max-buffered-bytes, --first-packet-timeout, --idle-timeout.
+/// </summary>
+internal sealed class HostSafetyOptions
+{
+    private readonly Option<AddressRange[]> _allow = Ranges("--allow", "Let devices reach CIDR[:PORT[-PORT]] (e.g. 10.0.0.0/8:1883, [fd00::/8]:443); may repeat.");
+    private readonly Option<AddressRange[]> _deny = Ranges("--deny", "Never let devices reach CIDR[:PORT[-PORT]]; checked before --allow; may repeat.");
+
+    private readonly Option<bool> _allowLoopback = new("--allow-loopback")
+    {
+        Description = "Let devices reach this machine itself (loopback, its own addresses): for the demo and tests. Denied by default.",
+    };
+
+    private readonly Option<int?> _maxDevices = new("--max-devices") { Description = "Devices served at once (default 32).", HelpName = "N" };
+    private readonly Option<int?> _maxSockets = new("--max-sockets") { Description = "Sockets per device (default 64).", HelpName = "N" };
+
+    private readonly Option<int?> _maxBuffered = new("--max-buffered-bytes")
+    {
+        Description = "Device-to-host bytes buffered per device (default 4194304).",
+        HelpName = "BYTES",
+    };
+
+    private readonly Option<double?> _firstPacket = new("--first-packet-timeout")
+    {
+        Description = "Seconds a device has to send its first whole packet (default 30; 0 turns it off).",
+        HelpName = "SECONDS",
+    };
+
+    private readonly Option<double?> _idle = new("--idle-timeout")
+    {
+        Description = "Seconds without a packet or a byte on the device's sockets before it is disconnected (default 600; 0 turns it off).",
+        HelpName = "SECONDS",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_allow);
+        command.Options.Add(_deny);
+        command.Options.Add(_allowLoopback);
+        command.Options.Add(_maxDevices);
+        command.Options.Add(_maxSockets);
+        command.Options.Add(_maxBuffered);
+        command.Options.Add(_firstPacket);
+        command.Options.Add(_idle);
+        command.Validators.Add(result =>
+        {
+            foreach (Option<int?> option in new[] { _maxDevices, _maxSockets, _maxBuffered })
+            {
+                if (result.GetValue(option) is int value && value < 1)
+                {
+                    result.AddError($"{option.Name}: must be at least 1");
+                }
+            }
+
+            foreach (Option<double?> option in new[] { _firstPacket, _idle })
+            {
+                if (result.GetValue(option) is double value && (value < 0 || double.IsNaN(value) || value > 86400 * 365))
+                {
+                    result.AddError($"{option.Name}: must be a number of seconds, 0 or more");
+                }
+            }
+        });
+    }
+
+    /// <summary>The settings with the options applied.</summary>
+    public HssHostSettings Apply(ParseResult parse, HssHostSettings settings)
+    {
+        DestinationPolicy policy = settings.Destinations;
+        foreach (AddressRange range in parse.GetValue(_deny) ?? [])
+        {
+            policy = policy.WithDenied(range);
+        }
+
+        foreach (AddressRange range in parse.GetValue(_allow) ?? [])
+        {
+            policy = policy.WithAllowed(range);
+        }
+
+        if (parse.GetValue(_allowLoopback))
+        {
+            policy = policy.WithLoopbackAllowed();
+        }
+
+        settings = settings with { Destinations = policy };
+        if (parse.GetValue(_maxDevices) is int devices)
+        {
+            settings = settings with { MaxDevices = devices };
+        }
+
+        if (parse.GetValue(_maxSockets) is int sockets)
+        {
+            settings = settings with { MaxSocketsPerDevice = sockets };
+        }
+
+        if (parse.GetValue(_maxBuffered) is int buffered)
+        {
+            settings = settings with { MaxBufferedBytesPerDevice = buffered };
+        }
+
+        if (parse.GetValue(_firstPacket) is double first)
+        {
+            settings = settings with { FirstPacketTimeout = Seconds(first) };
+        }
+
+        if (parse.GetValue(_idle) is double idle)
+        {
+            settings = settings with { IdleTimeout = Seconds(idle) };
+        }
+
+        return settings;
+    }
+
+    private static TimeSpan Seconds(double value) => value == 0 ? System.Threading.Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(value);
+
+    private static Option<AddressRange[]> Ranges(string name, string description) =>
+        new(name)
+        {
+            Description = description,
+            HelpName = "CIDR[:PORT[-PORT]]",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = result =>
+            {
+                var ranges = new AddressRange[result.Tokens.Count];
+                for (int i = 0; i < ranges.Length; i++)
+                {
+                    if (!AddressRange.TryParse(result.Tokens[i].Value, out AddressRange? range, out string? error))
+                    {
+                        result.AddError($"{name}: {error}");
+                        return [];
+                    }
+
+                    ranges[i] = range!;
+                }
+
+                return ranges;
+            },
+        };
+}
