@@ -21,6 +21,12 @@ public class BoardFileTests
     [InlineData("\"profile\": \"vendor\",", "", "profile")]
     [InlineData("\"usb\":", "\"usbx\":", "has no \"usb\"")]
     [InlineData("\"budgets\"", "\"budgets\" x", "JSON")]
+    [InlineData("\"cdcSubclass\": \"0xAB\"", "\"cdcSubclass\": \"0x02\"", "CDC subclass 0x02 is one host class drivers claim")]
+    [InlineData("\"cdcSubclass\": \"0xAB\"", "\"cdcSubclass\": \"0x06\"", "CDC subclass 0x06")]
+    [InlineData("\"cdcSubclass\": \"0xAB\"", "\"cdcSubclass\": \"0x0D\"", "CDC subclass 0x0D")]
+    [InlineData("\"cdcSubclass\": \"0xAB\"", "\"cdcSubclass\": \"0x00\"", "CDC subclass 0x00")]
+    [InlineData("\"cdcSubclass\": \"0xAB\"", "\"cdcSubclass\": \"0x7F\"", "CDC subclass 0x7F")]
+    [InlineData("\"cdcSubclass\": \"0xAB\"", "\"cdcSubclass\": \"0xFF\"", "use the vendor-specific range 0x80-0xFE")]
     public void Mistake_is_named(string find, string replace, string expectedInMessage)
     {
         Assert.Contains(find, Esp32Json);
@@ -28,6 +34,29 @@ public class BoardFileTests
         var error = Assert.Throws<BoardFileException>(() => BoardFile.Parse(json, "esp32-s3.json"));
         Assert.Contains(expectedInMessage, error.Message);
         Assert.Contains("esp32-s3.json", error.Message);
+    }
+
+    [Theory]
+    [InlineData("0x80")]
+    [InlineData("0xAB")]
+    [InlineData("0xFE")]
+    public void A_vendor_specific_CDC_subclass_is_accepted(string subclass)
+    {
+        var json = Esp32Json.Replace("\"cdcSubclass\": \"0xAB\"", $"\"cdcSubclass\": \"{subclass}\"");
+        Assert.Equal(Convert.ToByte(subclass, 16), BoardFile.Parse(json, "esp32-s3.json").ToDeviceSettings().CdcSubclass);
+    }
+
+    [Theory]
+    [InlineData(0x02)]
+    [InlineData(0x0A)]
+    [InlineData(0x7F)]
+    public void Device_settings_reject_a_CDC_subclass_a_class_driver_claims(int subclass)
+    {
+        var settings = BoardFile.Parse(Esp32Json, "esp32-s3.json").ToDeviceSettings();
+        settings.CdcSubclass = (byte)subclass;
+        var error = Assert.Throws<ArgumentException>(settings.Validate);
+        Assert.Contains($"CDC subclass 0x{subclass:X2}", error.Message);
+        Assert.Throws<ArgumentException>(() => new UsbDescriptorBuilder(settings, HssUsbProfile.Cdc));
     }
 
     [Fact]

@@ -138,6 +138,23 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
+        public void Cdc_subclass_must_be_vendor_specific_so_no_class_driver_binds()
+        {
+            // Linux binds cdc_acm to subclass 0x02 at once, interrupt OUT endpoint or not (docs/decisions.md).
+            byte[] claimed = new byte[] { 0x00, 0x02, 0x06, 0x0D, 0x7F, 0xFF };
+            for (int i = 0; i < claimed.Length; i++)
+            {
+                BoardSettings board = BoardCatalog.Create("esp32-s3");
+                board.CdcSubclass = claimed[i];
+                Assert.ThrowsException(typeof(ArgumentException), () => new UsbDescriptorBuilder(board, HssUsbProfile.Cdc));
+            }
+
+            BoardSettings vendor = BoardCatalog.Create("esp32-s3");
+            vendor.CdcSubclass = 0x80;
+            Assert.AreEqual(0x80, (int)new UsbDescriptorBuilder(vendor, HssUsbProfile.Cdc).Board.CdcSubclass);
+        }
+
+        [TestMethod]
         public void Xaptum_vendor_id_needs_the_reference_identity()
         {
             BoardSettings board = BoardCatalog.Create("esp32-s3");

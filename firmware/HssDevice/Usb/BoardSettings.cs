@@ -59,8 +59,19 @@ namespace HssDevice.Usb
         /// <summary>Default descriptor profile of the board.</summary>
         public HssUsbProfile Profile { get; set; }
 
-        /// <summary>bInterfaceSubClass of the CDC profile's communications interface (CDC 1.2 assigns HSS no code).</summary>
+        /// <summary>
+        /// bInterfaceSubClass of the CDC profile's communications interface (CDC 1.2 assigns HSS no code). Only the
+        /// vendor-specific range <see cref="CdcVendorSubclassFirst"/> to <see cref="CdcVendorSubclassLast"/> is accepted:
+        /// host class drivers match the communications class by subclass (Linux binds cdc_acm to 0x02 at once, even
+        /// with the extra interrupt OUT endpoint, and sends SET_LINE_CODING), so only the subclass keeps them away.
+        /// </summary>
         public byte CdcSubclass { get; set; }
+
+        /// <summary>CDC 1.2 table 4: 0x00 reserved, 0x01-0x0E CDC's own models (ACM, ECM, NCM, MBIM...),
+        /// 0x0F-0x7F reserved for future models, 0x80-0xFE vendor specific: the only codes no class driver claims.</summary>
+        public const byte CdcVendorSubclassFirst = 0x80;
+
+        public const byte CdcVendorSubclassLast = 0xFE;
 
         /// <summary>Device interface GUID Windows registers for WinUSB (MS OS 2.0 DeviceInterfaceGUIDs), in braces.</summary>
         public string DeviceInterfaceGuid { get; set; }
@@ -106,6 +117,13 @@ namespace HssDevice.Usb
             if (Profile != HssUsbProfile.Vendor && Profile != HssUsbProfile.Cdc)
             {
                 throw new ArgumentException("profile must be vendor or cdc");
+            }
+
+            if (CdcSubclass < CdcVendorSubclassFirst || CdcSubclass > CdcVendorSubclassLast)
+            {
+                throw new ArgumentException("CDC subclass " + Hex2(CdcSubclass) + " is one host class drivers claim or may claim (CDC 1.2: "
+                    + "0x01-0x0E are its models, e.g. 0x02 ACM binds Linux cdc_acm and Windows usbser; 0x00-0x7F reserved): "
+                    + "use the vendor-specific range 0x80-0xFE, e.g. 0xAB");
             }
 
             CheckString(Manufacturer, "manufacturer");
@@ -173,6 +191,12 @@ namespace HssDevice.Usb
             }
 
             return true;
+        }
+
+        private static string Hex2(int value)
+        {
+            const string Digits = "0123456789ABCDEF";
+            return "0x" + Digits[(value >> 4) & 0xF] + Digits[value & 0xF];
         }
 
         private static bool IsHexDigit(char c)
