@@ -66,7 +66,7 @@ public static class EmulateUsbIp
             profile = choices.Profile == null ? board.Profile : choices.Profile == "cdc" ? HssUsbProfile.Cdc : HssUsbProfile.Vendor;
             if (choices.Reference)
             {
-                // The reference host driver matches VID 0x2FE0 and the vendor interface 0xFF/0xAB/0x00 (PROTOCOL.md section 12).
+                // The reference host driver matches VID 0x2FE0 and the vendor interface 0xFF/0xAB/0x00 (docs/protocol.md section 12).
                 board.ReferenceIdentity = true;
                 profile = HssUsbProfile.Vendor;
             }
