@@ -49,14 +49,23 @@ public class HostileDeviceTests
     public async Task UnreadAnswers_HostStopsReadingThenDisconnectsTheStalledDevice()
     {
         var settings = new HssHostSettings { OutboundStallTimeout = TimeSpan.FromSeconds(2) };
-        await using HostileRig rig = await HostileRig.StartAsync(settings);
-        // Invalid OPENs (handle 0), each answered EINVAL; the attacker reads none of the answers.
+        await using HostileRig rig = await HostileRig.StartAsync(settings, attackerReceiveBuffer: 4096);
+        // Invalid OPENs (handle 0), each answered EINVAL; the attacker reads none of the answers. The flood goes on
+        // until the host has stopped reading it (its outbound bound is hit), however slow a loaded machine is.
         byte[] open = Packet(b => PacketWriter.WriteOpen(b, 0, 1, 0, HssFamily.IPv4, HssProtocol.Tcp, HssType.Stream));
         long maxOutbound = 0;
-        Task<long> flood = rig.FloodAsync(_ => open, TimeSpan.FromSeconds(4));
+        using var boundHit = new CancellationTokenSource();
+        Task<long> flood = rig.FloodAsync(_ => open, TimeSpan.FromSeconds(60), stop: boundHit.Token);
         while (!flood.IsCompleted)
         {
-            maxOutbound = Math.Max(maxOutbound, rig.AttackerConnection!.OutboundBytes);
+            DeviceConnection connection = rig.AttackerConnection!;
+            maxOutbound = Math.Max(maxOutbound, connection.OutboundBytes);
+            if (!boundHit.IsCancellationRequested
+                && connection.Counters.LimitHitCount(HostLimitNames.OutboundBytes) + connection.Counters.LimitHitCount(HostLimitNames.OutboundPackets) > 0)
+            {
+                boundHit.CancelAfter(500);
+            }
+
             await Task.Delay(5);
         }
 

@@ -73,16 +73,22 @@ public sealed class HostileRig : IAsyncDisposable
     /// <summary>Bytes the attacker has read and thrown away (when draining).</summary>
     public long Drained => Interlocked.Read(ref _drained);
 
-    public static async Task<HostileRig> StartAsync(HssHostSettings? settings = null)
+    /// <param name="attackerReceiveBuffer">A small one makes the kernel hold few of the host's unread answers.</param>
+    public static async Task<HostileRig> StartAsync(HssHostSettings? settings = null, int attackerReceiveBuffer = 0)
     {
         var rig = new HostileRig(settings ?? new HssHostSettings());
-        await rig.ConnectAttackerAsync();
+        await rig.ConnectAttackerAsync(attackerReceiveBuffer);
         return rig;
     }
 
-    private async Task ConnectAttackerAsync()
+    private async Task ConnectAttackerAsync(int receiveBuffer)
     {
         Attacker = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBuffer > 0)
+        {
+            Attacker.ReceiveBufferSize = receiveBuffer;
+        }
+
         await Attacker.ConnectAsync(Listener.LocalEndPoint);
         await HostLimitsTests.WaitUntilAsync(() => Host.Devices.Any(d => d != GoodConnection));
         AttackerConnection = Host.Devices.First(d => d != GoodConnection);
@@ -117,10 +123,11 @@ public sealed class HostileRig : IAsyncDisposable
 
     /// <summary>Sends packets as fast as the host takes them, for `time` or `maxPackets` (the host may stop reading:
     /// back-pressure). Returns the bytes sent.</summary>
-    public async Task<long> FloodAsync(Func<int, byte[]> packet, TimeSpan time, int maxPackets = int.MaxValue)
+    public async Task<long> FloodAsync(Func<int, byte[]> packet, TimeSpan time, int maxPackets = int.MaxValue, CancellationToken stop = default)
     {
         long sent = 0;
-        using var deadline = new CancellationTokenSource(time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        deadline.CancelAfter(time);
         var batch = new System.Collections.Generic.List<byte>(64 * 1024);
         int index = 0;
         try
