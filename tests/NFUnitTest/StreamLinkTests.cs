@@ -16,7 +16,8 @@ namespace HssDevice.Tests.Device
     public class StreamLinkTests
     {
         // Waits here are safety nets against a hung test, never part of what is checked.
-        private const int Hang = 20000;
+        // Generous: with 1-byte chunks every byte yields the CPU, and a loaded CI machine may take a minute.
+        private const int Hang = 120000;
 
         private const int Writers = 4;
         private const int PacketsPerWriter = 25;
