@@ -21,7 +21,7 @@ namespace HssDevice.Usb.Boards
             b.Manufacturer = "HssDevice";
             b.Product = "HSS ESP32-S3";
             b.SerialNumber = "";
-            b.InterruptIntervalMs = 1;
+            b.InterruptIntervalMicroseconds = 1000;
             b.MaxPowerMilliamps = 100;
             b.Profile = HssUsbProfile.Vendor;
             b.CdcSubclass = 0xAB;

@@ -21,7 +21,7 @@ namespace HssDevice.Usb.Boards
             b.Manufacturer = "HssDevice";
             b.Product = "HSS STM32F769I-DISCOVERY";
             b.SerialNumber = "";
-            b.InterruptIntervalMs = 1;
+            b.InterruptIntervalMicroseconds = 125;
             b.MaxPowerMilliamps = 100;
             b.Profile = HssUsbProfile.Vendor;
             b.CdcSubclass = 0xAB;
