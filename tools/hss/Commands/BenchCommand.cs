@@ -57,9 +57,10 @@ public sealed class BenchCommand : Command, IHelpNotes
 
     public string HelpNotes => """
         What is measured:
-          Device engine (firmware/HssDevice, default settings) -> emulated USB link (timing model: 19 x 64 B bulk
-          packets per 1 ms frame at full speed, 13 x 512 B per 125 us microframe at high speed, one interrupt packet
-          per 1 ms each way) -> HSS host -> a loopback TCP sink (device-to-host), and a loopback TCP source -> host
+          Device engine (firmware/HssDevice, with the budgets of the board of that speed: esp32-s3 at full speed,
+          stm32f769i-discovery at high speed) -> emulated USB link (timing model: 19 x 64 B bulk packets per 1 ms
+          frame at full speed, 13 x 512 B per 125 us microframe at high speed, one interrupt packet each way per
+          the board's interval: 1 ms and 125 us) -> HSS host (limits matching the board) -> a loopback TCP sink (device-to-host), and a loopback TCP source -> host
           -> device (host-to-device), 1 MiB in writes (and device reads) of 64 B, 1 KiB and 16 KiB. "default" is our
           link and host; "reference" is the reference-compatible setting (one packet per transfer, no zero-length
           packets, 3-byte TRANSMIT ACKs, host ignores device ACKs). The ceiling is the bulk payload limit of the
@@ -67,7 +68,8 @@ public sealed class BenchCommand : Command, IHelpNotes
           loopback listener), timed together, the CLOSE not timed. Every figure is the median of --runs runs.
 
         Output:
-          Progress on stderr. Text: two tables. --json: an array of objects with kind ("throughput" or
+          Progress on stderr, each throughput run with what it put on the bus and the least time the timing model
+          allows for that (bulk packets, interrupt transfers, TRANSMITs and their average size). Text: two tables. --json: an array of objects with kind ("throughput" or
           "round-trips"), speed ("full"/"high"), settings ("default"/"reference"), runs, medianSeconds,
           secondsPerRun; throughput adds direction ("device-to-host"/"host-to-device"), writeSize, bytes,
           bytesPerSecond, ceilingBytesPerSecond, ceilingFraction (0..1); round trips add roundTrips,
@@ -114,7 +116,11 @@ public sealed class BenchCommand : Command, IHelpNotes
                                 continue;
                             }
 
-                            double[] seconds = await RepeatAsync(runs, current, () => LinkBenchmark.MeasureThroughputAsync(benchCase), error, cancellationToken).ConfigureAwait(false);
+                            double[] seconds = await RepeatAsync(runs, current, async () =>
+                            {
+                                (double s, RunProfile profile) = await LinkBenchmark.MeasureThroughputProfiledAsync(benchCase).ConfigureAwait(false);
+                                return (s, profile.Describe(benchCase.Bytes));
+                            }, error, cancellationToken).ConfigureAwait(false);
                             records.Add(Throughput(benchCase, seconds));
                         }
                     }
@@ -129,7 +135,7 @@ public sealed class BenchCommand : Command, IHelpNotes
                         continue;
                     }
 
-                    double[] seconds = await RepeatAsync(runs, current, () => LinkBenchmark.MeasureRoundTripsAsync(setup, roundTrips), error, cancellationToken).ConfigureAwait(false);
+                    double[] seconds = await RepeatAsync(runs, current, async () => (await LinkBenchmark.MeasureRoundTripsAsync(setup, roundTrips).ConfigureAwait(false), (string?)null), error, cancellationToken).ConfigureAwait(false);
                     double median = Median(seconds);
                     records.Add(new BenchRecord
                     {
@@ -169,14 +175,14 @@ public sealed class BenchCommand : Command, IHelpNotes
         return ExitCodes.Success;
     }
 
-    private static async Task<double[]> RepeatAsync(int runs, string what, Func<Task<double>> measure, TextWriter progress, CancellationToken cancellationToken)
+    private static async Task<double[]> RepeatAsync(int runs, string what, Func<Task<(double Seconds, string? Detail)>> measure, TextWriter progress, CancellationToken cancellationToken)
     {
         var seconds = new double[runs];
         for (int run = 0; run < runs; run++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            seconds[run] = await measure().ConfigureAwait(false);
-            progress.WriteLine($"bench: {what}: run {run + 1}/{runs} {seconds[run].ToString("0.000", CultureInfo.InvariantCulture)} s");
+            (seconds[run], string? detail) = await measure().ConfigureAwait(false);
+            progress.WriteLine($"bench: {what}: run {run + 1}/{runs} {seconds[run].ToString("0.000", CultureInfo.InvariantCulture)} s" + (detail == null ? "" : "; " + detail));
             progress.Flush();
         }
 
