@@ -34,6 +34,20 @@ public sealed class BenchCommand : Command, IHelpNotes
             HelpName = "full|high",
         };
         speed.AcceptOnlyFromAmong("full", "high");
+        var hostScale = new Option<bool>("--host-scale")
+        {
+            Description = "Instead: one host serving many emulated full-speed devices (active, each at line rate) and many idle ones; CPU and memory.",
+        };
+        var devices = CountOption("--devices", "With --host-scale: active devices.", 64);
+        var idleDevices = CountOption("--idle-devices", "With --host-scale: idle devices.", 1000);
+        var seconds = new Option<double>("--seconds") { Description = "With --host-scale: seconds each state is measured.", DefaultValueFactory = _ => 3.0, HelpName = "S" };
+        seconds.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() <= 0)
+            {
+                result.AddError("--seconds must be more than 0.");
+            }
+        });
         var only = new Option<string?>("--only")
         {
             Description = "Only the measurements whose progress line contains TEXT (e.g. \"high default host-to-device writes of 64 B\").",
@@ -46,8 +60,18 @@ public sealed class BenchCommand : Command, IHelpNotes
         Options.Add(roundTrips);
         Options.Add(speed);
         Options.Add(only);
+        Options.Add(hostScale);
+        Options.Add(devices);
+        Options.Add(idleDevices);
+        Options.Add(seconds);
         SetAction((parseResult, cancellationToken) =>
         {
+            if (parseResult.GetValue(hostScale))
+            {
+                return RunHostScaleAsync(parseResult.GetValue(devices), parseResult.GetValue(idleDevices), parseResult.GetValue(seconds),
+                    parseResult.GetValue(json), parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
+            }
+
             string? oneSpeed = parseResult.GetValue(speed);
             UsbSpeed[] speeds = oneSpeed == null ? [UsbSpeed.FullSpeed, UsbSpeed.HighSpeed] : [LinkSetup.ParseSpeed(oneSpeed)];
             return RunAsync(speeds, parseResult.GetValue(runs), parseResult.GetValue(bytes), parseResult.GetValue(roundTrips),
@@ -170,6 +194,40 @@ public sealed class BenchCommand : Command, IHelpNotes
         {
             output.WriteLine($"hss bench: median of {runs} run(s), {SampleSteps.Size(bytes)} per throughput run, {roundTrips} OPEN+CONNECT per round-trip run");
             BenchTable.Write(output, records);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    public static async Task<int> RunHostScaleAsync(int devices, int idleDevices, double seconds, bool json, TextWriter output, TextWriter error)
+    {
+        var records = new List<HostScaleRecord>();
+        try
+        {
+            records.Add(await HostScaleBenchmark.MeasureActiveAsync(devices, seconds, error).ConfigureAwait(false));
+            records.Add(await HostScaleBenchmark.MeasureIdleAsync(idleDevices, seconds, error).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is HssSocketException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            error.WriteLine($"error: host scale measurement failed: {e.Message}");
+            return ExitCodes.StepFailed;
+        }
+
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(records, HostScaleJson.Default.ListHostScaleRecord));
+            return ExitCodes.Success;
+        }
+
+        output.WriteLine($"hss bench --host-scale: one host, emulated full-speed devices (board {LinkSetup.FullSpeedBoard}, timing model), {seconds.ToString("0.##", CultureInfo.InvariantCulture)} s per state");
+        foreach (HostScaleRecord r in records)
+        {
+            string rate = r.State == "active"
+                ? $"{r.PerDeviceBytesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} B/s per device ({(r.PerDeviceBytesPerSecond / r.CeilingBytesPerSecond!.Value * 100).ToString("0.0", CultureInfo.InvariantCulture)} % of the ceiling), "
+                : "";
+            string hostCpu = r.HostCpuSecondsPerSecond is double h ? $" (host threads {h.ToString("0.000", CultureInfo.InvariantCulture)})" : "";
+            output.WriteLine($"{r.State,-6} {r.Devices,5} devices: {rate}{r.CpuSecondsPerSecond.ToString("0.000", CultureInfo.InvariantCulture)} CPU s/s{hostCpu}, " +
+                             $"{r.MemoryBytesPerDevice.ToString("N0", CultureInfo.InvariantCulture)} B per device");
         }
 
         return ExitCodes.Success;
