@@ -204,8 +204,9 @@ public sealed class BenchCommand : Command, IHelpNotes
         var records = new List<HostScaleRecord>();
         try
         {
-            records.Add(await HostScaleBenchmark.MeasureActiveAsync(devices, seconds, error).ConfigureAwait(false));
+            // Idle first: afterwards the runtime still settles (tiered JIT, background GC) from the active run.
             records.Add(await HostScaleBenchmark.MeasureIdleAsync(idleDevices, seconds, error).ConfigureAwait(false));
+            records.Add(await HostScaleBenchmark.MeasureActiveAsync(devices, seconds, error).ConfigureAwait(false));
         }
         catch (Exception e) when (e is HssSocketException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
         {
