@@ -45,12 +45,13 @@ public sealed record LinkSetup(UsbSpeed Speed, bool Reference, bool Timing)
     public static UsbSpeed ParseSpeed(string? text) => text == "high" ? UsbSpeed.HighSpeed : UsbSpeed.FullSpeed;
 
     /// <summary>
-    /// A host that sends this board no more than its engine takes: TRANSMITs of at most its MaxDataPayload, a window
+    /// A host that sends this board no more than its engine takes: TRANSMITs of at most its MaxDataPayload (cut to
+    /// end in a short USB packet, as the device's own), a window
     /// of its receive buffer per socket, and its total receive budget over all sockets (docs/protocol.md section 6).
     /// </summary>
     public static HssHostSettings ForBoard(HssHostSettings baseline, BoardSettings board) => baseline with
     {
-        MaxHostTransmitPayload = board.MaxDataPayload,
+        MaxHostTransmitPayload = BoardSetup.PacketAlignedPayload(board.MaxDataPayload),
         HostToDeviceWindow = board.ReceiveBufferPerSocket,
         MaxHostToDeviceBytesPerDevice = board.TotalReceiveBudget,
     };
