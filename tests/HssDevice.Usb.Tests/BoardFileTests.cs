@@ -16,7 +16,7 @@ public class BoardFileTests
     [InlineData("\"interruptIntervalMicroseconds\": 1000", "\"interruptIntervalMicroseconds\": 124", "interrupt interval")]
     [InlineData("\"interruptIntervalMicroseconds\": 1000", "\"interruptIntervalMs\": 1", "interruptIntervalMicroseconds")]
     [InlineData("\"maxSockets\": 4", "\"maxSockets\": \"4\"", "maxSockets")]
-    [InlineData("\"maxDataPayload\": 2048", "\"maxDataPayload\": 8192", "max data payload")]
+    [InlineData("\"maxDataPayload\": 2048", "\"maxDataPayload\": 16384", "max data payload")]
     [InlineData("\"deviceInterfaceGuid\": \"{7ED00674", "\"deviceInterfaceGuid\": \"{XED00674", "GUID")]
     [InlineData("\"name\": \"esp32-s3\"", "\"name\": \"esp32\"", "named")]
     [InlineData("\"profile\": \"vendor\",", "", "profile")]
