@@ -72,3 +72,37 @@ public class BenchTests
         Assert.Equal(ExitCodes.Usage, (await ToolRun.OfAsync("bench", "--speed", "low")).ExitCode);
     }
 }
+
+/// <summary>`hss bench --host-scale`: runs with small numbers; its JSON has the documented shape (no timed assertions).</summary>
+public class HostScaleBenchTests
+{
+    [Fact]
+    public async Task HostScaleJson_IsAnArrayOfDevicesRateCpuAndMemory()
+    {
+        var run = await ToolRun.OfAsync("bench", "--host-scale", "--json", "--devices", "2", "--idle-devices", "3", "--seconds", "0.3");
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var document = JsonDocument.Parse(run.Output);
+        JsonElement[] records = document.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(new[] { "idle", "active" }, records.Select(r => r.GetProperty("state").GetString()).ToArray());
+        Assert.Equal(new[] { 3, 2 }, records.Select(r => r.GetProperty("devices").GetInt32()).ToArray());
+        foreach (JsonElement record in records)
+        {
+            Assert.True(record.GetProperty("cpuSecondsPerSecond").GetDouble() >= 0);
+            Assert.True(record.GetProperty("memoryBytesPerDevice").ValueKind == JsonValueKind.Number);
+            Assert.True(record.GetProperty("perDeviceBytesPerSecond").ValueKind == JsonValueKind.Number);
+        }
+
+        Assert.Equal(0, records[0].GetProperty("perDeviceBytesPerSecond").GetDouble());
+        Assert.True(records[1].GetProperty("perDeviceBytesPerSecond").GetDouble() > 0, "active devices moved no data");
+    }
+
+    [Fact]
+    public async Task HostScaleText_NamesBothStates()
+    {
+        var run = await ToolRun.OfAsync("bench", "--host-scale", "--devices", "1", "--idle-devices", "2", "--seconds", "0.2");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("active     1 devices:", run.Output);
+        Assert.Contains("idle       2 devices:", run.Output);
+        Assert.Equal(ExitCodes.Usage, (await ToolRun.OfAsync("bench", "--host-scale", "--seconds", "0")).ExitCode);
+    }
+}

@@ -37,7 +37,7 @@ public class ParserAcceptsEveryBoardTests
         var bundle = BoardDescriptorCases.Bundle(board, profile, speed);
         var configuration = UsbDescriptorParser.ParseConfiguration(bundle.Configuration);
         var hss = HssInterfaceFinder.Find(configuration);
-        AssertHss(hss, profile, speed, BoardCatalog.Create(board).InterruptIntervalMs);
+        AssertHss(hss, profile, speed, BoardCatalog.Create(board).InterruptIntervalMicroseconds);
         Assert.Equal(0x80, configuration.Attributes);
         Assert.Equal(50, configuration.MaxPower);
     }
@@ -59,7 +59,7 @@ public class ParserAcceptsEveryBoardTests
             var other = UsbDescriptorParser.ParseConfiguration(bundle.OtherSpeedConfiguration!);
             Assert.Equal(UsbDescriptorParser.OtherSpeedConfigurationType, other.DescriptorType);
             var otherSpeed = speed == UsbSpeed.High ? UsbSpeed.Full : UsbSpeed.High;
-            AssertHss(HssInterfaceFinder.Find(other), profile, otherSpeed, BoardCatalog.Create(board).InterruptIntervalMs);
+            AssertHss(HssInterfaceFinder.Find(other), profile, otherSpeed, BoardCatalog.Create(board).InterruptIntervalMicroseconds);
         }
     }
 
@@ -94,7 +94,7 @@ public class ParserAcceptsEveryBoardTests
         }
     }
 
-    private static void AssertHss(HssInterfaceMatch hss, HssUsbProfile profile, UsbSpeed speed, int intervalMs)
+    private static void AssertHss(HssInterfaceMatch hss, HssUsbProfile profile, UsbSpeed speed, int intervalMicroseconds)
     {
         Assert.Equal(profile == HssUsbProfile.Cdc ? HssProfile.Cdc : HssProfile.Vendor, hss.Profile);
         Assert.Equal(profile == HssUsbProfile.Cdc ? new byte[] { 0, 1 } : new byte[] { 0 }, hss.Interfaces);
@@ -107,7 +107,12 @@ public class ParserAcceptsEveryBoardTests
 
         // The polling period the host will use, in microseconds (USB 2.0 section 9.6.6).
         var periodUs = speed == UsbSpeed.High ? (1 << (hss.InterruptIn.Interval - 1)) * 125 : hss.InterruptIn.Interval * 1000;
-        Assert.Equal(intervalMs * 1000, periodUs);
+        // Asked for, rounded down to what the speed can poll: whole 1 ms frames (at least one) at full speed,
+        // a power of two of 125 us microframes at high speed.
+        var expectedUs = speed == UsbSpeed.High
+            ? 125 * (1 << (int)Math.Floor(Math.Log2(intervalMicroseconds / 125)))
+            : Math.Max(1, intervalMicroseconds / 1000) * 1000;
+        Assert.Equal(expectedUs, periodUs);
         Assert.Equal(hss.InterruptIn.Interval, hss.InterruptOut.Interval);
     }
 }

@@ -55,7 +55,21 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(board.TotalReceiveBudget, settings.ReceiveBudgetTotal, names[i]);
                 Assert.AreEqual(board.MaxSockets, settings.MaxSockets, names[i]);
                 Assert.AreEqual(board.MaxDataPayload, settings.MaxDataPayload, names[i]);
+                Assert.IsTrue(settings.MaxTransmitPayload <= board.MaxDataPayload && settings.MaxTransmitPayload <= board.SendWindow, names[i]);
+                Assert.AreEqual(511, (settings.MaxTransmitPayload + 12) % 512, names[i] + ": TRANSMITs end in a short packet");
             }
+        }
+
+        [TestMethod]
+        public void Transmit_payload_is_aligned_to_end_in_a_short_packet()
+        {
+            Assert.AreEqual(2035, BoardSetup.PacketAlignedPayload(2048));
+            Assert.AreEqual(8179, BoardSetup.PacketAlignedPayload(8192));
+            Assert.AreEqual(8179, BoardSetup.PacketAlignedPayload(8690));
+            Assert.AreEqual(8691, BoardSetup.PacketAlignedPayload(8691));
+            Assert.AreEqual(499, BoardSetup.PacketAlignedPayload(511));
+            Assert.AreEqual(499, BoardSetup.PacketAlignedPayload(499));
+            Assert.AreEqual(300, BoardSetup.PacketAlignedPayload(300));
         }
 
         private static SampleResult RunUdpEcho(bool corrupt)

@@ -166,7 +166,7 @@ namespace HssDevice.Tests.Device
         public void Interrupt_interval_from_the_board()
         {
             BoardSettings board = BoardCatalog.Create("stm32f769i-discovery");
-            board.InterruptIntervalMs = 10;
+            board.InterruptIntervalMicroseconds = 10000;
             board.MaxPowerMilliamps = 500;
             UsbDescriptorBuilder b = new UsbDescriptorBuilder(board);
             byte[] high = b.BuildConfiguration(UsbSpeed.High);
@@ -177,23 +177,39 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        [DataRow(1, 4)]
-        [DataRow(2, 5)]
-        [DataRow(3, 5)]
-        [DataRow(4, 6)]
-        [DataRow(8, 7)]
-        [DataRow(16, 8)]
-        [DataRow(255, 11)]
-        public void High_speed_interval_is_log2_of_microframes_plus_one(int milliseconds, int expected)
+        [DataRow(125, 1)]
+        [DataRow(249, 1)]
+        [DataRow(250, 2)]
+        [DataRow(500, 3)]
+        [DataRow(1000, 4)]
+        [DataRow(2000, 5)]
+        [DataRow(3000, 5)]
+        [DataRow(4000, 6)]
+        [DataRow(8000, 7)]
+        [DataRow(16000, 8)]
+        [DataRow(255000, 11)]
+        public void High_speed_interval_is_log2_of_microframes_plus_one(int microseconds, int expected)
         {
-            Assert.AreEqual((byte)expected, UsbDescriptorBuilder.HighSpeedInterval(milliseconds));
+            Assert.AreEqual((byte)expected, UsbDescriptorBuilder.HighSpeedInterval(microseconds));
+        }
+
+        [TestMethod]
+        [DataRow(125, 1)]
+        [DataRow(999, 1)]
+        [DataRow(1000, 1)]
+        [DataRow(1999, 1)]
+        [DataRow(10000, 10)]
+        [DataRow(255000, 255)]
+        public void Full_speed_interval_is_whole_frames_at_least_one(int microseconds, int expected)
+        {
+            Assert.AreEqual((byte)expected, UsbDescriptorBuilder.FullSpeedInterval(microseconds));
         }
 
         [TestMethod]
         public void Bad_settings_are_rejected_with_argument_exception()
         {
             BoardSettings board = BoardCatalog.Create("esp32-s3");
-            board.InterruptIntervalMs = 0;
+            board.InterruptIntervalMicroseconds = 124;
             Assert.ThrowsException(typeof(ArgumentException), () => new UsbDescriptorBuilder(board));
 
             board = BoardCatalog.Create("esp32-s3");

@@ -29,14 +29,15 @@ namespace HssDevice.Tests.Device
             "07 05 82 03 40 00 01 " +
             "07 05 02 03 40 00 01";
 
-        // Vendor profile, high speed: bulk 512 (00 02), interrupt bInterval 4 (2^3 microframes = 1 ms).
+        // Vendor profile, high speed: bulk 512 (00 02), interrupt bInterval 1 (2^0 microframes = 125 us, the
+        // stm32f769i-discovery board's interval).
         public const string VendorHighSpeedBody =
             "2e 00 01 01 00 80 32 " +
             "09 04 00 00 04 ff ab 00 04 " +
             "07 05 81 02 00 02 00 " +
             "07 05 01 02 00 02 00 " +
-            "07 05 82 03 40 00 04 " +
-            "07 05 02 03 40 00 04";
+            "07 05 82 03 40 00 01 " +
+            "07 05 02 03 40 00 01";
 
         // CDC profile, full speed: configuration (total 73, 2 interfaces), IAD (first 0, count 2, 02/AB/00, string 4),
         // communications interface 0 (2 endpoints, 02/AB/00, string 4), Header (CS_INTERFACE 24, subtype 00,
@@ -54,14 +55,15 @@ namespace HssDevice.Tests.Device
             "07 05 81 02 40 00 00 " +
             "07 05 01 02 40 00 00";
 
+        // CDC profile, high speed: as above with bulk 512 and interrupt bInterval 1 (125 us).
         public const string CdcHighSpeedBody =
             "49 00 02 01 00 80 32 " +
             "08 0b 00 02 02 ab 00 04 " +
             "09 04 00 00 02 02 ab 00 04 " +
             "05 24 00 20 01 " +
             "05 24 06 00 01 " +
-            "07 05 82 03 40 00 04 " +
-            "07 05 02 03 40 00 04 " +
+            "07 05 82 03 40 00 01 " +
+            "07 05 02 03 40 00 01 " +
             "09 04 01 00 02 0a 00 00 00 " +
             "07 05 81 02 00 02 00 " +
             "07 05 01 02 00 02 00";

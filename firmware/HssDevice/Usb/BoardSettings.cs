@@ -50,8 +50,16 @@ namespace HssDevice.Usb
         /// <summary>Empty: no serial number string (iSerialNumber 0). Set it at start-up from a chip ID where one is readable.</summary>
         public string SerialNumber { get; set; }
 
-        /// <summary>Polling interval of the interrupt (command) pair in milliseconds, 1 to 255 (docs/protocol.md section 12).</summary>
-        public int InterruptIntervalMs { get; set; }
+        /// <summary>
+        /// Polling interval of the interrupt (command) pair in microseconds, 125 to 255000 (docs/protocol.md section 12).
+        /// Every TRANSMIT is answered on this pair, so it bounds ACKs per second: 125 (one microframe) suits high speed;
+        /// full speed polls at most once per 1 ms frame, so anything under 1000 runs there as 1000.
+        /// </summary>
+        public int InterruptIntervalMicroseconds { get; set; }
+
+        public const int MinInterruptIntervalMicroseconds = 125;
+
+        public const int MaxInterruptIntervalMicroseconds = 255000;
 
         /// <summary>Current drawn from the bus, 0 to 500 mA, reported in 2 mA units (USB 2.0 section 9.6.3).</summary>
         public int MaxPowerMilliamps { get; set; }
@@ -129,7 +137,7 @@ namespace HssDevice.Usb
             CheckString(Manufacturer, "manufacturer");
             CheckString(Product, "product");
             CheckString(SerialNumber, "serial number");
-            CheckRange(InterruptIntervalMs, 1, 255, "interrupt interval (ms)");
+            CheckRange(InterruptIntervalMicroseconds, MinInterruptIntervalMicroseconds, MaxInterruptIntervalMicroseconds, "interrupt interval (microseconds)");
             CheckRange(MaxPowerMilliamps, 0, 500, "max power (mA)");
             if (!IsBracedGuid(DeviceInterfaceGuid))
             {

@@ -112,22 +112,26 @@ namespace HssDevice.Usb
             get { return _board.Speed == UsbSpeed.High; }
         }
 
-        /// <summary>bInterval of the interrupt endpoints at full speed: frames of 1 ms, 1 to 255 (USB 2.0 section 9.6.6).</summary>
-        public static byte FullSpeedInterval(int milliseconds)
+        /// <summary>
+        /// bInterval of the interrupt endpoints at full speed: whole frames of 1 ms, 1 to 255 (USB 2.0 section 9.6.6),
+        /// rounded down; under 1 ms is 1, the fastest full speed polls.
+        /// </summary>
+        public static byte FullSpeedInterval(int microseconds)
         {
-            CheckInterval(milliseconds);
-            return (byte)milliseconds;
+            CheckInterval(microseconds);
+            int frames = microseconds / 1000;
+            return (byte)(frames < 1 ? 1 : frames);
         }
 
         /// <summary>
         /// bInterval at high speed: the period is 2^(bInterval-1) microframes of 125 us (USB 2.0 section 9.6.6), so
-        /// 1 ms is 4. A period that is not a power of two is rounded down, so commands are never polled more slowly
-        /// than the board asks.
+        /// 125 us is 1 and 1 ms is 4. A period that is not a power of two is rounded down, so commands are never
+        /// polled more slowly than the board asks.
         /// </summary>
-        public static byte HighSpeedInterval(int milliseconds)
+        public static byte HighSpeedInterval(int microseconds)
         {
-            CheckInterval(milliseconds);
-            int microframes = milliseconds * 8;
+            CheckInterval(microseconds);
+            int microframes = microseconds / 125;
             int exponent = 0;
             while ((2 << exponent) <= microframes)
             {
@@ -372,8 +376,8 @@ namespace HssDevice.Usb
         {
             int bulkMaxPacket = speed == UsbSpeed.High ? HighSpeedBulkMaxPacket : FullSpeedBulkMaxPacket;
             byte interval = speed == UsbSpeed.High
-                ? HighSpeedInterval(_board.InterruptIntervalMs)
-                : FullSpeedInterval(_board.InterruptIntervalMs);
+                ? HighSpeedInterval(_board.InterruptIntervalMicroseconds)
+                : FullSpeedInterval(_board.InterruptIntervalMicroseconds);
 
             DescriptorWriter w = new DescriptorWriter(128);
 
@@ -517,11 +521,11 @@ namespace HssDevice.Usb
             }
         }
 
-        private static void CheckInterval(int milliseconds)
+        private static void CheckInterval(int microseconds)
         {
-            if (milliseconds < 1 || milliseconds > 255)
+            if (microseconds < BoardSettings.MinInterruptIntervalMicroseconds || microseconds > BoardSettings.MaxInterruptIntervalMicroseconds)
             {
-                throw new ArgumentOutOfRangeException("milliseconds", "interrupt interval must be 1 to 255 ms");
+                throw new ArgumentOutOfRangeException("microseconds", "interrupt interval must be 125 to 255000 microseconds");
             }
         }
     }

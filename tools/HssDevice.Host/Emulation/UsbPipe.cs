@@ -15,8 +15,6 @@ namespace HssDevice.Host.Emulation;
 /// </summary>
 internal sealed class UsbPipe
 {
-    private static readonly TimeSpan PreciseWait = TimeSpan.FromMilliseconds(2);
-
     private readonly object _lock = new();
     private readonly Queue<Transfer> _queue = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -109,7 +107,7 @@ internal sealed class UsbPipe
             while (true)
             {
                 Task changed;
-                TimeSpan untilArrival = Timeout.InfiniteTimeSpan;
+                long arrival = 0;
                 TaskCompletionSource? signal = null;
                 int copied;
                 lock (_lock)
@@ -125,7 +123,7 @@ internal sealed class UsbPipe
                         return 0;
                     }
 
-                    copied = CopyOut(buffer.Span, wholeTransfer, ref untilArrival);
+                    copied = CopyOut(buffer.Span, wholeTransfer, ref arrival);
                     changed = copied > 0 ? Task.CompletedTask : Changed();
                     if (copied > 0)
                     {
@@ -139,21 +137,15 @@ internal sealed class UsbPipe
                     return copied;
                 }
 
-                if (untilArrival == Timeout.InfiniteTimeSpan)
+                if (arrival == 0)
                 {
                     await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
-                else if (untilArrival > PreciseWait)
-                {
-                    // Sleep most of the way on the timer (about 1 ms granularity), then finish precisely below.
-                    await Task.WhenAny(changed, Task.Delay(untilArrival - PreciseWait, cancellationToken)).ConfigureAwait(false);
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
                 else
                 {
-                    // Timing mode only: the last stretch is yielded away, so microframe timing is not rounded up to
-                    // the OS timer's millisecond.
-                    Thread.Yield();
+                    // Timing mode: the next transfer is queued but its last packet has not crossed the bus yet.
+                    // A reset or close meanwhile is seen once it has (at most a few frames later).
+                    await BusClock.WhenReached(arrival).WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -295,20 +287,17 @@ internal sealed class UsbPipe
         TransferSent?.Invoke(new UsbTransferTrace(Name, length, UsbPacketizer.PacketSizes(length, MaxPacketSize, _sendZeroLengthPackets)));
     }
 
-    private int CopyOut(Span<byte> buffer, bool wholeTransfer, ref TimeSpan untilArrival)
+    /// <summary>Copies what has arrived; when the next transfer has not, sets arrival to when it will (Stopwatch ticks).</summary>
+    private int CopyOut(Span<byte> buffer, bool wholeTransfer, ref long arrival)
     {
         int copied = 0;
         while (_queue.Count > 0 && copied < buffer.Length)
         {
             Transfer transfer = _queue.Peek();
-            if (transfer.Arrival != 0)
+            if (transfer.Arrival != 0 && transfer.Arrival > UsbBusSchedule.Now)
             {
-                TimeSpan wait = UsbBusSchedule.Until(transfer.Arrival);
-                if (wait > TimeSpan.Zero)
-                {
-                    untilArrival = wait;
-                    break;
-                }
+                arrival = transfer.Arrival;
+                break;
             }
 
             int take = Math.Min(transfer.Length - transfer.ReadOffset, buffer.Length - copied);

@@ -29,5 +29,27 @@ public static class UsbSpeedFacts
     public static long BulkCeilingBytesPerSecond(UsbSpeed speed) =>
         (long)Math.Round(BulkPacketsPerFrame(speed) * BulkMaxPacketSize(speed) * (1_000_000.0 / FrameMicroseconds(speed)));
 
+    /// <summary>
+    /// The period a host polls an interrupt endpoint asked for every <paramref name="microseconds"/> (USB 2.0 section
+    /// 9.6.6): whole 1 ms frames (at least one) at full speed, a power of two of 125 us microframes at high speed,
+    /// rounded down.
+    /// </summary>
+    public static int PolledIntervalMicroseconds(UsbSpeed speed, int microseconds)
+    {
+        if (speed == UsbSpeed.FullSpeed)
+        {
+            return Math.Max(1, microseconds / 1000) * 1000;
+        }
+
+        int microframes = Math.Max(1, microseconds / 125);
+        int power = 1;
+        while (power * 2 <= microframes)
+        {
+            power *= 2;
+        }
+
+        return power * 125;
+    }
+
     public static string NameOf(UsbSpeed speed) => speed == UsbSpeed.FullSpeed ? "full" : "high";
 }

@@ -18,6 +18,8 @@ namespace HssDevice.Host;
 public sealed partial class DeviceConnection : IAsyncDisposable
 {
     private readonly HssHostSettings _settings;
+    private const int DataReadBytes = 16 * 1024;
+
     private readonly IHostLink _link;
     private readonly ILogger _log;
     private readonly object _lock = new();
@@ -174,7 +176,9 @@ public sealed partial class DeviceConnection : IAsyncDisposable
 
     private async Task DataReadLoopAsync()
     {
-        byte[] buffer = new byte[64 * 1024];
+        // A read returns one transfer at most; the reassembler joins packets longer than this. 16 KiB (the host's own
+        // largest transfer) rather than 64: an idle device keeps this read pending, so the size is memory per device.
+        byte[] buffer = new byte[DataReadBytes];
         var packet = new HssPacket();
         while (true)
         {

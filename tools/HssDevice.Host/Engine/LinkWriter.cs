@@ -99,7 +99,7 @@ internal sealed class LinkWriter
 
     private async Task RunDataAsync(CancellationToken cancellationToken)
     {
-        byte[] transfer = new byte[_maxTransfer];
+        byte[]? transfer = null; // allocated when packing first happens: an idle device holds none
         ChannelReader<Outbound> reader = _data.Reader;
         while (true)
         {
@@ -135,6 +135,7 @@ internal sealed class LinkWriter
 
             // Pack what is already queued into one transfer; the release of each window waits for the write.
             int used = first.Length;
+            transfer ??= new byte[_maxTransfer];
             Array.Copy(first.Buffer, 0, transfer, 0, first.Length);
             Outbound[] packed = ArrayPool<Outbound>.Shared.Rent(64);
             int count = 0;

@@ -15,13 +15,18 @@ internal sealed class BenchRig : IAsyncDisposable
     public BenchRig(LinkSetup setup)
     {
         _host = new HssHost(setup.HostSettings);
-        var usb = new EmulatedUsbLink(setup.LinkOptions);
-        Device = _host.Attach(usb.HostEnd, "bench-device");
-        Engine = new HssEngine(usb.DeviceEnd, new HssEngineSettings());
+        Usb = new EmulatedUsbLink(setup.LinkOptions);
+        Device = _host.Attach(Usb.HostEnd, "bench-device");
+        Engine = new HssEngine(Usb.DeviceEnd, setup.EngineSettings);
         Engine.Start();
     }
 
     public HssEngine Engine { get; }
+
+    public EmulatedUsbLink Usb { get; }
+
+    /// <summary>What the run so far put on the bus (host TRANSMITs are the device's received ones).</summary>
+    public RunProfile Profile() => RunProfile.From(Usb, Engine.Stats.TransmitsSent, Engine.Stats.TransmitsReceived);
 
     public DeviceConnection Device { get; }
 

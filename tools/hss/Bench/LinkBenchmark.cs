@@ -24,16 +24,21 @@ public static class LinkBenchmark
     private const int IoTimeoutMs = 60_000;
 
     /// <summary>Seconds from the first byte written to the last byte arrived at the other end.</summary>
-    public static async Task<double> MeasureThroughputAsync(ThroughputCase benchCase)
+    public static async Task<double> MeasureThroughputAsync(ThroughputCase benchCase) =>
+        (await MeasureThroughputProfiledAsync(benchCase).ConfigureAwait(false)).Seconds;
+
+    /// <summary>Seconds as above, and what the run put on the emulated bus.</summary>
+    public static async Task<(double Seconds, RunProfile Profile)> MeasureThroughputProfiledAsync(ThroughputCase benchCase)
     {
         await using var rig = new BenchRig(benchCase.Setup);
         using var listener = new TcpListenerScope();
         HssEndPoint target = HssEndPoint.Parse(listener.EndPoint.ToString());
         try
         {
-            return benchCase.Direction == BenchDirection.DeviceToHost
+            double seconds = benchCase.Direction == BenchDirection.DeviceToHost
                 ? await DeviceToHostAsync(rig, listener, target, benchCase).ConfigureAwait(false)
                 : await HostToDeviceAsync(rig, listener, target, benchCase).ConfigureAwait(false);
+            return (seconds, rig.Profile());
         }
         catch (Exception e) when (e is HssSocketException or InvalidOperationException or TimeoutException)
         {

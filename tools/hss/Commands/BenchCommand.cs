@@ -34,6 +34,20 @@ public sealed class BenchCommand : Command, IHelpNotes
             HelpName = "full|high",
         };
         speed.AcceptOnlyFromAmong("full", "high");
+        var hostScale = new Option<bool>("--host-scale")
+        {
+            Description = "Instead: one host serving many emulated full-speed devices (active, each at line rate) and many idle ones; CPU and memory.",
+        };
+        var devices = CountOption("--devices", "With --host-scale: active devices.", 64);
+        var idleDevices = CountOption("--idle-devices", "With --host-scale: idle devices.", 1000);
+        var seconds = new Option<double>("--seconds") { Description = "With --host-scale: seconds each state is measured.", DefaultValueFactory = _ => 3.0, HelpName = "S" };
+        seconds.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() <= 0)
+            {
+                result.AddError("--seconds must be more than 0.");
+            }
+        });
         var only = new Option<string?>("--only")
         {
             Description = "Only the measurements whose progress line contains TEXT (e.g. \"high default host-to-device writes of 64 B\").",
@@ -46,8 +60,18 @@ public sealed class BenchCommand : Command, IHelpNotes
         Options.Add(roundTrips);
         Options.Add(speed);
         Options.Add(only);
+        Options.Add(hostScale);
+        Options.Add(devices);
+        Options.Add(idleDevices);
+        Options.Add(seconds);
         SetAction((parseResult, cancellationToken) =>
         {
+            if (parseResult.GetValue(hostScale))
+            {
+                return RunHostScaleAsync(parseResult.GetValue(devices), parseResult.GetValue(idleDevices), parseResult.GetValue(seconds),
+                    parseResult.GetValue(json), parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
+            }
+
             string? oneSpeed = parseResult.GetValue(speed);
             UsbSpeed[] speeds = oneSpeed == null ? [UsbSpeed.FullSpeed, UsbSpeed.HighSpeed] : [LinkSetup.ParseSpeed(oneSpeed)];
             return RunAsync(speeds, parseResult.GetValue(runs), parseResult.GetValue(bytes), parseResult.GetValue(roundTrips),
@@ -57,9 +81,10 @@ public sealed class BenchCommand : Command, IHelpNotes
 
     public string HelpNotes => """
         What is measured:
-          Device engine (firmware/HssDevice, default settings) -> emulated USB link (timing model: 19 x 64 B bulk
-          packets per 1 ms frame at full speed, 13 x 512 B per 125 us microframe at high speed, one interrupt packet
-          per 1 ms each way) -> HSS host -> a loopback TCP sink (device-to-host), and a loopback TCP source -> host
+          Device engine (firmware/HssDevice, with the budgets of the board of that speed: esp32-s3 at full speed,
+          stm32f769i-discovery at high speed) -> emulated USB link (timing model: 19 x 64 B bulk packets per 1 ms
+          frame at full speed, 13 x 512 B per 125 us microframe at high speed, one interrupt packet each way per
+          the board's interval: 1 ms and 125 us) -> HSS host (limits matching the board) -> a loopback TCP sink (device-to-host), and a loopback TCP source -> host
           -> device (host-to-device), 1 MiB in writes (and device reads) of 64 B, 1 KiB and 16 KiB. "default" is our
           link and host; "reference" is the reference-compatible setting (one packet per transfer, no zero-length
           packets, 3-byte TRANSMIT ACKs, host ignores device ACKs). The ceiling is the bulk payload limit of the
@@ -67,7 +92,8 @@ public sealed class BenchCommand : Command, IHelpNotes
           loopback listener), timed together, the CLOSE not timed. Every figure is the median of --runs runs.
 
         Output:
-          Progress on stderr. Text: two tables. --json: an array of objects with kind ("throughput" or
+          Progress on stderr, each throughput run with what it put on the bus and the least time the timing model
+          allows for that (bulk packets, interrupt transfers, TRANSMITs and their average size). Text: two tables. --json: an array of objects with kind ("throughput" or
           "round-trips"), speed ("full"/"high"), settings ("default"/"reference"), runs, medianSeconds,
           secondsPerRun; throughput adds direction ("device-to-host"/"host-to-device"), writeSize, bytes,
           bytesPerSecond, ceilingBytesPerSecond, ceilingFraction (0..1); round trips add roundTrips,
@@ -114,7 +140,11 @@ public sealed class BenchCommand : Command, IHelpNotes
                                 continue;
                             }
 
-                            double[] seconds = await RepeatAsync(runs, current, () => LinkBenchmark.MeasureThroughputAsync(benchCase), error, cancellationToken).ConfigureAwait(false);
+                            double[] seconds = await RepeatAsync(runs, current, async () =>
+                            {
+                                (double s, RunProfile profile) = await LinkBenchmark.MeasureThroughputProfiledAsync(benchCase).ConfigureAwait(false);
+                                return (s, profile.Describe(benchCase.Bytes));
+                            }, error, cancellationToken).ConfigureAwait(false);
                             records.Add(Throughput(benchCase, seconds));
                         }
                     }
@@ -129,7 +159,7 @@ public sealed class BenchCommand : Command, IHelpNotes
                         continue;
                     }
 
-                    double[] seconds = await RepeatAsync(runs, current, () => LinkBenchmark.MeasureRoundTripsAsync(setup, roundTrips), error, cancellationToken).ConfigureAwait(false);
+                    double[] seconds = await RepeatAsync(runs, current, async () => (await LinkBenchmark.MeasureRoundTripsAsync(setup, roundTrips).ConfigureAwait(false), (string?)null), error, cancellationToken).ConfigureAwait(false);
                     double median = Median(seconds);
                     records.Add(new BenchRecord
                     {
@@ -169,14 +199,49 @@ public sealed class BenchCommand : Command, IHelpNotes
         return ExitCodes.Success;
     }
 
-    private static async Task<double[]> RepeatAsync(int runs, string what, Func<Task<double>> measure, TextWriter progress, CancellationToken cancellationToken)
+    public static async Task<int> RunHostScaleAsync(int devices, int idleDevices, double seconds, bool json, TextWriter output, TextWriter error)
+    {
+        var records = new List<HostScaleRecord>();
+        try
+        {
+            // Idle first: afterwards the runtime still settles (tiered JIT, background GC) from the active run.
+            records.Add(await HostScaleBenchmark.MeasureIdleAsync(idleDevices, seconds, error).ConfigureAwait(false));
+            records.Add(await HostScaleBenchmark.MeasureActiveAsync(devices, seconds, error).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is HssSocketException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            error.WriteLine($"error: host scale measurement failed: {e.Message}");
+            return ExitCodes.StepFailed;
+        }
+
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(records, HostScaleJson.Default.ListHostScaleRecord));
+            return ExitCodes.Success;
+        }
+
+        output.WriteLine($"hss bench --host-scale: one host, emulated full-speed devices (board {LinkSetup.FullSpeedBoard}, timing model), {seconds.ToString("0.##", CultureInfo.InvariantCulture)} s per state");
+        foreach (HostScaleRecord r in records)
+        {
+            string rate = r.State == "active"
+                ? $"{r.PerDeviceBytesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} B/s per device ({(r.PerDeviceBytesPerSecond / r.CeilingBytesPerSecond!.Value * 100).ToString("0.0", CultureInfo.InvariantCulture)} % of the ceiling), "
+                : "";
+            string hostCpu = r.HostCpuSecondsPerSecond is double h ? $" (host threads {h.ToString("0.000", CultureInfo.InvariantCulture)})" : "";
+            output.WriteLine($"{r.State,-6} {r.Devices,5} devices: {rate}{r.CpuSecondsPerSecond.ToString("0.000", CultureInfo.InvariantCulture)} CPU s/s{hostCpu}, " +
+                             $"{r.MemoryBytesPerDevice.ToString("N0", CultureInfo.InvariantCulture)} B per device");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static async Task<double[]> RepeatAsync(int runs, string what, Func<Task<(double Seconds, string? Detail)>> measure, TextWriter progress, CancellationToken cancellationToken)
     {
         var seconds = new double[runs];
         for (int run = 0; run < runs; run++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            seconds[run] = await measure().ConfigureAwait(false);
-            progress.WriteLine($"bench: {what}: run {run + 1}/{runs} {seconds[run].ToString("0.000", CultureInfo.InvariantCulture)} s");
+            (seconds[run], string? detail) = await measure().ConfigureAwait(false);
+            progress.WriteLine($"bench: {what}: run {run + 1}/{runs} {seconds[run].ToString("0.000", CultureInfo.InvariantCulture)} s" + (detail == null ? "" : "; " + detail));
             progress.Flush();
         }
 

@@ -156,7 +156,7 @@ public sealed class DemoCommand : Command, IHelpNotes
             await using var host = new HssHost(setup.HostSettings);
             var usb = new EmulatedUsbLink(setup.LinkOptions);
             DeviceConnection device = host.Attach(usb.HostEnd, "demo-device");
-            var engine = new HssEngine(usb.DeviceEnd, new HssEngineSettings());
+            var engine = new HssEngine(usb.DeviceEnd, setup.EngineSettings);
             engine.Start();
             IReadOnlyList<StepOutcome> outcomes;
             try

@@ -21,14 +21,14 @@ namespace HssDevice.Usb.Boards
             b.Manufacturer = "HssDevice";
             b.Product = "HSS ESP32-S3";
             b.SerialNumber = "";
-            b.InterruptIntervalMs = 1;
+            b.InterruptIntervalMicroseconds = 1000;
             b.MaxPowerMilliamps = 100;
             b.Profile = HssUsbProfile.Vendor;
             b.CdcSubclass = 0xAB;
             b.DeviceInterfaceGuid = "{7ED00674-9D80-4A0C-BBC7-5810CD5AF500}";
-            b.SendWindow = 4096;
-            b.ReceiveBufferPerSocket = 4096;
-            b.TotalReceiveBudget = 16384;
+            b.SendWindow = 8192;
+            b.ReceiveBufferPerSocket = 8192;
+            b.TotalReceiveBudget = 32768;
             b.MaxSockets = 4;
             b.MaxDataPayload = 2048;
             return b;

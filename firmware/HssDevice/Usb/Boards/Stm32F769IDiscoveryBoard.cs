@@ -21,14 +21,14 @@ namespace HssDevice.Usb.Boards
             b.Manufacturer = "HssDevice";
             b.Product = "HSS STM32F769I-DISCOVERY";
             b.SerialNumber = "";
-            b.InterruptIntervalMs = 1;
+            b.InterruptIntervalMicroseconds = 125;
             b.MaxPowerMilliamps = 100;
             b.Profile = HssUsbProfile.Vendor;
             b.CdcSubclass = 0xAB;
             b.DeviceInterfaceGuid = "{7ED00674-9D80-4A0C-BBC7-5810CD5AF500}";
-            b.SendWindow = 16384;
-            b.ReceiveBufferPerSocket = 16384;
-            b.TotalReceiveBudget = 131072;
+            b.SendWindow = 32768;
+            b.ReceiveBufferPerSocket = 32768;
+            b.TotalReceiveBudget = 262144;
             b.MaxSockets = 8;
             b.MaxDataPayload = 8192;
             return b;

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace HssDevice.Host.Emulation;
+
+/// <summary>
+/// Wakes readers of the timing model when a transfer's last packet has crossed the bus. One thread for the whole
+/// process, however many emulated links: it sleeps until the earliest deadline (finely on Linux, nanosleep in steps
+/// of at most 100 us), so a waiting reader holds no thread and burns no CPU. Readers spinning until microframe
+/// deadlines cost a core per few links, which made many emulated devices (hss bench --host-scale) measure the
+/// emulation instead of the host.
+/// </summary>
+internal static class BusClock
+{
+    private static readonly object Gate = new();
+    private static readonly PriorityQueue<TaskCompletionSource, long> Waiters = new();
+    private static readonly AutoResetEvent Wake = new(false);
+    private static readonly long FineStepTicks = Stopwatch.Frequency / 10_000; // 100 us
+    private static readonly long CoarseThresholdTicks = Stopwatch.Frequency / 500; // 2 ms
+    private static Thread? _thread;
+
+    /// <summary>A task that completes once Stopwatch.GetTimestamp() has reached <paramref name="stopwatchTicks"/>.</summary>
+    public static Task WhenReached(long stopwatchTicks)
+    {
+        if (stopwatchTicks <= Stopwatch.GetTimestamp())
+        {
+            return Task.CompletedTask;
+        }
+
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool earliest;
+        lock (Gate)
+        {
+            earliest = !Waiters.TryPeek(out _, out long first) || stopwatchTicks < first;
+            Waiters.Enqueue(waiter, stopwatchTicks);
+            if (_thread == null)
+            {
+                _thread = new Thread(Run) { IsBackground = true, Name = "usb-bus-clock" };
+                _thread.Start();
+            }
+        }
+
+        if (earliest)
+        {
+            Wake.Set();
+        }
+
+        return waiter.Task;
+    }
+
+    private static void Run()
+    {
+        var due = new List<TaskCompletionSource>();
+        while (true)
+        {
+            long next = -1;
+            long now = Stopwatch.GetTimestamp();
+            lock (Gate)
+            {
+                while (Waiters.TryPeek(out TaskCompletionSource? waiter, out long deadline))
+                {
+                    if (deadline > now)
+                    {
+                        next = deadline;
+                        break;
+                    }
+
+                    Waiters.Dequeue();
+                    due.Add(waiter);
+                }
+            }
+
+            foreach (TaskCompletionSource waiter in due)
+            {
+                waiter.TrySetResult();
+            }
+
+            due.Clear();
+            if (next < 0)
+            {
+                Wake.WaitOne();
+                continue;
+            }
+
+            long left = next - now;
+            if (left > CoarseThresholdTicks)
+            {
+                // The OS timer (about 1 ms granularity) for most of the way; an earlier deadline interrupts it.
+                Wake.WaitOne(TimeSpan.FromSeconds((double)(left - CoarseThresholdTicks / 2) / Stopwatch.Frequency));
+            }
+            else
+            {
+                SleepFinely(Math.Min(left, FineStepTicks));
+            }
+        }
+    }
+
+    private static void SleepFinely(long ticks)
+    {
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+        {
+            long microseconds = Math.Max(1, ticks * 1_000_000 / Stopwatch.Frequency);
+            usleep((uint)microseconds);
+        }
+        else
+        {
+            // Elsewhere the finest blocking sleep is the OS timer's: yield instead (costs CPU, keeps the timing).
+            Thread.Yield();
+        }
+    }
+
+    [DllImport("libc", SetLastError = false)]
+    private static extern int usleep(uint microseconds);
+}
