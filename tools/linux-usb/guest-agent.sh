@@ -10,8 +10,17 @@ port_dev() {
   return 1
 }
 usbip_port=$(port_dev hss.usbip) || { echo "hss-guest: no virtio port hss.usbip" >/dev/console; exit 2; }
-# One relay per TCP connection: usbip attach connects, the kernel then owns the socket until detach.
-socat TCP-LISTEN:3240,bind=127.0.0.1,reuseaddr,fork "OPEN:$usbip_port" 2>/tmp/socat.log &
+# One relay per TCP connection: usbip attach connects, the kernel then owns the socket until detach. A virtio port
+# opens once at a time, and the relay of the last connection may still hold it for a moment: retry while busy.
+cat >/tmp/usbip-relay.sh <<RELAY
+for i in \$(seq 100); do
+  socat -t 0.1 - "OPEN:$usbip_port" 2>/tmp/usbip-relay.err && exit 0
+  grep -q busy /tmp/usbip-relay.err || { cat /tmp/usbip-relay.err >>/tmp/socat.log; exit 1; }
+  sleep 0.05
+done
+echo "relay: $usbip_port stayed busy" >>/tmp/socat.log
+RELAY
+socat -t 0.1 TCP-LISTEN:3240,bind=127.0.0.1,reuseaddr,fork "SYSTEM:sh /tmp/usbip-relay.sh" 2>>/tmp/socat.log &
 echo $! >/tmp/socat.pid
 if ctl=$(port_dev hss.ctl); then
   exec 3<>"$ctl"

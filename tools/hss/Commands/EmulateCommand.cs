@@ -15,7 +15,7 @@ using HssDevice.Tool.Samples;
 namespace HssDevice.Tool.Commands;
 
 /// <summary>
-/// `hss emulate --connect ADDR:PORT [targets]`: an emulated device that connects to `hss host --listen` (or any HSS
+/// `hss emulate --connect ADDR:PORT [targets]` (or `--usbip [ADDR:]PORT`, EmulateUsbIp): an emulated device that connects to `hss host --listen` (or any HSS
 /// host speaking the single-pipe profile on TCP) and runs the sample device application against the targets.
 /// </summary>
 public sealed class EmulateCommand : Command, IHelpNotes
@@ -24,7 +24,53 @@ public sealed class EmulateCommand : Command, IHelpNotes
         : base("emulate", "Run the sample device application on an emulated device connected to an HSS host over TCP (single-pipe profile).")
     {
         var connect = EndPointOption.Ip("--connect", "Address and port of the host (hss host --listen).");
-        connect.Required = true;
+        var usbip = new Option<string?>("--usbip")
+        {
+            Description = "Instead of --connect: serve the device over USB/IP (bus ID 1-1) for usbip attach / vhci-hcd; default 127.0.0.1:3240.",
+            HelpName = "[ADDR:]PORT",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var board = new Option<string>("--board")
+        {
+            Description = "With --usbip: board whose USB device is served (boards/NAME.json).",
+            DefaultValueFactory = _ => "esp32-s3",
+            HelpName = "NAME",
+        };
+        var speed = new Option<string?>("--speed")
+        {
+            Description = "With --usbip: bus speed; default the board's.",
+            HelpName = "full|high",
+        };
+        speed.AcceptOnlyFromAmong("full", "high");
+        var profile = new Option<string?>("--profile")
+        {
+            Description = "With --usbip: descriptor profile; default the board's.",
+            HelpName = "vendor|cdc",
+        };
+        profile.AcceptOnlyFromAmong("vendor", "cdc");
+        var reference = new Option<bool>("--reference")
+        {
+            Description = "With --usbip: the reference device's identity (VID 0x2FE0, vendor interface) and link (one packet per transfer, no zero-length packets).",
+        };
+        var boardsDir = new Option<string?>("--boards-dir")
+        {
+            Description = "Folder of board files; default boards/ of the repository above the working directory, else the one beside the tool.",
+            HelpName = "DIR",
+        };
+        var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel>("--log-level")
+        {
+            Description = "With --usbip: least severe log level of the USB/IP server (Trace, Debug, Information, Warning, Error, None).",
+            DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Warning,
+            HelpName = "LEVEL",
+        };
+        usbip.Validators.Add(result =>
+        {
+            string? text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+            if (EmulateUsbIp.ParseEndPoint(text) == null)
+            {
+                result.AddError($"--usbip: '{text}' is not [ADDR:]PORT (e.g. 3240, 127.0.0.1:3240 or [::1]:3240)");
+            }
+        });
         var http = EndPointOption.Targets("--http", "HTTP server to GET / from (repeatable).");
         var tcpEcho = EndPointOption.Targets("--tcp-echo", "TCP echo server to send --bytes to and check the echo (repeatable).");
         var udpEcho = EndPointOption.Targets("--udp-echo", "UDP echo server to send --datagrams to and check them (repeatable).");
@@ -47,6 +93,22 @@ public sealed class EmulateCommand : Command, IHelpNotes
         }
 
         Options.Add(connect);
+        Options.Add(usbip);
+        Options.Add(board);
+        Options.Add(speed);
+        Options.Add(profile);
+        Options.Add(reference);
+        Options.Add(boardsDir);
+        Options.Add(logLevel);
+        Validators.Add(result =>
+        {
+            bool hasConnect = result.GetResult(connect) != null;
+            bool hasUsbIp = result.GetResult(usbip) != null;
+            if (hasConnect == hasUsbIp)
+            {
+                result.AddError("give either --connect ADDR:PORT or --usbip [ADDR:]PORT");
+            }
+        });
         Options.Add(http);
         Options.Add(tcpEcho);
         Options.Add(udpEcho);
@@ -82,6 +144,15 @@ public sealed class EmulateCommand : Command, IHelpNotes
                 steps.Add(SampleSteps.UdpEcho(target, parseResult.GetValue(datagrams)));
             }
 
+            if (parseResult.GetResult(usbip) != null)
+            {
+                return EmulateUsbIp.RunAsync(
+                    EmulateUsbIp.ParseEndPoint(parseResult.GetValue(usbip))!,
+                    new EmulateUsbIp.Choices(parseResult.GetValue(board)!, parseResult.GetValue(speed), parseResult.GetValue(profile),
+                        parseResult.GetValue(reference), parseResult.GetValue(boardsDir), parseResult.GetValue(logLevel)),
+                    steps, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken);
+            }
+
             return RunAsync(parseResult.GetRequiredValue(connect), steps, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
         });
     }
@@ -96,10 +167,17 @@ public sealed class EmulateCommand : Command, IHelpNotes
           0  every step matched
           1  usage error
           3  a step failed (named on stderr as: error: step ID failed: DETAIL)
-          4  the host did not accept the connection
+          4  the host did not accept the connection (--usbip: the port cannot be listened on)
+
+        USB/IP (--usbip):
+          The board's USB device (descriptors as `hss descriptors` prints them) is served as bus ID 1-1; attach it
+          on Linux with `modprobe vhci-hcd; usbip attach -r 127.0.0.1 -b 1-1`. The steps start when the host
+          configures the device; when they are done the device is unplugged and the exit code is the steps'.
+          Each import is an attach, its end a detach (link down for the device); several in one run work.
 
         Example:
           hss emulate --connect 127.0.0.1:7000 --http 127.0.0.1:8080 --tcp-echo [::1]:7007 --bytes 65536
+          hss emulate --usbip 3240 --board stm32f769i-discovery --profile cdc --speed high
         """;
 
     public static async Task<int> RunAsync(IPEndPoint hostEndPoint, IReadOnlyList<SampleStep> steps, TextWriter output, TextWriter error)

@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using HssDevice.Engine;
+using HssDevice.Host.Emulation;
+using HssDevice.Host.Usb.Boards;
+using HssDevice.Tool.Display;
+using HssDevice.Tool.Samples;
+using HssDevice.Usb;
+using HssDevice.UsbIp;
+using Microsoft.Extensions.Logging;
+using FirmwareSpeed = HssDevice.Usb.UsbSpeed;
+using LinkSpeed = HssDevice.Host.Emulation.UsbSpeed;
+
+namespace HssDevice.Tool.Commands;
+
+/// <summary>
+/// `hss emulate --usbip [ADDR:]PORT`: the emulated device as a USB/IP server (bus ID 1-1) that the Linux kernel
+/// attaches with `usbip attach`. The sample steps start when the host configures the device, as on a board.
+/// </summary>
+public static class EmulateUsbIp
+{
+    public static readonly IPEndPoint DefaultEndPoint = new(IPAddress.Loopback, 3240);
+
+    /// <summary>Parses "[ADDR:]PORT" ("3240", "127.0.0.1:3240", "[::1]:3240"); null when it is neither.</summary>
+    public static IPEndPoint? ParseEndPoint(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return DefaultEndPoint;
+        }
+
+        if (ushort.TryParse(text, out ushort port))
+        {
+            return new IPEndPoint(IPAddress.Loopback, port);
+        }
+
+        return IPEndPoint.TryParse(text, out IPEndPoint? endPoint) && text.Contains(':')
+            && (endPoint.AddressFamily != AddressFamily.InterNetworkV6 || text.StartsWith('['))
+            ? endPoint
+            : null;
+    }
+
+    public sealed record Choices(string Board, string? Speed, string? Profile, bool Reference, string? BoardsDir, LogLevel LogLevel);
+
+    public static async Task<int> RunAsync(IPEndPoint listen, Choices choices, IReadOnlyList<SampleStep> steps, TextWriter output,
+        TextWriter error, CancellationToken cancellationToken)
+    {
+        BoardSettings board;
+        FirmwareSpeed speed;
+        HssUsbProfile profile;
+        try
+        {
+            board = BoardDirectory.Load(BoardDirectory.Locate(choices.BoardsDir), choices.Board).ToDeviceSettings();
+            speed = choices.Speed == null ? board.Speed : choices.Speed == "high" ? FirmwareSpeed.High : FirmwareSpeed.Full;
+            if (speed == FirmwareSpeed.High && board.Speed != FirmwareSpeed.High)
+            {
+                error.WriteLine($"error: board {choices.Board} is full-speed only; it cannot run at high speed");
+                return ExitCodes.BadInput;
+            }
+
+            profile = choices.Profile == null ? board.Profile : choices.Profile == "cdc" ? HssUsbProfile.Cdc : HssUsbProfile.Vendor;
+            if (choices.Reference)
+            {
+                // The reference host driver matches VID 0x2FE0 and the vendor interface 0xFF/0xAB/0x00 (PROTOCOL.md section 12).
+                board.ReferenceIdentity = true;
+                profile = HssUsbProfile.Vendor;
+            }
+        }
+        catch (Exception e) when (e is BoardFileException or ArgumentException)
+        {
+            error.WriteLine("error: " + e.Message);
+            return ExitCodes.BadInput;
+        }
+
+        LinkSpeed linkSpeed = speed == FirmwareSpeed.High ? LinkSpeed.HighSpeed : LinkSpeed.FullSpeed;
+        UsbLinkOptions linkOptions = choices.Reference ? UsbLinkOptions.ReferenceCompatible(linkSpeed)
+            : linkSpeed == LinkSpeed.HighSpeed ? UsbLinkOptions.HighSpeed : UsbLinkOptions.FullSpeed;
+        var link = new EmulatedUsbLink(linkOptions);
+        var device = new EmulatedUsbIpDevice(new UsbDescriptorBuilder(board, profile), speed, link.HostEnd);
+        using ILoggerFactory loggers = LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(choices.LogLevel)
+            .AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss.fff ";
+            }));
+        var server = new UsbIpServer(device, logger: loggers.CreateLogger("hss.usbip"));
+        var configured = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Configured += () => configured.TrySetResult();
+        IPEndPoint bound;
+        try
+        {
+            bound = server.Start(listen);
+        }
+        catch (SocketException e)
+        {
+            error.WriteLine($"error: cannot listen on {listen}: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
+
+        output.WriteLine($"hss emulate: board {board.Name} ({profile.ToString().ToLowerInvariant()} profile, {UsbSpeedFacts.NameOf(linkSpeed)} speed" +
+            $"{(choices.Reference ? ", reference device" : "")}) as USB/IP bus ID {device.Info.BusId} on {bound}, " +
+            $"device {device.Info.VendorId:x4}:{device.Info.ProductId:x4}");
+        output.WriteLine($"hss emulate: attach it with: usbip attach -r {bound.Address} -b {device.Info.BusId}" +
+            (bound.Port != DefaultEndPoint.Port ? $" (usbip --tcp-port {bound.Port})" : ""));
+        var engine = new HssEngine(link.DeviceEnd, new HssEngineSettings());
+        engine.Start();
+        IReadOnlyList<StepOutcome> outcomes;
+        try
+        {
+            try
+            {
+                await configured.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                error.WriteLine("error: stopped before a host configured the device");
+                return ExitCodes.Unavailable;
+            }
+
+            output.WriteLine("hss emulate: configured by the host; running the steps");
+            outcomes = await StepDisplay.RunAsync(steps, engine, output).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Unplug (the kernel sees the device leave), then stop the device.
+            await server.DisposeAsync().ConfigureAwait(false);
+            engine.Dispose();
+        }
+
+        return SampleReport.Finish(outcomes, output, error);
+    }
+}
