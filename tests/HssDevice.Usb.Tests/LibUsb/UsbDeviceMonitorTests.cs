@@ -99,6 +99,19 @@ public sealed class UsbDeviceMonitorTests : IAsyncDisposable
     }
 
     [Fact]
+    public void Any_failure_to_open_is_reported_and_the_next_device_is_still_attached()
+    {
+        _open = match => match.Device.SysName == "1-1" ? throw new EntryPointNotFoundException("libusb_wrap_sys_device") : Open(match);
+        var monitor = Monitor();
+        _bus.Add(new UsbDeviceCandidate("1-1", 1, 2, _vendorDescriptors));
+        _bus.Add(new UsbDeviceCandidate("1-2", 1, 3, _vendorDescriptors));
+
+        Assert.Equal(1, monitor.ScanOnce());
+        Assert.Single(_failures);
+        Assert.Contains("EntryPointNotFoundException: libusb_wrap_sys_device", _failures[0]);
+    }
+
+    [Fact]
     public void Other_devices_are_ignored_silently_unless_named_by_the_filter()
     {
         byte[] notHss = (byte[])_vendorDescriptors.Clone();

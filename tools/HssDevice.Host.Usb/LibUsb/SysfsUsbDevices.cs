@@ -33,7 +33,7 @@ public static class SysfsUsbDevices
             {
                 int bus = ReadNumber(Path.Combine(path, "busnum"));
                 int address = ReadNumber(Path.Combine(path, "devnum"));
-                byte[] descriptors = File.ReadAllBytes(Path.Combine(path, "descriptors"));
+                byte[] descriptors = ReadAttribute(Path.Combine(path, "descriptors"));
                 devices.Add(new UsbDeviceCandidate(name, bus, address, descriptors));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
@@ -44,6 +44,31 @@ public static class SysfsUsbDevices
 
         devices.Sort((a, b) => string.CompareOrdinal(a.SysName, b.SysName));
         return devices;
+    }
+
+    /// <summary>The most a device's descriptors can take: its device descriptor and 255 configurations of 64 KiB.</summary>
+    private const int MaxDescriptorBytes = 18 + 255 * 65535;
+
+    /// <summary>
+    /// Reads a sysfs binary attribute to its end. Not File.ReadAllBytes: sysfs reports a size that is not the
+    /// content's ("descriptors" claims more than it holds), and ReadAllBytes then fails at the early end of file.
+    /// </summary>
+    private static byte[] ReadAttribute(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        var content = new MemoryStream();
+        byte[] chunk = new byte[4096];
+        int n;
+        while ((n = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            content.Write(chunk, 0, n);
+            if (content.Length > MaxDescriptorBytes)
+            {
+                throw new IOException(file + " holds more than any device's descriptors can");
+            }
+        }
+
+        return content.ToArray();
     }
 
     private static int ReadNumber(string file) => int.Parse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);

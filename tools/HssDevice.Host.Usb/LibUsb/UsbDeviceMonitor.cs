@@ -52,7 +52,16 @@ public sealed class UsbDeviceMonitor
     {
         while (true)
         {
-            ScanOnce();
+            try
+            {
+                ScanOnce();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // sysfs changing under the scan: the next one sees the truth; the monitor must not stop.
+                _log.LogWarning("USB scan failed: {Error}", e.Message);
+            }
+
             if (wake != null)
             {
                 await wake.WaitAsync(pollInterval, cancellationToken).ConfigureAwait(false);
@@ -120,6 +129,12 @@ public sealed class UsbDeviceMonitor
         catch (UsbHostException e)
         {
             Report(device, e.Message);
+            return false;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Anything else (an old libusb without an entry point, an OS error) is reported, never fatal to the scan.
+            Report(device, $"{device}: cannot open: {e.GetType().Name}: {e.Message}");
             return false;
         }
 
