@@ -19,13 +19,16 @@ public sealed class UsbDeviceMonitor
     private readonly UsbHostLinkOptions _linkOptions;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
+    private readonly Func<UsbDeviceMatch, HssHostSettings?> _settingsFor;
     private readonly object _lock = new();
     private readonly Dictionary<string, DeviceConnection> _attached = new();
     private readonly Dictionary<string, string> _reported = new();
 
     public UsbDeviceMonitor(HssHost host, Func<IReadOnlyList<UsbDeviceCandidate>> scan, Func<UsbDeviceMatch, IUsbTransfers> open,
-        UsbDeviceFilter? filter = null, UsbHostLinkOptions? linkOptions = null, ILoggerFactory? loggers = null)
+        UsbDeviceFilter? filter = null, UsbHostLinkOptions? linkOptions = null, ILoggerFactory? loggers = null,
+        Func<UsbDeviceMatch, HssHostSettings?>? settingsFor = null)
     {
+        _settingsFor = settingsFor ?? (_ => null);
         _host = host;
         _scan = scan;
         _open = open;
@@ -143,7 +146,7 @@ public sealed class UsbDeviceMonitor
         lock (_lock)
         {
             _reported.Remove(device.Key);
-            connection = _host.Attach(link, "usb " + device.SysName);
+            connection = _host.Attach(link, "usb " + device.SysName, _settingsFor(match));
             _attached[device.Key] = connection;
         }
 

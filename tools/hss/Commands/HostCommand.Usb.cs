@@ -64,11 +64,22 @@ public sealed partial class HostCommand
         }
     }
 
+    /// <summary>The reference device's vendor ID (docs/protocol.md section 12), which only it should carry.</summary>
+    private const ushort ReferenceVendorId = 0x2FE0;
+
+    /// <summary>
+    /// Unless --reference or --reference-device chose the settings for every device, a device with the reference
+    /// device's identity is served as the reference device behaves (it never ACKs a TRANSMIT and reads one packet
+    /// per transfer), every other one with the host's defaults.
+    /// </summary>
+    private static HssHostSettings? SettingsFor(UsbDeviceMatch match, bool settingsChosen) =>
+        !settingsChosen && match.Device.VendorId == ReferenceVendorId ? HssHostSettings.ForReferenceDevice : null;
+
     /// <summary>
     /// Serves USB devices until cancelled, or with <paramref name="once"/> until the first device attached leaves.
     /// Prints "watching USB for HSS devices ..." first, then "attached NAME over LINK" for each device.
     /// </summary>
-    public static async Task<int> RunUsbAsync(UsbDeviceFilter? filter, HssHostSettings settings, bool once, ILoggerFactory loggers,
+    public static async Task<int> RunUsbAsync(UsbDeviceFilter? filter, HssHostSettings settings, bool settingsChosen, bool once, ILoggerFactory loggers,
         TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ILogger log = loggers.CreateLogger("hss.host");
@@ -86,7 +97,8 @@ public sealed partial class HostCommand
         using (session)
         {
             await using var host = new HssHost(settings, loggers);
-            var monitor = new UsbDeviceMonitor(host, () => SysfsUsbDevices.Scan(), session.OpenDevice, filter, null, loggers);
+            var monitor = new UsbDeviceMonitor(host, () => SysfsUsbDevices.Scan(), session.OpenDevice, filter, null, loggers,
+                match => SettingsFor(match, settingsChosen));
             var first = new TaskCompletionSource<DeviceConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
             monitor.Attached += device =>
             {

@@ -62,7 +62,8 @@ public sealed partial class HostCommand : Command, IHelpNotes
                 }));
             if (parseResult.GetValue(usb.Usb))
             {
-                return await RunUsbAsync(parseResult.GetValue(usb.Device), settings, parseResult.GetValue(once), loggers,
+                bool settingsChosen = parseResult.GetValue(reference) || parseResult.GetValue(referenceDevice);
+                return await RunUsbAsync(parseResult.GetValue(usb.Device), settings, settingsChosen, parseResult.GetValue(once), loggers,
                     parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
             }
 
@@ -82,7 +83,8 @@ public sealed partial class HostCommand : Command, IHelpNotes
           4  cannot listen on the address (taken, not local); with --usb: libusb-1.0 is not installed
 
         USB (--usb): devices are found by their HSS interface (0xFF/0xAB/0x00, or the CDC function) at start and
-        when plugged in; each gets its own sockets. Without permission to /dev/bus/usb, install the udev rule
+        when plugged in; each gets its own sockets. A device with the reference identity (VID 0x2FE0) is served
+        as --reference-device unless --reference or --reference-device is given. Without permission to /dev/bus/usb, install the udev rule
         tools/linux-usb/60-hss.rules (the error names it). Output: "attached usb 1-1 over ..." per device.
 
         Example (three terminals):
