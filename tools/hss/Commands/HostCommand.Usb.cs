@@ -15,8 +15,9 @@ namespace HssDevice.Tool.Commands;
 /// </summary>
 public sealed partial class HostCommand
 {
-    /// <summary>How often sysfs is read for new devices when no hot-plug event wakes the scan.</summary>
-    private static readonly TimeSpan UsbPollInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How often sysfs is read for new devices when no hot-plug event wakes the scan (a few small files: cheap; a device that
+    /// starts talking at configuration waits at most this long for its host).</summary>
+    private static readonly TimeSpan UsbPollInterval = TimeSpan.FromMilliseconds(250);
 
     private sealed record UsbOptions(Option<bool> Usb, Option<UsbDeviceFilter?> Device);
 
@@ -123,7 +124,7 @@ public sealed partial class HostCommand
                 }
             };
 
-            output.WriteLine($"watching USB for HSS devices ({(filter == null ? "any VID:PID" : filter.ToString())}; hot-plug {(session.HotplugSupported ? "events and " : "")}polling every {UsbPollInterval.TotalSeconds:0} s)");
+            output.WriteLine($"watching USB for HSS devices ({(filter == null ? "any VID:PID" : filter.ToString())}; hot-plug {(session.HotplugSupported ? "events and " : "")}polling every {UsbPollInterval.TotalMilliseconds:0} ms)");
             output.Flush();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Task scanning = monitor.RunAsync(UsbPollInterval, session.ScanWanted, stop.Token);
