@@ -133,6 +133,28 @@ namespace HssDevice.Sample
             }
         }
 
+        /// <summary>
+        /// Waits until every socket the application closed is closed on the host too: Close sends CLOSE in the
+        /// background and the socket leaves the table only when the host has answered it. An application that ends,
+        /// or unplugs its link, right after its last Close must call this first, or that socket stays open on the
+        /// host until the link goes down (docs/protocol.md section 8). True when the table is empty in time.
+        /// </summary>
+        public static bool WaitForSocketsClosed(HssEngine engine, int timeoutMs)
+        {
+            DateTime deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+            while (engine.SocketsInUse > 0)
+            {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    return false;
+                }
+
+                System.Threading.Thread.Sleep(10);
+            }
+
+            return true;
+        }
+
         /// <summary>Deterministic test data: the byte at stream position p is a function of p.</summary>
         public static void Fill(byte[] buffer, int position, int count)
         {

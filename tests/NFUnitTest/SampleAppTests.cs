@@ -42,6 +42,35 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
+        public void Waiting_for_sockets_closed_lasts_until_the_host_answers_the_last_close()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                SampleResult result = null;
+                Background run = Background.Start(() => result = SampleApp.UdpEcho(rig.Engine, HssEndPoint.Parse("127.0.0.1:7"), 1, new NoProgress()));
+                rig.Host.Ack(rig.Host.Expect(HssOpcode.Open), HssError.Success);
+                rig.Host.Ack(rig.Host.Expect(HssOpcode.Connect), HssError.Success);
+                SeenPacket t = rig.Host.Expect(HssOpcode.Transmit);
+                rig.Host.AckTransmit(t, t.PayloadLength);
+                rig.Host.Transmit(t.SockId, t.Payload, 0, t.PayloadLength);
+                rig.Host.Expect(HssOpcode.Ack);
+                SeenPacket close = rig.Host.Expect(HssOpcode.Close);
+                run.Join();
+                Assert.IsTrue(result.Ok);
+
+                Assert.IsFalse(SampleApp.WaitForSocketsClosed(rig.Engine, 50));
+                rig.Host.Ack(close, HssError.Success);
+                Assert.IsTrue(SampleApp.WaitForSocketsClosed(rig.Engine, 5000));
+                Assert.AreEqual(0, rig.Engine.SocketsInUse);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
         public void Every_board_gives_valid_engine_settings_with_its_budgets()
         {
             string[] names = HssDevice.Usb.Boards.BoardCatalog.Names;

@@ -14,14 +14,14 @@ namespace HssDevice.Tool.Commands;
 /// <summary>
 /// `hss host --listen ADDR:PORT`: the HSS host for devices that connect over TCP with the single-pipe profile (HSS
 /// packets back to back, no extra framing), until Ctrl+C, or with --once until the first device leaves.
+/// `hss host --usb`: the same host for devices on real USB (HostCommand.Usb.cs).
 /// </summary>
-public sealed class HostCommand : Command, IHelpNotes
+public sealed partial class HostCommand : Command, IHelpNotes
 {
     public HostCommand()
-        : base("host", "Run the HSS host for devices that connect over a TCP socket (single-pipe profile, no extra framing).")
+        : base("host", "Run the HSS host for devices that connect over a TCP socket (single-pipe profile, no extra framing) or on USB (--usb).")
     {
         var listen = EndPointOption.Ip("--listen", "Address and port to listen on; port 0 lets the OS choose (printed on the first line).");
-        listen.Required = true;
         var once = new Option<bool>("--once")
         {
             Description = "Serve one device and exit when it disconnects (for tests and scripts).",
@@ -48,6 +48,8 @@ public sealed class HostCommand : Command, IHelpNotes
         Options.Add(logLevel);
         var safety = new HostSafetyOptions();
         safety.AddTo(this);
+        UsbOptions usb = AddUsbOptions();
+        Validators.Add(result => ValidateTransport(result, listen, usb));
         SetAction(async (parseResult, cancellationToken) =>
         {
             HssHostSettings settings = parseResult.GetValue(reference) ? HssHostSettings.ReferenceCompatibleHost
@@ -61,6 +63,13 @@ public sealed class HostCommand : Command, IHelpNotes
                     options.SingleLine = true;
                     options.TimestampFormat = "HH:mm:ss.fff ";
                 }));
+            if (parseResult.GetValue(usb.Usb))
+            {
+                bool settingsChosen = parseResult.GetValue(reference) || parseResult.GetValue(referenceDevice);
+                return await RunUsbAsync(parseResult.GetValue(usb.Device), settings, settingsChosen, parseResult.GetValue(once), loggers,
+                    parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
+            }
+
             return await RunAsync(parseResult.GetRequiredValue(listen), settings, parseResult.GetValue(once), loggers,
                 parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
         });
@@ -74,7 +83,12 @@ public sealed class HostCommand : Command, IHelpNotes
         Exit codes:
           0  stopped by Ctrl+C, or with --once the device disconnected
           1  usage error
-          4  cannot listen on the address (taken, not local)
+          4  cannot listen on the address (taken, not local); with --usb: libusb-1.0 is not installed
+
+        USB (--usb): devices are found by their HSS interface (0xFF/0xAB/0x00, or the CDC function) at start and
+        when plugged in; each gets its own sockets. A device with the reference identity (VID 0x2FE0) is served
+        as --reference-device unless --reference or --reference-device is given. Without permission to /dev/bus/usb, install the udev rule
+        tools/linux-usb/60-hss.rules (the error names it). Output: "attached usb 1-1 over ..." per device.
 
         Security (docs/security.md):
           Devices reach public addresses only, unless --allow, --deny or --allow-loopback say otherwise (--deny
@@ -85,6 +99,9 @@ public sealed class HostCommand : Command, IHelpNotes
           hss demo --serve
           hss host --listen 127.0.0.1:7000 --allow-loopback
           hss emulate --connect 127.0.0.1:7000
+
+        Example (USB; a board plugged in, or `hss emulate --usbip` attached with usbip):
+          hss host --usb --device 1209:0001
         """;
 
     public static async Task<int> RunAsync(IPEndPoint listen, HssHostSettings settings, bool once, ILoggerFactory loggers, TextWriter output, TextWriter error, CancellationToken cancellationToken)

@@ -16,12 +16,28 @@ namespace HssDevice.Tool.Display;
 /// </summary>
 public static class StepDisplay
 {
-    public static Task<IReadOnlyList<StepOutcome>> RunAsync(IReadOnlyList<SampleStep> steps, HssEngine engine, TextWriter output, IReadOnlyDictionary<SampleStep, string>? skip = null)
+    /// <summary>
+    /// Beyond the engine's close linger, how long the device waits after its last step for the host to answer the
+    /// CLOSEs still in flight.
+    /// </summary>
+    private const int CloseAnswerMs = 5000;
+
+    public static async Task<IReadOnlyList<StepOutcome>> RunAsync(IReadOnlyList<SampleStep> steps, HssEngine engine, TextWriter output, IReadOnlyDictionary<SampleStep, string>? skip = null)
     {
         skip ??= new Dictionary<SampleStep, string>();
-        return ToolConsole.IsTerminal(output)
+        IReadOnlyList<StepOutcome> outcomes = await (ToolConsole.IsTerminal(output)
             ? RunWithProgressAsync(steps, engine, ToolConsole.For(output), skip)
-            : RunPlainAsync(steps, engine, output, skip);
+            : RunPlainAsync(steps, engine, output, skip)).ConfigureAwait(false);
+        // The last step's Close sends its CLOSE in the background, or only after the close linger when the socket's
+        // last TRANSMIT was still unacknowledged (a datagram socket whose echo overtook that ACK): the caller unplugs
+        // the device once this returns, so every socket must have been closed on the host by then.
+        int waitMs = engine.Settings.CloseLingerMs + CloseAnswerMs;
+        if (!await OnDeviceThread(() => SampleApp.WaitForSocketsClosed(engine, waitMs)).ConfigureAwait(false))
+        {
+            output.WriteLine($"warning: {engine.SocketsInUse} sockets still open {waitMs / 1000} s after the last step (their CLOSE unanswered)");
+        }
+
+        return outcomes;
     }
 
     private static Task<IReadOnlyList<StepOutcome>> RunPlainAsync(IReadOnlyList<SampleStep> steps, HssEngine engine, TextWriter output, IReadOnlyDictionary<SampleStep, string> skip) =>

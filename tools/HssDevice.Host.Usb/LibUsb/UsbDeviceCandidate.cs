@@ -1,0 +1,79 @@
+using HssDevice.Host.Usb.Parsing;
+
+namespace HssDevice.Host.Usb.LibUsb;
+
+/// <summary>
+/// A USB device as the kernel lists it in sysfs: where it sits (bus, address, sysfs name like "1-1.2") and the raw
+/// descriptors the kernel read from it (device descriptor, then every configuration, as the device sent them).
+/// </summary>
+public sealed record UsbDeviceCandidate(string SysName, int Bus, int Address, byte[] Descriptors)
+{
+    /// <summary>The usbfs node libusb opens: /dev/bus/usb/BBB/DDD.</summary>
+    public string DevicePath => $"/dev/bus/usb/{Bus:d3}/{Address:d3}";
+
+    /// <summary>Bus and address: a re-enumerated device gets a new address, so a new key.</summary>
+    public string Key => $"{Bus}-{Address}";
+
+    public ushort VendorId => Descriptors.Length >= 12 ? (ushort)(Descriptors[8] | (Descriptors[9] << 8)) : (ushort)0;
+
+    public ushort ProductId => Descriptors.Length >= 12 ? (ushort)(Descriptors[10] | (Descriptors[11] << 8)) : (ushort)0;
+
+    public override string ToString() => $"{SysName} ({VendorId:x4}:{ProductId:x4}, {DevicePath})";
+}
+
+/// <summary>Where HSS is in a device, or why it is not there.</summary>
+public sealed record UsbDeviceMatch(UsbDeviceCandidate Device, HssInterfaceMatch? Interface, byte ConfigurationValue, string? WhyNot)
+{
+    public bool IsHss => Interface != null;
+}
+
+/// <summary>
+/// Decides from descriptors alone (no device opened) whether a device is an HSS device: any VID and PID unless a
+/// filter names one, and an HSS interface in either profile found by the project's own parser (PROTOCOL.md section 12).
+/// </summary>
+public static class HssUsbDeviceMatcher
+{
+    private const int DeviceDescriptorLength = 18;
+    private const byte ConfigurationType = 0x02;
+
+    public static UsbDeviceMatch Match(UsbDeviceCandidate device, UsbDeviceFilter? filter)
+    {
+        byte[] bytes = device.Descriptors;
+        if (bytes.Length < DeviceDescriptorLength || bytes[0] != DeviceDescriptorLength || bytes[1] != 0x01)
+        {
+            return new UsbDeviceMatch(device, null, 0, "no valid device descriptor");
+        }
+
+        if (filter != null && !filter.Matches(device.VendorId, device.ProductId))
+        {
+            return new UsbDeviceMatch(device, null, 0, $"not {filter}");
+        }
+
+        var reasons = new List<string>();
+        int offset = DeviceDescriptorLength;
+        while (offset + 4 <= bytes.Length)
+        {
+            int total = bytes[offset + 2] | (bytes[offset + 3] << 8);
+            if (bytes[offset + 1] != ConfigurationType || total < 9 || offset + total > bytes.Length)
+            {
+                reasons.Add($"configuration at byte {offset} is cut short or malformed");
+                break;
+            }
+
+            byte[] configuration = bytes.AsSpan(offset, total).ToArray();
+            try
+            {
+                HssInterfaceMatch match = HssInterfaceFinder.Find(configuration);
+                return new UsbDeviceMatch(device, match, configuration[5], null);
+            }
+            catch (DescriptorFormatException e)
+            {
+                reasons.Add($"configuration {configuration[5]}: {e.Message}");
+            }
+
+            offset += total;
+        }
+
+        return new UsbDeviceMatch(device, null, 0, reasons.Count == 0 ? "no configuration descriptor" : string.Join("; ", reasons));
+    }
+}

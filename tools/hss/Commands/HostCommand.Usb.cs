@@ -1,0 +1,160 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using HssDevice.Host;
+using HssDevice.Host.Usb.LibUsb;
+using Microsoft.Extensions.Logging;
+
+namespace HssDevice.Tool.Commands;
+
+/// <summary>
+/// `hss host --usb [--device VID:PID]`: the HSS host on real USB through the system's libusb-1.0. Every HSS device
+/// (any VID, or the one named) is attached with its own socket table, and attached again after it is replugged.
+/// </summary>
+public sealed partial class HostCommand
+{
+    /// <summary>How often sysfs is read for new devices when no hot-plug event wakes the scan (a few small files: cheap; a device that
+    /// starts talking at configuration waits at most this long for its host).</summary>
+    private static readonly TimeSpan UsbPollInterval = TimeSpan.FromMilliseconds(250);
+
+    private sealed record UsbOptions(Option<bool> Usb, Option<UsbDeviceFilter?> Device);
+
+    private UsbOptions AddUsbOptions()
+    {
+        var usb = new Option<bool>("--usb")
+        {
+            Description = "Serve HSS devices on this computer's USB (libusb-1.0): any device with an HSS interface, hot-plugged or present.",
+        };
+        var device = new Option<UsbDeviceFilter?>("--device")
+        {
+            Description = "With --usb: only the device with this vendor and product ID (hex, as lsusb prints them).",
+            HelpName = "VID:PID",
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                try
+                {
+                    return UsbDeviceFilter.Parse(text);
+                }
+                catch (FormatException e)
+                {
+                    result.AddError("--device: " + e.Message);
+                    return null;
+                }
+            },
+        };
+        Options.Add(usb);
+        Options.Add(device);
+        return new UsbOptions(usb, device);
+    }
+
+    /// <summary>Exactly one of --listen and --usb; --device only with --usb.</summary>
+    private static void ValidateTransport(System.CommandLine.Parsing.CommandResult result, Option<System.Net.IPEndPoint> listen, UsbOptions usb)
+    {
+        bool hasListen = result.GetResult(listen) != null;
+        bool hasUsb = result.GetValue(usb.Usb);
+        if (hasListen == hasUsb)
+        {
+            result.AddError("give either --listen ADDR:PORT (devices over TCP) or --usb (devices on USB).");
+        }
+        else if (!hasUsb && result.GetResult(usb.Device) != null)
+        {
+            result.AddError("--device goes with --usb.");
+        }
+    }
+
+    /// <summary>The reference device's vendor ID (docs/protocol.md section 12), which only it should carry.</summary>
+    private const ushort ReferenceVendorId = 0x2FE0;
+
+    /// <summary>
+    /// Unless --reference or --reference-device chose the settings for every device, a device with the reference
+    /// device's identity is served as the reference device behaves (it never ACKs a TRANSMIT and reads one packet
+    /// per transfer), every other one with the host's defaults.
+    /// </summary>
+    private static HssHostSettings? SettingsFor(UsbDeviceMatch match, bool settingsChosen) =>
+        !settingsChosen && match.Device.VendorId == ReferenceVendorId ? HssHostSettings.ForReferenceDevice : null;
+
+    /// <summary>
+    /// Serves USB devices until cancelled, or with <paramref name="once"/> until the first device attached leaves.
+    /// Prints "watching USB for HSS devices ..." first, then "attached NAME over LINK" for each device.
+    /// </summary>
+    public static async Task<int> RunUsbAsync(UsbDeviceFilter? filter, HssHostSettings settings, bool settingsChosen, bool once, ILoggerFactory loggers,
+        TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ILogger log = loggers.CreateLogger("hss.host");
+        LibUsbSession session;
+        try
+        {
+            session = LibUsbSession.Open(loggers.CreateLogger<LibUsbSession>());
+        }
+        catch (UsbHostException e)
+        {
+            error.WriteLine("error: " + e.Message);
+            return ExitCodes.Unavailable;
+        }
+
+        using (session)
+        {
+            await using var host = new HssHost(settings, loggers);
+            var monitor = new UsbDeviceMonitor(host, () => SysfsUsbDevices.Scan(), session.OpenDevice, filter, null, loggers,
+                match => SettingsFor(match, settingsChosen));
+            var first = new TaskCompletionSource<DeviceConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+            monitor.Attached += device =>
+            {
+                lock (output)
+                {
+                    output.WriteLine($"attached {device.Name} over {device.Link.Description}");
+                    output.Flush();
+                }
+
+                first.TrySetResult(device);
+                _ = device.Completion.ContinueWith(_ => log.LogInformation(
+                    "device {Device} detached ({Reason}): {Sockets} sockets opened, {DeviceToHost} bytes device-to-host, {HostToDevice} bytes host-to-device, {Errors} protocol errors",
+                    device.Name, device.StopReason, device.Counters.SocketsOpened, device.Counters.BytesDeviceToHost, device.Counters.BytesHostToDevice,
+                    device.Counters.ProtocolErrors), TaskScheduler.Default);
+            };
+            monitor.Failed += (_, message) =>
+            {
+                lock (output)
+                {
+                    error.WriteLine("error: " + message);
+                    error.Flush();
+                }
+            };
+
+            output.WriteLine($"watching USB for HSS devices ({(filter == null ? "any VID:PID" : filter.ToString())}; hot-plug {(session.HotplugSupported ? "events and " : "")}polling every {UsbPollInterval.TotalMilliseconds:0} ms)");
+            output.Flush();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task scanning = monitor.RunAsync(UsbPollInterval, session.ScanWanted, stop.Token);
+            try
+            {
+                if (once)
+                {
+                    DeviceConnection device = await first.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await device.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    return ExitCodes.Success;
+                }
+
+                await scanning.ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+            catch (OperationCanceledException)
+            {
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                stop.Cancel();
+                try
+                {
+                    await scanning.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+    }
+}
