@@ -219,10 +219,12 @@ namespace HssDevice.Tests.Device
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.ReceiveTimeout = 100;
-                HssSocketException e = TestData.ExpectSocketError(SocketError.TimedOut, () => s.Receive(new byte[10]));
-                Assert.IsFalse(s.Poll(50000, SelectMode.SelectRead));
+                HssSocketException e = rig.ExpireTimeout(100, () => s.Receive(new byte[10]));
+                Assert.AreEqual((int)SocketError.TimedOut, e.ErrorCode);
+                Assert.AreEqual(HssSocketException.NoHssCode, e.HssCode);
+                Assert.IsFalse(s.Poll(0, SelectMode.SelectRead));
                 rig.Host.Transmit(s.Handle, TestData.Pattern(5, 0), 0, 5);
-                Assert.IsTrue(s.Poll(2000000, SelectMode.SelectRead));
+                Assert.IsTrue(s.Poll(-1, SelectMode.SelectRead));
                 Assert.AreEqual(5, s.Receive(new byte[10]));
             }
             finally

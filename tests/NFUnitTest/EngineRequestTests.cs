@@ -64,6 +64,10 @@ namespace HssDevice.Tests.Device
             {
                 Background open = Background.Start(() => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
                 SeenPacket p = rig.Host.Expect(HssOpcode.Open);
+                rig.Clock.AwaitTimedWaiters(1);
+                rig.Advance(299);
+                Assert.IsFalse(open.Finished, "OPEN timed out before CommandTimeoutMs");
+                rig.Advance(1);
                 HssSocketException e = open.JoinFailure();
                 Assert.AreEqual((int)SocketError.TimedOut, e.ErrorCode);
                 Assert.AreEqual(HssSocketException.NoHssCode, e.HssCode);

@@ -42,7 +42,7 @@ namespace HssDevice.Engine
         internal bool RemoteClosed;
         internal bool AppClosed;
         internal bool CloseSent;
-        internal long CloseDeadlineTicks;
+        internal long CloseDeadlineMs;
         internal SocketError Failure;
         internal int FailureHssCode;
 
@@ -94,7 +94,7 @@ namespace HssDevice.Engine
             RemoteClosed = false;
             AppClosed = false;
             CloseSent = false;
-            CloseDeadlineTicks = 0;
+            CloseDeadlineMs = 0;
             Failure = SocketError.Success;
             FailureHssCode = HssSocketException.NoHssCode;
             StateValue = SocketStates.Opening;

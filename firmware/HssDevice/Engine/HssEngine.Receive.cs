@@ -66,8 +66,7 @@ namespace HssDevice.Engine
                     }
                 }
 
-                int wait = Remaining(deadline);
-                if (wait == 0 || !s.ReceiveSignal.WaitOne(wait, false))
+                if (!_clock.WaitUntil(s.ReceiveSignal, deadline))
                 {
                     lock (_sync)
                     {
@@ -125,10 +124,10 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>Waits until the socket's readable or writable state may have changed, up to timeoutMs.</summary>
-        public bool WaitForChange(EngineSocket s, bool read, int timeoutMs)
+        /// <summary>Waits until the socket's readable or writable state may have changed, or the clock reaches deadlineMs.</summary>
+        internal bool WaitForChange(EngineSocket s, bool read, long deadlineMs)
         {
-            return (read ? s.ReceiveSignal : s.SendSignal).WaitOne(timeoutMs, false);
+            return _clock.WaitUntil(read ? s.ReceiveSignal : s.SendSignal, deadlineMs);
         }
 
         private int TakeStreamLocked(EngineSocket s, byte[] buffer, int offset, int size, out int acks)

@@ -191,8 +191,7 @@ namespace HssDevice.Engine
                     }
                 }
 
-                int wait = Remaining(deadline);
-                if (wait == 0 || !s.SendSignal.WaitOne(wait, false))
+                if (!_clock.WaitUntil(s.SendSignal, deadline) && Passed(deadline))
                 {
                     throw new HssSocketException(SocketError.TimedOut, "sent data was not acknowledged in time; SHUTDOWN not sent");
                 }
@@ -277,7 +276,7 @@ namespace HssDevice.Engine
                 }
                 else
                 {
-                    s.CloseDeadlineTicks = DeadlineAfter(_settings.CloseLingerMs);
+                    s.CloseDeadlineMs = DeadlineAfter(_settings.CloseLingerMs);
                 }
             }
 
@@ -321,7 +320,7 @@ namespace HssDevice.Engine
                     if (request == null)
                     {
                         // Table full: housekeeping tries again.
-                        s.CloseDeadlineTicks = Now();
+                        s.CloseDeadlineMs = Now();
                         return;
                     }
 
@@ -406,7 +405,7 @@ namespace HssDevice.Engine
         /// <summary>Waits for the answer to a request and throws unless it was ESUCCESS.</summary>
         private void AwaitAnswer(PendingRequest request, int timeoutMs)
         {
-            request.Completed.WaitOne(timeoutMs < 0 ? System.Threading.Timeout.Infinite : timeoutMs, false);
+            _clock.WaitUntil(request.Completed, request.DeadlineMs);
             int code;
             int opcode;
             SocketError local;

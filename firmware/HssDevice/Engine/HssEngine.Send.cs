@@ -36,8 +36,7 @@ namespace HssDevice.Engine
                 if (full)
                 {
                     Flush(s);
-                    int wait = Remaining(deadline);
-                    if (wait == 0 || !s.SendSignal.WaitOne(wait, false))
+                    if (!_clock.WaitUntil(s.SendSignal, deadline))
                     {
                         lock (_sync)
                         {
@@ -97,21 +96,15 @@ namespace HssDevice.Engine
                     }
                 }
 
-                int wait = Remaining(deadline);
-                if (wait == Timeout.Infinite || wait > HousekeepingPeriodMs)
-                {
-                    // Another socket's ACK may free the request slot: look again at least this often.
-                    wait = HousekeepingPeriodMs;
-                }
-
-                if (!s.SendSignal.WaitOne(wait, false))
+                // Another socket's ACK may free the request slot: look again at least this often (real time).
+                if (!s.SendSignal.WaitOne(HousekeepingPeriodMs, false))
                 {
                     lock (_sync)
                     {
                         ThrowIfCannotSendLocked(s);
                     }
 
-                    if (Remaining(deadline) == 0)
+                    if (Passed(deadline))
                     {
                         throw new HssSocketException(SocketError.TimedOut, "send timed out: the window stayed full");
                     }
@@ -201,7 +194,12 @@ namespace HssDevice.Engine
                 return null;
             }
 
-            s.SendRing.Discard(length);
+            if (!s.IsDatagram)
+            {
+                // A datagram never entered the send ring (it leaves from the caller's buffer).
+                s.SendRing.Discard(length);
+            }
+
             s.InFlightBytes -= length;
             s.InFlightCount--;
             s.SendSignal.Set();

@@ -34,6 +34,7 @@ namespace HssDevice.Engine
         private readonly PacketReassembler _reassembler;
         private readonly AutoResetEvent _receiveSpace = new AutoResetEvent(false);
         private readonly EngineSocket[] _housekeepingScratch;
+        private readonly IHssClock _clock;
 
         private Thread _commandThread;
         private Thread _dataThread;
@@ -62,6 +63,7 @@ namespace HssDevice.Engine
             settings.Validate();
             _link = link;
             _settings = settings;
+            _clock = settings.Clock != null ? settings.Clock : SystemClock.Instance;
             _sockets = new EngineSocket[settings.MaxSockets];
             _housekeepingScratch = new EngineSocket[settings.MaxSockets];
             for (int i = 0; i < _sockets.Length; i++)
@@ -87,10 +89,22 @@ namespace HssDevice.Engine
             get { return _stats; }
         }
 
+        /// <summary>The clock every timeout of this engine is measured on.</summary>
+        internal IHssClock Clock
+        {
+            get { return _clock; }
+        }
+
         /// <summary>Bytes buffered for the application over all sockets (never more than ReceiveBudgetTotal).</summary>
         public int TotalBuffered
         {
             get { lock (_sync) { return _totalBuffered; } }
+        }
+
+        /// <summary>Requests (commands and TRANSMITs) sent and not yet answered.</summary>
+        internal int PendingRequests
+        {
+            get { lock (_sync) { return _pending.InUse; } }
         }
 
         /// <summary>Sockets in the table, closing ones included.</summary>
@@ -135,7 +149,7 @@ namespace HssDevice.Engine
 
             _dataThread = new Thread(DataReaderLoop);
             _dataThread.Start();
-            _housekeeping = new Timer(Housekeep, null, HousekeepingPeriodMs, HousekeepingPeriodMs);
+            _housekeeping = new Timer(OnHousekeepingTimer, null, HousekeepingPeriodMs, HousekeepingPeriodMs);
         }
 
         /// <summary>Stops the engine: every socket fails with OperationAborted, every waiter wakes.</summary>
@@ -229,26 +243,20 @@ namespace HssDevice.Engine
             _receiveSpace.Set();
         }
 
-        private static long Now()
+        private long Now()
         {
-            return DateTime.UtcNow.Ticks;
+            return _clock.NowMs;
         }
 
-        private static long DeadlineAfter(int milliseconds)
+        /// <summary>The clock's time after milliseconds; long.MaxValue (no deadline) for a negative value.</summary>
+        private long DeadlineAfter(int milliseconds)
         {
-            return milliseconds < 0 ? long.MaxValue : Now() + (milliseconds * TimeSpan.TicksPerMillisecond);
+            return milliseconds < 0 ? long.MaxValue : Now() + milliseconds;
         }
 
-        /// <summary>Milliseconds left until deadline for WaitOne: -1 for none, 0 when passed.</summary>
-        private static int Remaining(long deadlineTicks)
+        private bool Passed(long deadlineMs)
         {
-            if (deadlineTicks == long.MaxValue)
-            {
-                return Timeout.Infinite;
-            }
-
-            long left = (deadlineTicks - Now()) / TimeSpan.TicksPerMillisecond;
-            return left <= 0 ? 0 : left > int.MaxValue ? int.MaxValue : (int)left;
+            return deadlineMs != long.MaxValue && Now() >= deadlineMs;
         }
 
         private EngineSocket FindLocked(uint handle)
@@ -361,7 +369,17 @@ namespace HssDevice.Engine
             }
         }
 
-        private void Housekeep(object state)
+        private void OnHousekeepingTimer(object state)
+        {
+            RunHousekeeping();
+        }
+
+        /// <summary>
+        /// Times out background requests and close lingers on the engine's clock, sends CLOSEs that waited, and
+        /// retries sends that waited for a request slot. A timer runs it every HousekeepingPeriodMs; tests with a
+        /// manual clock call it right after moving the time.
+        /// </summary>
+        internal void RunHousekeeping()
         {
             int toClose = 0;
             lock (_sync)
@@ -378,7 +396,7 @@ namespace HssDevice.Engine
                 for (int i = 0; i < _pending.Size; i++)
                 {
                     PendingRequest r = _pending[i];
-                    if (r.InUse && r.Background && r.Opcode != HssOpcode.Transmit && r.DeadlineTicks < now)
+                    if (r.InUse && r.Background && r.Opcode != HssOpcode.Transmit && r.DeadlineMs <= now)
                     {
                         // A CLOSE the host never answered: give the handle back anyway.
                         _stats.TimedOutRequests++;
@@ -394,7 +412,7 @@ namespace HssDevice.Engine
                 for (int i = 0; i < _sockets.Length; i++)
                 {
                     EngineSocket s = _sockets[i];
-                    if (s.InUse && s.AppClosed && !s.CloseSent && s.CloseDeadlineTicks < now)
+                    if (s.InUse && s.AppClosed && !s.CloseSent && s.CloseDeadlineMs <= now)
                     {
                         _housekeepingScratch[toClose++] = s;
                     }

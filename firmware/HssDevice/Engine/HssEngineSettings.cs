@@ -48,6 +48,9 @@ namespace HssDevice.Engine
         /// <summary>Coalesce small stream writes into one TRANSMIT while earlier data is unacknowledged (section 12).</summary>
         public bool CoalesceWrites = true;
 
+        /// <summary>The clock timeouts are measured on; null: the system clock. Tests set a manual one.</summary>
+        internal IHssClock Clock;
+
         /// <summary>Throws ArgumentException when the limits cannot work together.</summary>
         public void Validate()
         {

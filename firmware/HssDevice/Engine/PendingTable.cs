@@ -35,7 +35,7 @@ namespace HssDevice.Engine
         }
 
         /// <summary>A free slot with a fresh message ID, or null when every slot is outstanding.</summary>
-        public PendingRequest Allocate(int opcode, uint sockId, EngineSocket socket, bool background, long deadlineTicks)
+        public PendingRequest Allocate(int opcode, uint sockId, EngineSocket socket, bool background, long deadlineMs)
         {
             PendingRequest free = null;
             for (int i = 0; i < _slots.Length; i++)
@@ -59,7 +59,7 @@ namespace HssDevice.Engine
             free.Socket = socket;
             free.Length = 0;
             free.Background = background;
-            free.DeadlineTicks = deadlineTicks;
+            free.DeadlineMs = deadlineMs;
             free.Done = false;
             free.Code = 0;
             free.HasValue = false;
