@@ -109,28 +109,27 @@ namespace HssDevice.Engine
         /// </summary>
         private void OnFramingLost()
         {
+            // The host still holds OS sockets for our handles: note them before the reset forgets them, then ask the
+            // host to close each (the answers match nothing that waits; they only free request slots).
+            int count = 0;
             lock (_sync)
             {
                 _stats.ProtocolErrors++;
+                for (int i = 0; i < _sockets.Length; i++)
+                {
+                    SocketStateMachine m = _sockets[i].Machine;
+                    if (m.InUse && !m.IsCloseSent && m.State != SocketState.RemoteClosed && m.State != SocketState.Opening)
+                    {
+                        _framingLostHandles[count++] = _sockets[i].HandleValue;
+                    }
+                }
             }
 
             ResetLink();
             _reassembler.Reset();
-
-            // The host still holds OS sockets for our handles: ask it to close each (answers free the slots).
-            for (int i = 0; i < _sockets.Length; i++)
+            for (int i = 0; i < count; i++)
             {
-                EngineSocket s = _sockets[i];
-                bool live;
-                lock (_sync)
-                {
-                    live = s.InUse && !s.CloseSent && !s.RemoteClosed && s.StateValue != SocketStates.Opening;
-                }
-
-                if (live)
-                {
-                    SendCloseInBackground(s);
-                }
+                SendCloseForHandle(_framingLostHandles[i]);
             }
         }
 
@@ -221,7 +220,7 @@ namespace HssDevice.Engine
                     // CLOSE sent after Close(): the handle may be reused now.
                     EngineSocket s = request.Socket;
                     FreeRequestLocked(request);
-                    if (s != null && s.InUse && s.AppClosed)
+                    if (s != null && s.Machine.IsAppClosed)
                     {
                         ReleaseLocked(s);
                     }
@@ -252,7 +251,7 @@ namespace HssDevice.Engine
                 }
                 else
                 {
-                    s.RemoteShutdown = true;
+                    s.Machine.OnHostShutdown();
                     s.ReceiveSignal.Set();
                 }
             }
@@ -276,11 +275,11 @@ namespace HssDevice.Engine
                 }
                 else
                 {
-                    s.RemoteClosed = true;
+                    bool released = s.Machine.OnHostClose();
                     DropSendsLocked(s);
                     s.ReceiveSignal.Set();
                     s.SendSignal.Set();
-                    if (s.AppClosed)
+                    if (released)
                     {
                         ReleaseLocked(s);
                     }
@@ -314,14 +313,6 @@ namespace HssDevice.Engine
             lock (_sync)
             {
                 return _running;
-            }
-        }
-
-        private int CurrentGeneration()
-        {
-            lock (_sync)
-            {
-                return _linkGeneration;
             }
         }
     }

@@ -24,7 +24,8 @@ namespace HssDevice.Engine
             {
                 lock (_sync)
                 {
-                    if (!s.InUse || s.AppClosed)
+                    SocketStateMachine m = s.Machine;
+                    if (!m.InUse || m.IsAppClosed)
                     {
                         throw new ObjectDisposedException("HssSocket");
                     }
@@ -32,7 +33,7 @@ namespace HssDevice.Engine
                     if (s.RecordCount > 0)
                     {
                         copied = s.IsDatagram ? TakeDatagramLocked(s, buffer, offset, size, out acks) : TakeStreamLocked(s, buffer, offset, size, out acks);
-                        if (s.RemoteClosed || s.Failure != SocketError.Success)
+                        if (m.State == SocketState.RemoteClosed || m.HasFailed)
                         {
                             // The host forgot these TRANSMITs with the socket (its CLOSE, or the link reset).
                             acks = 0;
@@ -44,18 +45,18 @@ namespace HssDevice.Engine
                         }
                     }
 
-                    if (s.LocalReceiveShutdown || s.RemoteShutdown)
+                    if (m.ReadsEnd && m.State != SocketState.RemoteClosed)
                     {
                         return 0;
                     }
 
                     ThrowIfFailedLocked(s);
-                    if (s.RemoteClosed)
+                    if (m.State == SocketState.RemoteClosed)
                     {
                         throw new HssSocketException(SocketError.ConnectionReset, "the host closed the socket");
                     }
 
-                    if (s.StateValue != SocketStates.Connected)
+                    if (!m.IsConnected)
                     {
                         throw new HssSocketException(SocketError.NotConnected, "the socket is not connected");
                     }
@@ -70,7 +71,7 @@ namespace HssDevice.Engine
                 {
                     lock (_sync)
                     {
-                        if (s.RecordCount > 0 || s.RemoteShutdown || s.RemoteClosed || s.Failure != SocketError.Success)
+                        if (s.RecordCount > 0 || s.Machine.InputEnded || s.Machine.HasFailed)
                         {
                             continue;
                         }
@@ -89,7 +90,7 @@ namespace HssDevice.Engine
         {
             lock (_sync)
             {
-                return s.InUse ? s.ReceiveRing.Count : 0;
+                return s.Machine.InUse ? s.ReceiveRing.Count : 0;
             }
         }
 
@@ -98,7 +99,8 @@ namespace HssDevice.Engine
         {
             lock (_sync)
             {
-                return !s.InUse || s.AppClosed || s.RecordCount > 0 || s.RemoteShutdown || s.LocalReceiveShutdown || s.RemoteClosed || s.Failure != SocketError.Success;
+                SocketStateMachine m = s.Machine;
+                return !m.InUse || m.IsAppClosed || s.RecordCount > 0 || m.ReadsEnd || m.HasError;
             }
         }
 
@@ -107,7 +109,7 @@ namespace HssDevice.Engine
         {
             lock (_sync)
             {
-                if (!s.InUse || s.AppClosed || s.StateValue != SocketStates.Connected || s.LocalSendShutdown || s.RemoteClosed || s.Failure != SocketError.Success)
+                if (!s.Machine.CanWrite)
                 {
                     return false;
                 }
@@ -116,11 +118,20 @@ namespace HssDevice.Engine
             }
         }
 
+        /// <summary>Connected (one side may have ended) and not failed or closed by the host.</summary>
+        public bool IsConnected(EngineSocket s)
+        {
+            lock (_sync)
+            {
+                return s.Machine.IsConnected && !s.Machine.HasError;
+            }
+        }
+
         public bool HasError(EngineSocket s)
         {
             lock (_sync)
             {
-                return s.Failure != SocketError.Success || s.RemoteClosed;
+                return s.Machine.HasError;
             }
         }
 
@@ -173,15 +184,6 @@ namespace HssDevice.Engine
             PopRecordLocked(s);
             _receiveSpace.Set();
             return copied;
-        }
-
-        /// <summary>
-        /// Connected, or CONNECT sent and not yet answered: the host may send data the moment its connect succeeds, and
-        /// that data (bulk pipe) can overtake the CONNECT's ACK (interrupt pipe). It is buffered, not refused.
-        /// </summary>
-        private static bool CanReceiveData(EngineSocket s)
-        {
-            return s.StateValue == SocketStates.Connected || s.StateValue == SocketStates.Connecting;
         }
 
         private static void PopRecordLocked(EngineSocket s)
@@ -247,7 +249,7 @@ namespace HssDevice.Engine
                     {
                         reject = HssError.NoSocket;
                     }
-                    else if (s.AppClosed || s.Failure != SocketError.Success || s.RemoteClosed || s.RemoteShutdown || !CanReceiveData(s))
+                    else if (!s.Machine.CanAcceptHostData)
                     {
                         reject = HssError.NotConnected;
                     }

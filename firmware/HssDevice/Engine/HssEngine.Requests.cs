@@ -60,8 +60,7 @@ namespace HssDevice.Engine
                     // The host may have opened it after all: close that handle, then give it back.
                     lock (_sync)
                     {
-                        s.AppClosed = true;
-                        s.StateValue = SocketStates.Closing;
+                        s.Machine.OnOpenTimedOut();
                     }
 
                     SendCloseInBackground(s);
@@ -79,7 +78,7 @@ namespace HssDevice.Engine
 
             lock (_sync)
             {
-                s.StateValue = SocketStates.Open;
+                s.Machine.OnOpenAcked();
             }
 
             return s;
@@ -100,12 +99,12 @@ namespace HssDevice.Engine
                 lock (_sync)
                 {
                     ThrowIfUnusable(s);
-                    if (s.StateValue == SocketStates.Connected)
+                    if (s.Machine.IsConnected || s.Machine.State == SocketState.RemoteClosed)
                     {
                         throw new HssSocketException(SocketError.IsConnected, "the socket is already connected");
                     }
 
-                    if (s.StateValue != SocketStates.Open)
+                    if (s.Machine.State != SocketState.Open)
                     {
                         throw new HssSocketException(SocketError.InvalidArgument, "a connect is already in progress");
                     }
@@ -121,7 +120,7 @@ namespace HssDevice.Engine
                         throw TooManyRequests();
                     }
 
-                    s.StateValue = SocketStates.Connecting;
+                    s.Machine.OnConnectSent();
                 }
 
                 int n = family == HssFamily.IPv4
@@ -153,10 +152,7 @@ namespace HssDevice.Engine
             {
                 lock (_sync)
                 {
-                    if (s.StateValue == SocketStates.Connecting)
-                    {
-                        s.StateValue = connected ? SocketStates.Connected : SocketStates.Open;
-                    }
+                    s.Machine.OnConnectAnswered(connected);
                 }
             }
         }
@@ -171,13 +167,13 @@ namespace HssDevice.Engine
             lock (_sync)
             {
                 ThrowIfUnusable(s);
-                if (s.ShutdownAcknowledged)
+                if (s.Machine.SendShutdownDone)
                 {
                     return;
                 }
 
                 RequireConnectedLocked(s);
-                s.LocalSendShutdown = true;
+                s.Machine.OnAppShutdownSend();
             }
 
             while (true)
@@ -216,7 +212,7 @@ namespace HssDevice.Engine
             AwaitAnswer(request, _settings.CommandTimeoutMs);
             lock (_sync)
             {
-                s.ShutdownAcknowledged = true;
+                s.Machine.OnShutdownAcked();
             }
         }
 
@@ -226,7 +222,7 @@ namespace HssDevice.Engine
             lock (_sync)
             {
                 ThrowIfUnusable(s);
-                s.LocalReceiveShutdown = true;
+                s.Machine.OnAppShutdownReceive();
                 s.ReceiveSignal.Set();
             }
         }
@@ -241,13 +237,12 @@ namespace HssDevice.Engine
             int acks = 0;
             lock (_sync)
             {
-                if (!s.InUse || s.AppClosed)
+                if (!s.Machine.InUse || s.Machine.IsAppClosed)
                 {
                     return;
                 }
 
-                s.AppClosed = true;
-                bool hostForgot = HostForgotLocked(s);
+                bool hostForgot = s.Machine.OnAppClose();
                 // Host TRANSMITs still buffered are answered (exactly one ACK each), refused: nobody will read them.
                 while (!hostForgot && s.RecordCount > 0)
                 {
@@ -263,7 +258,6 @@ namespace HssDevice.Engine
                 _receiveSpace.Set();
                 s.ReceiveSignal.Set();
                 s.SendSignal.Set();
-                s.StateValue = SocketStates.Closing;
                 if (hostForgot)
                 {
                     ReleaseLocked(s);
@@ -287,20 +281,6 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>
-        /// True when the host no longer holds the handle: it closed it (its CLOSE, or ENOSOCK), the link was reset or
-        /// the engine stopped, or the OPEN never completed. Otherwise Close must send CLOSE (e.g. after the host
-        /// failed a TRANSMIT, which leaves its socket open).
-        /// </summary>
-        private static bool HostForgotLocked(EngineSocket s)
-        {
-            return s.RemoteClosed
-                || s.StateValue == SocketStates.Opening
-                || s.Failure == SocketError.NetworkReset
-                || s.Failure == SocketError.OperationAborted
-                || s.FailureHssCode == HssError.NoSocket;
-        }
-
         /// <summary>Sends CLOSE with no waiter; the ACK (or the timeout) gives the handle back.</summary>
         private void SendCloseInBackground(EngineSocket s)
         {
@@ -311,7 +291,7 @@ namespace HssDevice.Engine
                 PendingRequest request;
                 lock (_sync)
                 {
-                    if (!s.InUse || s.CloseSent || !_running)
+                    if (s.Machine.State != SocketState.Closing || !_running)
                     {
                         return;
                     }
@@ -325,7 +305,7 @@ namespace HssDevice.Engine
                     }
 
                     DropSendsLocked(s);
-                    s.CloseSent = true;
+                    s.Machine.OnCloseSent();
                 }
 
                 try
@@ -339,12 +319,39 @@ namespace HssDevice.Engine
             }
         }
 
+        /// <summary>Sends CLOSE for a handle whose socket is already gone here (after a framing loss); nothing waits.</summary>
+        private void SendCloseForHandle(uint handle)
+        {
+            lock (_commandWriteLock)
+            {
+                PendingRequest request;
+                lock (_sync)
+                {
+                    request = _running ? AllocateRequestLocked(HssOpcode.Close, handle, null, true, _settings.CommandTimeoutMs) : null;
+                }
+
+                if (request == null)
+                {
+                    return;
+                }
+
+                try
+                {
+                    WriteCommandLocked(PacketWriter.WriteClose(_commandTx, 0, request.MsgId, handle));
+                }
+                catch (HssSocketException)
+                {
+                    // The link is down again: the host forgets the handle with it.
+                }
+            }
+        }
+
         private EngineSocket AllocateSocketLocked()
         {
             int slot = -1;
             for (int i = 0; i < _sockets.Length; i++)
             {
-                if (!_sockets[i].InUse)
+                if (!_sockets[i].Machine.InUse)
                 {
                     slot = i;
                     break;
@@ -368,8 +375,6 @@ namespace HssDevice.Engine
             // A new object per socket (its buffers are allocated here, not per packet): a call still holding the
             // previous socket of this slot can never act on the new one.
             EngineSocket fresh = new EngineSocket(_settings.ReceiveBufferPerSocket, _settings.SendWindow, _settings.ReceiveRecordsPerSocket);
-            fresh.Reset();
-            fresh.InUse = true;
             fresh.HandleValue = handle;
             _sockets[slot] = fresh;
             return fresh;
@@ -392,10 +397,7 @@ namespace HssDevice.Engine
                 lock (_sync)
                 {
                     FreeRequestLocked(request);
-                    if (s.StateValue == SocketStates.Connecting)
-                    {
-                        s.StateValue = SocketStates.Open;
-                    }
+                    s.Machine.OnConnectAnswered(false);
                 }
 
                 throw;
@@ -465,7 +467,7 @@ namespace HssDevice.Engine
 
         private void ThrowIfUnusable(EngineSocket s)
         {
-            if (!s.InUse || s.AppClosed)
+            if (!s.Machine.InUse || s.Machine.IsAppClosed)
             {
                 throw new ObjectDisposedException("HssSocket");
             }
@@ -475,17 +477,18 @@ namespace HssDevice.Engine
 
         private void ThrowIfFailedLocked(EngineSocket s)
         {
-            if (s.Failure != SocketError.Success)
+            SocketStateMachine m = s.Machine;
+            if (m.HasFailed)
             {
-                if (s.FailureHssCode != HssSocketException.NoHssCode)
+                if (m.ErrorHssCode != HssSocketException.NoHssCode)
                 {
-                    throw new HssSocketException(s.Failure, s.FailureHssCode, "the host failed the socket: " + HssError.NameOf(s.FailureHssCode));
+                    throw new HssSocketException(m.Error, m.ErrorHssCode, "the host failed the socket: " + HssError.NameOf(m.ErrorHssCode));
                 }
 
-                throw LocalFailure(s.Failure);
+                throw LocalFailure(m.Error);
             }
 
-            if (s.AppClosed)
+            if (m.IsAppClosed)
             {
                 throw new ObjectDisposedException("HssSocket");
             }
@@ -493,12 +496,12 @@ namespace HssDevice.Engine
 
         private static void RequireConnectedLocked(EngineSocket s)
         {
-            if (s.RemoteClosed)
+            if (s.Machine.State == SocketState.RemoteClosed)
             {
                 throw new HssSocketException(SocketError.ConnectionReset, "the host closed the socket");
             }
 
-            if (s.StateValue != SocketStates.Connected)
+            if (!s.Machine.IsConnected)
             {
                 throw new HssSocketException(SocketError.NotConnected, "the socket is not connected");
             }

@@ -122,7 +122,7 @@ namespace HssDevice.Engine
                     int chunk;
                     lock (_sync)
                     {
-                        if (!s.InUse || s.Failure != SocketError.Success || s.RemoteClosed)
+                        if (!s.Machine.CanTransmit)
                         {
                             return;
                         }
@@ -227,7 +227,7 @@ namespace HssDevice.Engine
                 bool closeNow;
                 lock (_sync)
                 {
-                    closeNow = acknowledged.InUse && acknowledged.AppClosed && !acknowledged.CloseSent && acknowledged.SendRing.Count == 0;
+                    closeNow = acknowledged.Machine.State == SocketState.Closing && acknowledged.SendRing.Count == 0;
                 }
 
                 if (closeNow)
@@ -272,14 +272,14 @@ namespace HssDevice.Engine
 
         private void ThrowIfCannotSendLocked(EngineSocket s)
         {
-            if (!s.InUse || s.AppClosed)
+            if (!s.Machine.InUse || s.Machine.IsAppClosed)
             {
                 throw new ObjectDisposedException("HssSocket");
             }
 
             ThrowIfFailedLocked(s);
             RequireConnectedLocked(s);
-            if (s.LocalSendShutdown)
+            if (s.Machine.WriteRefusal == SocketError.Shutdown)
             {
                 throw new HssSocketException(SocketError.Shutdown, "the socket's sending side was shut down");
             }

@@ -34,6 +34,7 @@ namespace HssDevice.Engine
         private readonly PacketReassembler _reassembler;
         private readonly AutoResetEvent _receiveSpace = new AutoResetEvent(false);
         private readonly EngineSocket[] _housekeepingScratch;
+        private readonly uint[] _framingLostHandles;
         private readonly IHssClock _clock;
 
         private Thread _commandThread;
@@ -66,10 +67,12 @@ namespace HssDevice.Engine
             _clock = settings.Clock != null ? settings.Clock : SystemClock.Instance;
             _sockets = new EngineSocket[settings.MaxSockets];
             _housekeepingScratch = new EngineSocket[settings.MaxSockets];
+            _framingLostHandles = new uint[settings.MaxSockets];
             for (int i = 0; i < _sockets.Length; i++)
             {
-                // Placeholders: every Open puts a fresh EngineSocket in its slot (see AllocateSocketLocked).
+                // Released placeholders: every Open puts a fresh EngineSocket in its slot (see AllocateSocketLocked).
                 _sockets[i] = new EngineSocket(1, 1, 1);
+                _sockets[i].Machine.OnReleased();
             }
 
             _pending = new PendingTable(settings.MaxOutstandingRequests);
@@ -117,7 +120,7 @@ namespace HssDevice.Engine
                     int n = 0;
                     for (int i = 0; i < _sockets.Length; i++)
                     {
-                        if (_sockets[i].InUse)
+                        if (_sockets[i].Machine.InUse)
                         {
                             n++;
                         }
@@ -227,13 +230,13 @@ namespace HssDevice.Engine
                 for (int i = 0; i < _sockets.Length; i++)
                 {
                     EngineSocket s = _sockets[i];
-                    if (!s.InUse)
+                    if (!s.Machine.InUse)
                     {
                         continue;
                     }
 
                     FailLocked(s, error, HssSocketException.NoHssCode);
-                    if (releaseClosed && s.AppClosed)
+                    if (releaseClosed && s.Machine.IsAppClosed)
                     {
                         ReleaseLocked(s);
                     }
@@ -268,7 +271,7 @@ namespace HssDevice.Engine
 
             for (int i = 0; i < _sockets.Length; i++)
             {
-                if (_sockets[i].InUse && _sockets[i].HandleValue == handle)
+                if (_sockets[i].Machine.InUse && _sockets[i].HandleValue == handle)
                 {
                     return _sockets[i];
                 }
@@ -280,12 +283,7 @@ namespace HssDevice.Engine
         /// <summary>Marks the socket failed (first cause wins), drops unsent data and wakes its waiters.</summary>
         private void FailLocked(EngineSocket s, SocketError error, int hssCode)
         {
-            if (s.Failure == SocketError.Success)
-            {
-                s.Failure = error;
-                s.FailureHssCode = hssCode;
-            }
-
+            s.Machine.OnFailure(error, hssCode);
             DropSendsLocked(s);
             s.ReceiveSignal.Set();
             s.SendSignal.Set();
@@ -324,8 +322,7 @@ namespace HssDevice.Engine
             s.ReceiveRing.Clear();
             s.RecordCount = 0;
             DropSendsLocked(s);
-            s.InUse = false;
-            s.StateValue = SocketStates.Free;
+            s.Machine.OnReleased();
             s.ReceiveSignal.Set();
             s.SendSignal.Set();
             _receiveSpace.Set();
@@ -402,7 +399,7 @@ namespace HssDevice.Engine
                         _stats.TimedOutRequests++;
                         EngineSocket s = r.Socket;
                         FreeRequestLocked(r);
-                        if (s != null && s.InUse && s.AppClosed)
+                        if (s != null && s.Machine.IsAppClosed)
                         {
                             ReleaseLocked(s);
                         }
@@ -412,7 +409,7 @@ namespace HssDevice.Engine
                 for (int i = 0; i < _sockets.Length; i++)
                 {
                     EngineSocket s = _sockets[i];
-                    if (s.InUse && s.AppClosed && !s.CloseSent && s.CloseDeadlineMs <= now)
+                    if (s.Machine.State == SocketState.Closing && s.CloseDeadlineMs <= now)
                     {
                         _housekeepingScratch[toClose++] = s;
                     }

@@ -69,7 +69,7 @@ namespace HssDevice.Sockets
 
         public bool Connected
         {
-            get { return !_closed && _socket.State == SocketStates.Connected && !_engine.HasError(_socket); }
+            get { return !_closed && _engine.IsConnected(_socket); }
         }
 
         public HssEndPoint RemoteEndPoint
