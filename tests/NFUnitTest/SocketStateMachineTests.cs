@@ -66,7 +66,7 @@ namespace HssDevice.Tests.Device
             Assert.IsTrue(m.CanAcceptHostData);
             Assert.IsFalse(m.ReadsEnd);
             Assert.IsFalse(m.SendShutdownDone);
-            m.OnShutdownAcked();
+            m.OnShutdownSent();
             Assert.IsTrue(m.SendShutdownDone);
         }
 
@@ -80,6 +80,17 @@ namespace HssDevice.Tests.Device
             Assert.IsTrue(m.CanWrite);
             Assert.IsFalse(m.CanAcceptHostData, "nothing may follow the host's SHUTDOWN");
             Assert.IsFalse(m.HasError);
+        }
+
+        [TestMethod]
+        public void OnHostShutdown_before_the_connect_ack_is_read_is_kept()
+        {
+            SocketStateMachine m = Opened();
+            m.OnConnectSent();
+            m.OnHostShutdown();
+            m.OnConnectAnswered(true);
+            Assert.AreEqual((int)SocketState.RemoteShutdown, (int)m.State);
+            Assert.IsTrue(m.ReadsEnd);
         }
 
         [TestMethod]

@@ -217,12 +217,17 @@ namespace HssDevice.Engine
                 }
                 else if (request.Background)
                 {
-                    // CLOSE sent after Close(): the handle may be reused now.
                     EngineSocket s = request.Socket;
+                    int opcode = request.Opcode;
                     FreeRequestLocked(request);
-                    if (s != null && s.Machine.IsAppClosed)
+                    if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
                     {
+                        // CLOSE sent after Close(): the handle may be reused now.
                         ReleaseLocked(s);
+                    }
+                    else if (opcode == HssOpcode.Shutdown && s != null && p.Code != HssError.Success)
+                    {
+                        FailLocked(s, ErrorMap.ToSocketError(p.Code), p.Code);
                     }
                 }
                 else
@@ -260,8 +265,8 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// The host closed the socket (remote close or reset): pending sends fail, buffered data stays readable,
-        /// then reads report ConnectionReset. The handle is dead on both sides; no CLOSE goes back for it.
+        /// The host closed the socket (remote close or reset): pending sends fail with ConnectionReset, buffered data
+        /// stays readable, then reads return end of stream. The handle is dead on both sides; no CLOSE goes back.
         /// </summary>
         private void OnHostClose(HssPacket p)
         {
@@ -292,6 +297,11 @@ namespace HssDevice.Engine
         /// <summary>ACK for a host request; TRANSMIT answers carry the 4-byte value (count, or minus the code).</summary>
         private void SendAnswer(int msgId, uint sockId, int origOpcode, int code, bool withValue)
         {
+            if (origOpcode == HssOpcode.Transmit && !_settings.AckHostTransmits)
+            {
+                return;
+            }
+
             lock (_commandWriteLock)
             {
                 int n = withValue

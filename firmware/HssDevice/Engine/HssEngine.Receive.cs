@@ -11,8 +11,8 @@ namespace HssDevice.Engine
     public sealed partial class HssEngine
     {
         /// <summary>
-        /// Copies received bytes into buffer; blocks until some arrive. Returns 0 at end of stream (host SHUTDOWN
-        /// after all data). A datagram is returned whole, or cut to size with the rest discarded.
+        /// Copies received bytes into buffer; blocks until some arrive. Returns 0 at end of stream (host SHUTDOWN or
+        /// CLOSE, after all buffered data). A datagram is returned whole, or cut to size with the rest discarded.
         /// </summary>
         public int Receive(EngineSocket s, byte[] buffer, int offset, int size, int timeoutMs)
         {
@@ -45,17 +45,14 @@ namespace HssDevice.Engine
                         }
                     }
 
-                    if (m.ReadsEnd && m.State != SocketState.RemoteClosed)
+                    // The host's SHUTDOWN or CLOSE, or Shutdown(Receive): end of stream after the buffered bytes. A
+                    // CLOSE is how the reference host reports any remote close, graceful or not (docs/decisions.md).
+                    if (m.ReadsEnd)
                     {
                         return 0;
                     }
 
                     ThrowIfFailedLocked(s);
-                    if (m.State == SocketState.RemoteClosed)
-                    {
-                        throw new HssSocketException(SocketError.ConnectionReset, "the host closed the socket");
-                    }
-
                     if (!m.IsConnected)
                     {
                         throw new HssSocketException(SocketError.NotConnected, "the socket is not connected");
@@ -196,7 +193,7 @@ namespace HssDevice.Engine
         /// <summary>ACKs the host TRANSMITs the application has now read, with their byte counts.</summary>
         private void SendTransmitAcks(EngineSocket s, int count)
         {
-            if (count == 0)
+            if (count == 0 || !_settings.AckHostTransmits)
             {
                 return;
             }

@@ -158,8 +158,8 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// Ends the sending side: waits until every byte sent so far is acknowledged (PROTOCOL.md section 8), then
-        /// sends SHUTDOWN and waits for its ACK. Receiving goes on.
+        /// Ends the sending side: waits until every byte sent so far is acknowledged (docs/protocol.md section 8),
+        /// then sends SHUTDOWN and returns; its ACK is not awaited (an error in it fails the socket). Receiving goes on.
         /// </summary>
         public void ShutdownSend(EngineSocket s, int drainTimeoutMs)
         {
@@ -199,7 +199,9 @@ namespace HssDevice.Engine
                 lock (_sync)
                 {
                     ThrowIfFailedLocked(s);
-                    request = AllocateRequestLocked(HssOpcode.Shutdown, s.HandleValue, s, false, _settings.CommandTimeoutMs);
+                    // No waiter: the reference host neither acts on nor answers SHUTDOWN (docs/decisions.md). An
+                    // error answer fails the socket later; no answer times out in housekeeping and is only counted.
+                    request = AllocateRequestLocked(HssOpcode.Shutdown, s.HandleValue, s, true, _settings.CommandTimeoutMs);
                     if (request == null)
                     {
                         throw TooManyRequests();
@@ -209,10 +211,9 @@ namespace HssDevice.Engine
                 WriteRequestLocked(request, PacketWriter.WriteShutdown(_commandTx, 0, request.MsgId, s.HandleValue), s);
             }
 
-            AwaitAnswer(request, _settings.CommandTimeoutMs);
             lock (_sync)
             {
-                s.Machine.OnShutdownAcked();
+                s.Machine.OnShutdownSent();
             }
         }
 

@@ -398,8 +398,9 @@ namespace HssDevice.Engine
                         // A CLOSE the host never answered: give the handle back anyway.
                         _stats.TimedOutRequests++;
                         EngineSocket s = r.Socket;
+                        int opcode = r.Opcode;
                         FreeRequestLocked(r);
-                        if (s != null && s.Machine.IsAppClosed)
+                        if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
                         {
                             ReleaseLocked(s);
                         }

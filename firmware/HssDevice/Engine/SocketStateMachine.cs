@@ -52,7 +52,7 @@ namespace HssDevice.Engine
         private int _errorHssCode = HssSocketException.NoHssCode;
 
         // Two local facts that are not protocol states: Shutdown(Receive) sends nothing to the host, and a second
-        // Shutdown(Send) after an acknowledged one has nothing left to do.
+        // Shutdown(Send) after a sent one has nothing left to do.
         private bool _receiveShutdown;
         private bool _shutdownAcknowledged;
 
@@ -115,8 +115,8 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>The host acknowledged this socket's SHUTDOWN.</summary>
-        public void OnShutdownAcked()
+        /// <summary>This socket's SHUTDOWN went out (after all its data was acknowledged).</summary>
+        public void OnShutdownSent()
         {
             _shutdownAcknowledged = true;
         }
@@ -130,7 +130,9 @@ namespace HssDevice.Engine
         /// <summary>The host's SHUTDOWN: the remote peer sends nothing more.</summary>
         public void OnHostShutdown()
         {
-            if (_state == SocketState.Established)
+            // From Connecting too: the SHUTDOWN can come before the CONNECT's ACK is read (a peer that sends its data
+            // and shuts down at once), and it means the connect succeeded.
+            if (_state == SocketState.Established || _state == SocketState.Connecting)
             {
                 _state = SocketState.RemoteShutdown;
             }
