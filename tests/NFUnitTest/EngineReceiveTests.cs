@@ -249,7 +249,7 @@ namespace HssDevice.Tests.Device
                 Background blocked = Background.Start(() => s.Receive(new byte[10]));
                 System.Threading.Thread.Sleep(50);
                 s.Close();
-                Assert.Throws(typeof(BackgroundException), () => blocked.Join());
+                Assert.ThrowsException(typeof(BackgroundException), () => blocked.Join());
             }
             finally
             {
@@ -316,7 +316,7 @@ namespace HssDevice.Tests.Device
                 rig.Host.Shutdown(s.Handle);
                 Assert.AreEqual(0, stream.Read(buffer, 0, 16));
                 stream.Dispose();
-                Assert.Throws(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
+                Assert.ThrowsException(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
             }
             finally
             {

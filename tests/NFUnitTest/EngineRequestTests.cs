@@ -141,7 +141,7 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                Assert.Throws(typeof(HssSocketException), () => socket.Connect(new HssEndPoint(HssIPAddress.IPv6Loopback, 80)));
+                Assert.ThrowsException(typeof(HssSocketException), () => socket.Connect(new HssEndPoint(HssIPAddress.IPv6Loopback, 80)));
                 rig.Host.ExpectSilence(100);
             }
             finally
@@ -216,7 +216,7 @@ namespace HssDevice.Tests.Device
             Rig rig = Rig.Start();
             try
             {
-                Assert.Throws(typeof(HssSocketException), () => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Udp));
+                Assert.ThrowsException(typeof(HssSocketException), () => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Udp));
                 rig.Host.ExpectSilence(100);
             }
             finally

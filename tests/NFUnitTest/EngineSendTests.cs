@@ -216,7 +216,7 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(s.Handle, sd.SockId);
                 rig.Host.Ack(sd, HssError.Success);
                 shutdown.Join();
-                Assert.Throws(typeof(HssSocketException), () => s.Send(TestData.Pattern(1, 0)));
+                Assert.ThrowsException(typeof(HssSocketException), () => s.Send(TestData.Pattern(1, 0)));
             }
             finally
             {
@@ -234,7 +234,7 @@ namespace HssDevice.Tests.Device
                 s.Send(TestData.Pattern(300, 0));
                 SeenPacket a = rig.Host.Expect(HssOpcode.Transmit);
                 s.Close();
-                Assert.Throws(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
+                Assert.ThrowsException(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
                 // Coalesced rest waits for the first ACK; CLOSE waits for all of them.
                 rig.Host.AckTransmit(a, a.PayloadLength);
                 SeenPacket b = rig.Host.Expect(HssOpcode.Transmit);

@@ -66,13 +66,13 @@ namespace HssDevice.Tests.Device
             var s = new HssEngineSettings();
             s.Validate();
             s.ReceiveBufferPerSocket = s.MaxDataPayload - 1;
-            Assert.Throws(typeof(System.ArgumentException), () => s.Validate());
+            Assert.ThrowsException(typeof(System.ArgumentException), () => s.Validate());
             s = new HssEngineSettings();
             s.SendWindow = s.MaxTransmitPayload - 1;
-            Assert.Throws(typeof(System.ArgumentException), () => s.Validate());
+            Assert.ThrowsException(typeof(System.ArgumentException), () => s.Validate());
             s = new HssEngineSettings();
             s.ReceiveBudgetTotal = s.ReceiveBufferPerSocket - 1;
-            Assert.Throws(typeof(System.ArgumentException), () => new HssEngine(new FakeLink(true), s));
+            Assert.ThrowsException(typeof(System.ArgumentException), () => new HssEngine(new FakeLink(true), s));
         }
 
         [TestMethod]
