@@ -162,9 +162,9 @@ namespace HssDevice.Engine
                     _stats.ProtocolErrors++;
                 }
 
-                if (length >= HssLayout.HeaderSize && HssOpcode.IsRequest(p.Opcode))
+                if (HssRules.AnswersBadPacket(p.Opcode, length))
                 {
-                    SendAnswer(p.MsgId, p.SockId, p.Opcode, HssError.InvalidArgument, p.Opcode == HssOpcode.Transmit);
+                    SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode, HssRules.AnswerCarriesValue(p.Opcode));
                 }
 
                 return;
@@ -192,7 +192,7 @@ namespace HssDevice.Engine
                         _stats.ProtocolErrors++;
                     }
 
-                    SendAnswer(p.MsgId, p.SockId, p.Opcode, HssError.InvalidArgument, false);
+                    SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode, false);
                     break;
             }
         }
@@ -204,7 +204,8 @@ namespace HssDevice.Engine
             lock (_sync)
             {
                 PendingRequest request = _pending.Find(p.MsgId);
-                if (request == null || request.Opcode != p.OrigOpcode || request.SockId != p.SockId || (request.Done && !request.Background))
+                if (request == null || !HssRules.IsAnswerTo(p.MsgId, p.OrigOpcode, p.SockId, request.MsgId, request.Opcode, request.SockId)
+                    || (request.Done && !request.Background))
                 {
                     _stats.UnmatchedAnswers++;
                     return;
@@ -305,7 +306,7 @@ namespace HssDevice.Engine
             lock (_commandWriteLock)
             {
                 int n = withValue
-                    ? PacketWriter.WriteAckWithValue(_commandTx, 0, msgId, sockId, origOpcode, code, code == HssError.Success ? 0 : -code)
+                    ? PacketWriter.WriteAckWithValue(_commandTx, 0, msgId, sockId, origOpcode, code, HssRules.TransmitAckValue(code, 0))
                     : PacketWriter.WriteAck(_commandTx, 0, msgId, sockId, origOpcode, code);
                 try
                 {

@@ -203,7 +203,8 @@ namespace HssDevice.Engine
                 for (int i = 0; i < count; i++)
                 {
                     int value = s.AckValue[i];
-                    int n = PacketWriter.WriteAckWithValue(_commandTx, 0, s.AckMsgId[i], s.HandleValue, HssOpcode.Transmit, value < 0 ? -value : HssError.Success, value);
+                    int code = value < 0 ? -value : HssError.Success;
+                    int n = PacketWriter.WriteAckWithValue(_commandTx, 0, s.AckMsgId[i], s.HandleValue, HssOpcode.Transmit, code, HssRules.TransmitAckValue(code, value));
                     try
                     {
                         WriteCommandLocked(n);

@@ -184,10 +184,7 @@ namespace HssDevice.Engine
             EngineSocket s = request.Socket;
             int length = request.Length;
             FreeRequestLocked(request);
-            int failure = answer.Code != HssError.Success ? answer.Code
-                : answer.HasValue && answer.Value < 0 ? -answer.Value
-                : answer.HasValue && answer.Value < length ? HssError.HostError
-                : HssError.Success;
+            int failure = HssRules.TransmitAckOutcome(answer.Code, answer.HasValue, answer.Value, length);
             if (failure != HssError.Success)
             {
                 FailLocked(s, ErrorMap.ToSocketError(failure), failure);

@@ -1,13 +1,15 @@
+using HssDevice.Wire;
+
 namespace HssDevice.Engine
 {
     /// <summary>
-    /// Outstanding requests in a fixed table. Message IDs: a u16 counter from 1, wrapping from 0xFFFF to 1, skipping
-    /// IDs still outstanding (PROTOCOL.md section 9). A linear scan is fine for the few dozen slots a device has.
+    /// Outstanding requests in a fixed table. Message IDs follow <see cref="HssRules.NextMsgId"/>, skipping IDs still
+    /// outstanding (docs/protocol.md section 9). A linear scan is fine for the few dozen slots a device has.
     /// </summary>
     internal sealed class PendingTable
     {
         private readonly PendingRequest[] _slots;
-        private int _nextMsgId = 1;
+        private int _lastMsgId;
         private int _inUse;
 
         public PendingTable(int size)
@@ -95,13 +97,13 @@ namespace HssDevice.Engine
 
         private ushort NextMsgId()
         {
+            // Terminates: the table has far fewer slots than the 65535 IDs, so a free ID is always near.
             while (true)
             {
-                int candidate = _nextMsgId;
-                _nextMsgId = _nextMsgId == 0xFFFF ? 1 : _nextMsgId + 1;
-                if (Find(candidate) == null)
+                _lastMsgId = HssRules.NextMsgId(_lastMsgId);
+                if (Find(_lastMsgId) == null)
                 {
-                    return (ushort)candidate;
+                    return (ushort)_lastMsgId;
                 }
             }
         }

@@ -241,7 +241,8 @@ public sealed partial class DeviceConnection
         PendingHostRequest? request;
         lock (_lock)
         {
-            if (!_pending.TryGetValue(packet.MsgId, out request) || request.Opcode != packet.OrigOpcode || request.Socket.Handle != packet.SockId)
+            if (!_pending.TryGetValue(packet.MsgId, out request)
+                || !HssRules.IsAnswerTo(packet.MsgId, packet.OrigOpcode, packet.SockId, packet.MsgId, request.Opcode, request.Socket.Handle))
             {
                 request = null;
             }
@@ -266,13 +267,13 @@ public sealed partial class DeviceConnection
         }
 
         request.Socket.Window.Release(request.Bytes);
-        bool refused = packet.Code != HssError.Success || (packet.HasValue && packet.Value < 0);
-        if (!refused)
+        // The rule the device applies to its own TRANSMITs: a refusal, or a short count (lost data, EHOSTERR).
+        int code = HssRules.TransmitAckOutcome(packet.Code, packet.HasValue, packet.Value, request.Bytes);
+        if (code == HssError.Success)
         {
             return;
         }
 
-        int code = packet.HasValue && packet.Value < 0 ? -packet.Value : packet.Code;
         _log.LogInformation("device {Device}: TRANSMIT on {Socket} refused with {Code}; no more data goes to the device on it",
             Name, request.Socket.Describe, HssError.NameOf(code));
         request.Socket.MarkDeviceRefusesData();
