@@ -67,9 +67,20 @@ namespace HssDevice.Engine
                     if (IsRunning())
                     {
                         _reassembler.Reset();
+                        lock (_sync)
+                        {
+                            // The link went down: the next bytes start a new session, framed from its first byte.
+                            _sessionEnded = false;
+                        }
+
                         ResetLink();
                     }
 
+                    continue;
+                }
+
+                if (SessionEnded(n))
+                {
                     continue;
                 }
 
@@ -104,8 +115,10 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// The data pipe's framing cannot be trusted: reset the link (every socket fails with NetworkReset), tell
-        /// the host to close what it had open, and resynchronise from the next transfer.
+        /// The data pipe's framing cannot be trusted: reset the link (every socket fails with NetworkReset) and tell
+        /// the host to close what it had open. With a command pipe (USB) the next transfer starts a packet, so reading
+        /// goes on from it. On a byte stream (single pipe) nothing marks where the next packet starts: the session
+        /// ends (docs/protocol.md section 11), every byte is dropped until the link goes down, and opens fail.
         /// </summary>
         private void OnFramingLost()
         {
@@ -122,6 +135,14 @@ namespace HssDevice.Engine
                     {
                         _framingLostHandles[count++] = _sockets[i].HandleValue;
                     }
+                }
+            }
+
+            if (!_link.HasCommandPipe)
+            {
+                lock (_sync)
+                {
+                    _sessionEnded = true;
                 }
             }
 
@@ -316,6 +337,20 @@ namespace HssDevice.Engine
                 {
                     // Link down: the host has forgotten the request with the link.
                 }
+            }
+        }
+
+        /// <summary>True (and the n bytes are counted as dropped) while a byte-stream session ended by lost framing waits for the link to go down.</summary>
+        private bool SessionEnded(int n)
+        {
+            lock (_sync)
+            {
+                if (_sessionEnded)
+                {
+                    _stats.BytesDroppedAfterFramingLoss += n;
+                }
+
+                return _sessionEnded;
             }
         }
 

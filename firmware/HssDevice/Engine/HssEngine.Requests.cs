@@ -21,6 +21,11 @@ namespace HssDevice.Engine
                 lock (_sync)
                 {
                     ThrowIfStopped();
+                    if (_sessionEnded)
+                    {
+                        throw new HssSocketException(SocketError.NetworkReset, "the link lost its framing; waiting for it to go down and up again");
+                    }
+
                     s = AllocateSocketLocked();
                     s.FamilyValue = family;
                     s.ProtocolValue = protocol;

@@ -49,6 +49,9 @@ namespace HssDevice.Engine
         private bool _flushWanted;
         private bool _housekeepingRunning;
 
+        // A byte-stream link lost its framing: this session's bytes cannot be parsed any more (see OnFramingLost).
+        private bool _sessionEnded;
+
         public HssEngine(IHssLink link, HssEngineSettings settings)
         {
             if (link == null)
