@@ -198,7 +198,7 @@ namespace HssDevice.Tests.Device
                 }
 
                 Assert.IsNotNull(e);
-                Assert.AreEqual((int)SocketError.NoBufferSpaceAvailable, e.ErrorCode);
+                Assert.AreEqual((int)SocketError.TooManyOpenSockets, e.ErrorCode);
                 a.Close();
                 WaitFor(() => rig.Engine.SocketsInUse == 2);
                 var d = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -128,7 +128,7 @@ namespace HssDevice.Engine
             lock (_sync)
             {
                 _stats.ProtocolErrors++;
-                for (int i = 0; i < _sockets.Length; i++)
+                for (int i = 0; i < _sockets.Size; i++)
                 {
                     SocketStateMachine m = _sockets[i].Machine;
                     if (m.InUse && !m.IsCloseSent && m.State != SocketState.RemoteClosed && m.State != SocketState.Opening)

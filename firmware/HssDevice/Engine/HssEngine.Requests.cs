@@ -354,35 +354,12 @@ namespace HssDevice.Engine
 
         private EngineSocket AllocateSocketLocked()
         {
-            int slot = -1;
-            for (int i = 0; i < _sockets.Length; i++)
+            EngineSocket fresh = _sockets.Allocate(_settings.ReceiveBufferPerSocket, _settings.SendWindow, _settings.ReceiveRecordsPerSocket);
+            if (fresh == null)
             {
-                if (!_sockets[i].Machine.InUse)
-                {
-                    slot = i;
-                    break;
-                }
+                throw new HssSocketException(SocketError.TooManyOpenSockets, "all " + _sockets.Size.ToString() + " sockets are in use");
             }
 
-            if (slot < 0)
-            {
-                throw new HssSocketException(SocketError.NoBufferSpaceAvailable, "all " + _sockets.Length.ToString() + " sockets are in use");
-            }
-
-            // Handles: non-zero, unique among live sockets (PROTOCOL.md section 4).
-            uint handle;
-            do
-            {
-                handle = _nextHandle;
-                _nextHandle = _nextHandle == uint.MaxValue ? 1 : _nextHandle + 1;
-            }
-            while (FindLocked(handle) != null);
-
-            // A new object per socket (its buffers are allocated here, not per packet): a call still holding the
-            // previous socket of this slot can never act on the new one.
-            EngineSocket fresh = new EngineSocket(_settings.ReceiveBufferPerSocket, _settings.SendWindow, _settings.ReceiveRecordsPerSocket);
-            fresh.HandleValue = handle;
-            _sockets[slot] = fresh;
             return fresh;
         }
 

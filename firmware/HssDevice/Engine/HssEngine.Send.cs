@@ -250,7 +250,7 @@ namespace HssDevice.Engine
                 _flushWanted = false;
             }
 
-            for (int i = 0; i < _sockets.Length; i++)
+            for (int i = 0; i < _sockets.Size; i++)
             {
                 EngineSocket s = _sockets[i];
                 try

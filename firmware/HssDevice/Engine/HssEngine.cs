@@ -23,7 +23,7 @@ namespace HssDevice.Engine
         private readonly object _sync = new object();
         private readonly object _commandWriteLock = new object();
         private readonly object _dataWriteLock = new object();
-        private readonly EngineSocket[] _sockets;
+        private readonly SocketTable _sockets;
         private readonly PendingTable _pending;
         private readonly byte[] _commandTx = new byte[HssLayout.MaxCommandPacket];
         private readonly byte[] _dataTx;
@@ -42,7 +42,6 @@ namespace HssDevice.Engine
         private Timer _housekeeping;
         private bool _running;
         private bool _disposed;
-        private uint _nextHandle = 1;
         private int _totalBuffered;
         private int _linkGeneration;
         private bool _flushStarved;
@@ -68,16 +67,9 @@ namespace HssDevice.Engine
             _link = link;
             _settings = settings;
             _clock = settings.Clock != null ? settings.Clock : SystemClock.Instance;
-            _sockets = new EngineSocket[settings.MaxSockets];
+            _sockets = new SocketTable(settings.MaxSockets);
             _housekeepingScratch = new EngineSocket[settings.MaxSockets];
             _framingLostHandles = new uint[settings.MaxSockets];
-            for (int i = 0; i < _sockets.Length; i++)
-            {
-                // Released placeholders: every Open puts a fresh EngineSocket in its slot (see AllocateSocketLocked).
-                _sockets[i] = new EngineSocket(1, 1, 1);
-                _sockets[i].Machine.OnReleased();
-            }
-
             _pending = new PendingTable(settings.MaxOutstandingRequests);
             _dataTx = new byte[HssLayout.HeaderSize + settings.MaxTransmitPayload];
             // One read can take a whole TRANSMIT (fewer ReadData calls for large ones).
@@ -120,16 +112,7 @@ namespace HssDevice.Engine
             {
                 lock (_sync)
                 {
-                    int n = 0;
-                    for (int i = 0; i < _sockets.Length; i++)
-                    {
-                        if (_sockets[i].Machine.InUse)
-                        {
-                            n++;
-                        }
-                    }
-
-                    return n;
+                    return _sockets.InUse;
                 }
             }
         }
@@ -230,7 +213,7 @@ namespace HssDevice.Engine
                     }
                 }
 
-                for (int i = 0; i < _sockets.Length; i++)
+                for (int i = 0; i < _sockets.Size; i++)
                 {
                     EngineSocket s = _sockets[i];
                     if (!s.Machine.InUse)
@@ -267,20 +250,7 @@ namespace HssDevice.Engine
 
         private EngineSocket FindLocked(uint handle)
         {
-            if (handle == 0)
-            {
-                return null;
-            }
-
-            for (int i = 0; i < _sockets.Length; i++)
-            {
-                if (_sockets[i].Machine.InUse && _sockets[i].HandleValue == handle)
-                {
-                    return _sockets[i];
-                }
-            }
-
-            return null;
+            return _sockets.Find(handle);
         }
 
         /// <summary>Marks the socket failed (first cause wins), drops unsent data and wakes its waiters.</summary>
@@ -410,7 +380,7 @@ namespace HssDevice.Engine
                     }
                 }
 
-                for (int i = 0; i < _sockets.Length; i++)
+                for (int i = 0; i < _sockets.Size; i++)
                 {
                     EngineSocket s = _sockets[i];
                     if (s.Machine.State == SocketState.Closing && s.CloseDeadlineMs <= now)
