@@ -315,6 +315,10 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(9, stream.Read(buffer, 0, 16));
                 rig.Host.Shutdown(s.Handle);
                 Assert.AreEqual(0, stream.Read(buffer, 0, 16));
+                rig.Host.Close(s.Handle);
+                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectError));
+                // As NetworkStream: a socket failure is an IOException.
+                Assert.ThrowsException(typeof(System.IO.IOException), () => stream.Write(TestData.Pattern(1, 0), 0, 1));
                 stream.Dispose();
                 Assert.ThrowsException(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
             }

@@ -287,6 +287,34 @@ namespace HssDevice.Engine
             }
         }
 
+        /// <summary>
+        /// Close for a socket its application dropped without closing (HssSocket's finalizer): no link write on the
+        /// finalizer thread; the next housekeeping run sends the CLOSE, so the slot does not stay taken forever.
+        /// </summary>
+        internal void CloseAbandoned(EngineSocket s)
+        {
+            lock (_sync)
+            {
+                if (!s.Machine.InUse || s.Machine.IsAppClosed)
+                {
+                    return;
+                }
+
+                bool hostForgot = s.Machine.OnAppClose();
+                _totalBuffered -= s.ReceiveRing.Count;
+                s.ReceiveRing.Clear();
+                s.RecordCount = 0;
+                _receiveSpace.Set();
+                if (hostForgot)
+                {
+                    ReleaseLocked(s);
+                    return;
+                }
+
+                s.CloseDeadlineMs = Now();
+            }
+        }
+
         /// <summary>Sends CLOSE with no waiter; the ACK (or the timeout) gives the handle back.</summary>
         private void SendCloseInBackground(EngineSocket s)
         {

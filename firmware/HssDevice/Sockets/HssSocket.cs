@@ -218,6 +218,16 @@ namespace HssDevice.Sockets
         public void Dispose()
         {
             Close();
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>A socket the application forgot to close gives its slot back (a board has only a few).</summary>
+        ~HssSocket()
+        {
+            if (!_closed && _socket != null)
+            {
+                _engine.CloseAbandoned(_socket);
+            }
         }
 
         private static int NormalizeTimeout(int value)
