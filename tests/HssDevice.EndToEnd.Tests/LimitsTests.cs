@@ -53,7 +53,7 @@ public class LimitsTests
             return Assert.Throws<HssSocketException>(() => DeviceSockets.OpenTcp(rig.Engine, echo.EndPoint));
         });
 
-        Assert.Equal(HssDevice.SocketError.NoBufferSpaceAvailable, error.SocketErrorCode);
+        Assert.Equal(HssDevice.SocketError.TooManyOpenSockets, error.SocketErrorCode);
         Assert.Equal(2, rig.Connection.Counters.SocketsOpened);
     }
 }

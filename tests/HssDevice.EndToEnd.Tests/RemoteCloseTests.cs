@@ -10,7 +10,8 @@ namespace HssDevice.EndToEnd.Tests;
 
 /// <summary>
 /// The remote peer closes while its data still waits on the device: the device reads every byte, then sees end of
-/// stream (graceful close: host SHUTDOWN) or ConnectionReset (reset: host CLOSE).
+/// stream either way (graceful close: host SHUTDOWN; reset: host CLOSE, which the reference host sends for both).
+/// Our host's CLOSE is told apart afterwards: Poll(SelectError) is true and sends fail with ConnectionReset.
 /// </summary>
 public class RemoteCloseTests
 {
@@ -59,6 +60,14 @@ public class RemoteCloseTests
             {
                 int n = socket.Receive(new byte[16]);
                 Assert.Equal(0, n);
+                if (!reset)
+                {
+                    return (got, (Exception?)null);
+                }
+
+                // The reset's CLOSE may come just after the end of stream: wait for it, bounded.
+                Assert.True(socket.Poll(10_000_000, HssDevice.Sockets.SelectMode.SelectError), "host CLOSE not seen");
+                socket.Send(new byte[1]);
                 return (got, (Exception?)null);
             }
             catch (HssSocketException e)

@@ -39,7 +39,7 @@ public sealed class RawDevice : IDisposable
 
     public IHssLink Link => _link;
 
-    public ushort NextMsgId() => ++_msgId == 0 ? ++_msgId : _msgId;
+    public ushort NextMsgId() => _msgId = HssRules.NextMsgId(_msgId);
 
     // ---- requests --------------------------------------------------------------------------------------------
 
@@ -91,7 +91,7 @@ public sealed class RawDevice : IDisposable
     {
         byte[] buffer = new byte[HssLayout.MaxCommandPacket];
         int n = request.Opcode == HssOpcode.Transmit
-            ? PacketWriter.WriteAckWithValue(buffer, 0, request.MsgId, request.SockId, request.Opcode, code, code == 0 ? request.Payload.Length : -code)
+            ? PacketWriter.WriteAckWithValue(buffer, 0, request.MsgId, request.SockId, request.Opcode, code, HssRules.TransmitAckValue(code, request.Payload.Length))
             : PacketWriter.WriteAck(buffer, 0, request.MsgId, request.SockId, request.Opcode, code);
         SendCommand(buffer, n);
     }

@@ -37,7 +37,7 @@ namespace HssDevice.Tests.Device
         {
             HssIPAddress address;
             Assert.IsFalse(HssIPAddress.TryParse(text, out address));
-            Assert.Throws(typeof(System.FormatException), () => HssIPAddress.Parse(text));
+            Assert.ThrowsException(typeof(System.FormatException), () => HssIPAddress.Parse(text));
         }
 
         [TestMethod]
@@ -57,10 +57,10 @@ namespace HssDevice.Tests.Device
             HssEndPoint v6 = HssEndPoint.Parse("[fe80::1%3]:443");
             Assert.AreEqual(3u, v6.ScopeId);
             Assert.AreEqual("[fe80::1%3]:443", v6.ToString());
-            Assert.Throws(typeof(System.FormatException), () => HssEndPoint.Parse("1.2.3.4:65536"));
-            Assert.Throws(typeof(System.FormatException), () => HssEndPoint.Parse("::1:80"));
-            Assert.Throws(typeof(System.FormatException), () => HssEndPoint.Parse("1.2.3.4"));
-            Assert.Throws(typeof(System.ArgumentOutOfRangeException), () => new HssEndPoint(HssIPAddress.Loopback, -1));
+            Assert.ThrowsException(typeof(System.FormatException), () => HssEndPoint.Parse("1.2.3.4:65536"));
+            Assert.ThrowsException(typeof(System.FormatException), () => HssEndPoint.Parse("::1:80"));
+            Assert.ThrowsException(typeof(System.FormatException), () => HssEndPoint.Parse("1.2.3.4"));
+            Assert.ThrowsException(typeof(System.ArgumentOutOfRangeException), () => new HssEndPoint(HssIPAddress.Loopback, -1));
         }
     }
 }

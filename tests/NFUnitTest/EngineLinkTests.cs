@@ -54,7 +54,7 @@ namespace HssDevice.Tests.Device
                 Background blocked = Background.Start(() => a.Receive(new byte[10]));
                 System.Threading.Thread.Sleep(50);
                 rig.Link.HostDisconnect();
-                Assert.Throws(typeof(BackgroundException), () => blocked.Join());
+                Assert.ThrowsException(typeof(BackgroundException), () => blocked.Join());
             }
             finally
             {

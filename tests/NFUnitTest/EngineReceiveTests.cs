@@ -144,7 +144,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Host_close_keeps_buffered_data_readable_then_reports_reset()
+        public void Host_close_keeps_buffered_data_readable_then_ends_the_stream()
         {
             Rig rig = Rig.Start();
             try
@@ -158,8 +158,12 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual((int)HssOpcode.Close, ack.OrigOpcode);
                 byte[] buffer = new byte[64];
                 Assert.AreEqual(10, s.Receive(buffer));
-                HssSocketException e = TestData.ExpectSocketError(SocketError.ConnectionReset, () => s.Receive(buffer));
-                Assert.Throws(typeof(HssSocketException), () => s.Send(TestData.Pattern(1, 0)));
+                Assert.AreEqual(0, s.Receive(buffer));
+                Assert.AreEqual(0, s.Receive(buffer));
+                // Told apart from the host's SHUTDOWN: an error to poll for, and sends fail with ConnectionReset.
+                Assert.IsTrue(s.Poll(0, SelectMode.SelectError));
+                Assert.IsFalse(s.Connected);
+                TestData.ExpectSocketError(SocketError.ConnectionReset, () => s.Send(TestData.Pattern(1, 0)));
                 // The handle is dead on both sides: closing sends nothing and frees the slot.
                 s.Close();
                 rig.Host.ExpectSilence(100);
@@ -219,10 +223,12 @@ namespace HssDevice.Tests.Device
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.ReceiveTimeout = 100;
-                HssSocketException e = TestData.ExpectSocketError(SocketError.TimedOut, () => s.Receive(new byte[10]));
-                Assert.IsFalse(s.Poll(50000, SelectMode.SelectRead));
+                HssSocketException e = rig.ExpireTimeout(100, () => s.Receive(new byte[10]));
+                Assert.AreEqual((int)SocketError.TimedOut, e.ErrorCode);
+                Assert.AreEqual(HssSocketException.NoHssCode, e.HssCode);
+                Assert.IsFalse(s.Poll(0, SelectMode.SelectRead));
                 rig.Host.Transmit(s.Handle, TestData.Pattern(5, 0), 0, 5);
-                Assert.IsTrue(s.Poll(2000000, SelectMode.SelectRead));
+                Assert.IsTrue(s.Poll(-1, SelectMode.SelectRead));
                 Assert.AreEqual(5, s.Receive(new byte[10]));
             }
             finally
@@ -243,7 +249,7 @@ namespace HssDevice.Tests.Device
                 Background blocked = Background.Start(() => s.Receive(new byte[10]));
                 System.Threading.Thread.Sleep(50);
                 s.Close();
-                Assert.Throws(typeof(BackgroundException), () => blocked.Join());
+                Assert.ThrowsException(typeof(BackgroundException), () => blocked.Join());
             }
             finally
             {
@@ -309,8 +315,12 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(9, stream.Read(buffer, 0, 16));
                 rig.Host.Shutdown(s.Handle);
                 Assert.AreEqual(0, stream.Read(buffer, 0, 16));
+                rig.Host.Close(s.Handle);
+                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectError));
+                // As NetworkStream: a socket failure is an IOException.
+                Assert.ThrowsException(typeof(System.IO.IOException), () => stream.Write(TestData.Pattern(1, 0), 0, 1));
                 stream.Dispose();
-                Assert.Throws(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
+                Assert.ThrowsException(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
             }
             finally
             {

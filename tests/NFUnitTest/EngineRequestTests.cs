@@ -64,6 +64,10 @@ namespace HssDevice.Tests.Device
             {
                 Background open = Background.Start(() => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
                 SeenPacket p = rig.Host.Expect(HssOpcode.Open);
+                rig.Clock.AwaitTimedWaiters(1);
+                rig.Advance(299);
+                Assert.IsFalse(open.Finished, "OPEN timed out before CommandTimeoutMs");
+                rig.Advance(1);
                 HssSocketException e = open.JoinFailure();
                 Assert.AreEqual((int)SocketError.TimedOut, e.ErrorCode);
                 Assert.AreEqual(HssSocketException.NoHssCode, e.HssCode);
@@ -137,7 +141,7 @@ namespace HssDevice.Tests.Device
             try
             {
                 HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                Assert.Throws(typeof(HssSocketException), () => socket.Connect(new HssEndPoint(HssIPAddress.IPv6Loopback, 80)));
+                Assert.ThrowsException(typeof(HssSocketException), () => socket.Connect(new HssEndPoint(HssIPAddress.IPv6Loopback, 80)));
                 rig.Host.ExpectSilence(100);
             }
             finally
@@ -194,7 +198,7 @@ namespace HssDevice.Tests.Device
                 }
 
                 Assert.IsNotNull(e);
-                Assert.AreEqual((int)SocketError.NoBufferSpaceAvailable, e.ErrorCode);
+                Assert.AreEqual((int)SocketError.TooManyOpenSockets, e.ErrorCode);
                 a.Close();
                 WaitFor(() => rig.Engine.SocketsInUse == 2);
                 var d = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -212,7 +216,7 @@ namespace HssDevice.Tests.Device
             Rig rig = Rig.Start();
             try
             {
-                Assert.Throws(typeof(HssSocketException), () => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Udp));
+                Assert.ThrowsException(typeof(HssSocketException), () => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Udp));
                 rig.Host.ExpectSilence(100);
             }
             finally

@@ -70,9 +70,9 @@ namespace HssDevice.Tests.Device
                 s.Send(TestData.Pattern(10, 0));
                 SeenPacket t = rig.Host.Expect(HssOpcode.Transmit);
                 s.SendTimeout = 100;
-                TestData.ExpectSocketError(SocketError.TimedOut, () => s.Shutdown(SocketShutdown.Send));
+                Assert.AreEqual((int)SocketError.TimedOut, rig.ExpireTimeout(100, () => s.Shutdown(SocketShutdown.Send)).ErrorCode);
                 rig.Host.AckTransmit(t, 10);
-                s.SendTimeout = 2000;
+                s.SendTimeout = -1;
                 Background retry = Background.Start(() => s.Shutdown(SocketShutdown.Send));
                 rig.Host.Ack(rig.Host.Expect(HssOpcode.Shutdown), HssError.Success);
                 retry.Join();
@@ -140,6 +140,10 @@ namespace HssDevice.Tests.Device
                 HssSocket s = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Background connect = Background.Start(() => s.Connect(HssEndPoint.Parse("127.0.0.1:9")));
                 rig.Host.Expect(HssOpcode.Connect);
+                rig.Clock.AwaitTimedWaiters(1);
+                rig.Advance(199);
+                Assert.IsFalse(connect.Finished, "CONNECT timed out before ConnectTimeoutMs");
+                rig.Advance(1);
                 Assert.AreEqual((int)SocketError.TimedOut, connect.JoinFailure().ErrorCode);
                 TestData.ExpectSocketError(SocketError.TimedOut, () => s.Connect(HssEndPoint.Parse("127.0.0.1:9")));
                 s.Close();

@@ -9,6 +9,26 @@ namespace HssDevice.Tests.Device
     [TestClass]
     public class EngineSendTests
     {
+        [TestMethod]
+        public void Close_of_a_datagram_socket_whose_sends_are_acknowledged_sends_close_at_once()
+        {
+            // Regression: a datagram's ACK used to discard bytes from the (unused) send ring, so Close saw unsent
+            // data and lingered CloseLingerMs before sending CLOSE. The manual clock never reaches the linger.
+            Rig rig = Rig.Start();
+            try
+            {
+                HssSocket s = rig.OpenConnected(SocketType.Dgram);
+                s.Send(TestData.Pattern(40, 1));
+                rig.Host.AckTransmit(rig.Host.Expect(HssOpcode.Transmit), 40);
+                EngineRequestTests.WaitFor(() => rig.Engine.PendingRequests == 0);
+                s.Close();
+                Assert.AreEqual(s.Handle, rig.Host.Expect(HssOpcode.Close).SockId);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
 
         [TestMethod]
         public void Send_emits_one_transmit_on_the_data_pipe()
@@ -53,9 +73,10 @@ namespace HssDevice.Tests.Device
                 }
 
                 Assert.AreEqual(1024, inFlight);
-                HssSocketException e = TestData.ExpectSocketError(SocketError.TimedOut, () => s.Send(TestData.Pattern(10, 2)));
+                HssSocketException e = rig.ExpireTimeout(300, () => s.Send(TestData.Pattern(10, 2)));
+                Assert.AreEqual((int)SocketError.TimedOut, e.ErrorCode);
                 rig.Host.AckTransmit(sent[0], sent[0].PayloadLength);
-                s.SendTimeout = 2000;
+                s.SendTimeout = -1;
                 s.Send(TestData.Pattern(10, 2));
                 // Queued in the freed window; coalescing holds it while earlier TRANSMITs are unacknowledged.
                 rig.Host.ExpectSilence(100);
@@ -122,7 +143,6 @@ namespace HssDevice.Tests.Device
                 }
 
                 EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectWrite));
-                s.SendTimeout = 1000;
                 s.Send(TestData.Pattern(1024, 4));
                 int total = 0;
                 while (total < 1024)
@@ -196,7 +216,7 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(s.Handle, sd.SockId);
                 rig.Host.Ack(sd, HssError.Success);
                 shutdown.Join();
-                Assert.Throws(typeof(HssSocketException), () => s.Send(TestData.Pattern(1, 0)));
+                Assert.ThrowsException(typeof(HssSocketException), () => s.Send(TestData.Pattern(1, 0)));
             }
             finally
             {
@@ -214,7 +234,7 @@ namespace HssDevice.Tests.Device
                 s.Send(TestData.Pattern(300, 0));
                 SeenPacket a = rig.Host.Expect(HssOpcode.Transmit);
                 s.Close();
-                Assert.Throws(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
+                Assert.ThrowsException(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
                 // Coalesced rest waits for the first ACK; CLOSE waits for all of them.
                 rig.Host.AckTransmit(a, a.PayloadLength);
                 SeenPacket b = rig.Host.Expect(HssOpcode.Transmit);

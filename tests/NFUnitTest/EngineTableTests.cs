@@ -9,6 +9,30 @@ namespace HssDevice.Tests.Device
     public class EngineTableTests
     {
         [TestMethod]
+        public void A_socket_dropped_without_close_is_closed_by_housekeeping_and_frees_its_slot()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                EngineSocket s = null;
+                Background open = Background.Start(() => s = rig.Engine.Open(HssFamily.IPv4, HssProtocol.Tcp, HssType.Stream));
+                rig.Host.Ack(rig.Host.Expect(HssOpcode.Open), HssError.Success);
+                open.Join();
+                // What HssSocket's finalizer calls: it writes nothing itself.
+                rig.Engine.CloseAbandoned(s);
+                rig.Advance(0);
+                SeenPacket close = rig.Host.Expect(HssOpcode.Close);
+                Assert.AreEqual(s.Handle, close.SockId);
+                rig.Host.Ack(close, HssError.Success);
+                EngineRequestTests.WaitFor(() => rig.Engine.SocketsInUse == 0);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
         public void Message_ids_start_at_1_wrap_to_1_and_skip_outstanding_ones()
         {
             var table = new PendingTable(4);
@@ -66,13 +90,13 @@ namespace HssDevice.Tests.Device
             var s = new HssEngineSettings();
             s.Validate();
             s.ReceiveBufferPerSocket = s.MaxDataPayload - 1;
-            Assert.Throws(typeof(System.ArgumentException), () => s.Validate());
+            Assert.ThrowsException(typeof(System.ArgumentException), () => s.Validate());
             s = new HssEngineSettings();
             s.SendWindow = s.MaxTransmitPayload - 1;
-            Assert.Throws(typeof(System.ArgumentException), () => s.Validate());
+            Assert.ThrowsException(typeof(System.ArgumentException), () => s.Validate());
             s = new HssEngineSettings();
             s.ReceiveBudgetTotal = s.ReceiveBufferPerSocket - 1;
-            Assert.Throws(typeof(System.ArgumentException), () => new HssEngine(new FakeLink(true), s));
+            Assert.ThrowsException(typeof(System.ArgumentException), () => new HssEngine(new FakeLink(true), s));
         }
 
         [TestMethod]

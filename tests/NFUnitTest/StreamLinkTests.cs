@@ -188,17 +188,17 @@ namespace HssDevice.Tests.Device
         {
             var link = new StreamLink(new ChunkedStream(64), true);
             Assert.IsFalse(link.HasCommandPipe);
-            Assert.Throws(typeof(NotSupportedException), () => link.ReadCommand(new byte[64], 0, 64));
+            Assert.ThrowsException(typeof(NotSupportedException), () => link.ReadCommand(new byte[64], 0, 64));
         }
 
         [TestMethod]
         public void BadArgumentsAreRejected()
         {
             var link = new StreamLink(new ChunkedStream(64), true);
-            Assert.Throws(typeof(ArgumentNullException), () => link.WriteData(null, 0, 0));
-            Assert.Throws(typeof(ArgumentOutOfRangeException), () => link.WriteData(new byte[4], 2, 3));
-            Assert.Throws(typeof(ArgumentOutOfRangeException), () => link.ReadData(new byte[4], -1, 1));
-            Assert.Throws(typeof(ArgumentNullException), () => new StreamLink(null, true));
+            Assert.ThrowsException(typeof(ArgumentNullException), () => link.WriteData(null, 0, 0));
+            Assert.ThrowsException(typeof(ArgumentOutOfRangeException), () => link.WriteData(new byte[4], 2, 3));
+            Assert.ThrowsException(typeof(ArgumentOutOfRangeException), () => link.ReadData(new byte[4], -1, 1));
+            Assert.ThrowsException(typeof(ArgumentNullException), () => new StreamLink(null, true));
         }
 
         [TestMethod]
@@ -306,7 +306,7 @@ namespace HssDevice.Tests.Device
             var stream = new ChunkedStream(64);
             var link = new StreamLink(stream, true);
             link.SetConnected(false);
-            Assert.Throws(typeof(IOException), () => link.WriteData(new byte[12], 0, 12));
+            Assert.ThrowsException(typeof(IOException), () => link.WriteData(new byte[12], 0, 12));
             Assert.AreEqual(0, stream.Written().Length);
         }
 
@@ -316,7 +316,7 @@ namespace HssDevice.Tests.Device
             var stream = new ChunkedStream(64);
             var link = new StreamLink(stream, true);
             stream.Disconnect();
-            Assert.Throws(typeof(IOException), () => link.WriteCommand(new byte[12], 0, 12));
+            Assert.ThrowsException(typeof(IOException), () => link.WriteCommand(new byte[12], 0, 12));
         }
 
         [TestMethod]
@@ -332,8 +332,8 @@ namespace HssDevice.Tests.Device
             Assert.IsTrue(reader.Join(Hang), "Close did not wake the blocked read");
             Assert.IsInstanceOfType(_readError, typeof(ObjectDisposedException));
             Assert.IsTrue(stream.IsClosed);
-            Assert.Throws(typeof(ObjectDisposedException), () => _sharedLink.ReadData(new byte[4], 0, 4));
-            Assert.Throws(typeof(ObjectDisposedException), () => _sharedLink.WriteData(new byte[4], 0, 4));
+            Assert.ThrowsException(typeof(ObjectDisposedException), () => _sharedLink.ReadData(new byte[4], 0, 4));
+            Assert.ThrowsException(typeof(ObjectDisposedException), () => _sharedLink.WriteData(new byte[4], 0, 4));
         }
 
         [TestMethod]

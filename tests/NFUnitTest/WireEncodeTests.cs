@@ -84,15 +84,15 @@ namespace HssDevice.Tests.Device
             Assert.AreEqual(12 + 3 + 60, n);
             Hex.AssertBytes("05 00 04 00 01 00 00 00 3f 00 00 00 01 00 00 aa", Buffer, 0, 16);
             Assert.AreEqual((byte)0xBB, Buffer[n - 1]);
-            Assert.Throws(typeof(System.ArgumentException), () => PacketWriter.WriteAckWithData(Buffer, 0, HssOpcode.Ack, 4, 1, HssOpcode.Connect, 0, data, 0, 50));
+            Assert.ThrowsException(typeof(System.ArgumentException), () => PacketWriter.WriteAckWithData(Buffer, 0, HssOpcode.Ack, 4, 1, HssOpcode.Connect, 0, data, 0, 50));
         }
 
         [TestMethod]
         public void Writers_refuse_a_buffer_too_small()
         {
             byte[] small = new byte[20];
-            Assert.Throws(typeof(System.ArgumentException), () => PacketWriter.WriteOpen(small, 0, 1, 1, 1, 1, 1));
-            Assert.Throws(typeof(System.ArgumentException), () => PacketWriter.WriteClose(small, 10, 1, 1));
+            Assert.ThrowsException(typeof(System.ArgumentException), () => PacketWriter.WriteOpen(small, 0, 1, 1, 1, 1, 1));
+            Assert.ThrowsException(typeof(System.ArgumentException), () => PacketWriter.WriteClose(small, 10, 1, 1));
         }
 
         [TestMethod]

@@ -116,7 +116,10 @@ namespace nanoFramework.TestFramework
             }
         }
 
-        public static void Throws(Type exceptionType, Action action, string message = "")
+        [Obsolete("Use ThrowsException (TestFramework 3.0 marks Throws obsolete).")]
+        public static void Throws(Type exceptionType, Action action, string message = "") => ThrowsException(exceptionType, action, message);
+
+        public static void ThrowsException(Type exceptionType, Action action, string message = "")
         {
             try
             {
@@ -135,7 +138,6 @@ namespace nanoFramework.TestFramework
             Fail($"Throws failed: no {exceptionType.Name} was thrown. {message}");
         }
 
-        public static void ThrowsException(Type exception, Action action, string message = "") => Throws(exception, action, message);
 
         public static void SkipTest(string message = null) => throw new SkipTestException(message);
 

@@ -4,8 +4,9 @@ using HssDevice.Wire;
 namespace HssDevice.Engine
 {
     /// <summary>
-    /// The engine's side of one socket: its handle (what the host knows), its buffers and its state. Allocated once
-    /// per table slot and reused, so opening sockets allocates nothing. Fields are guarded by the engine's lock.
+    /// The engine's side of one socket: its handle (what the host knows), its buffers and its state machine. Each
+    /// open allocates one (buffers included, never per packet), so a call still holding a closed socket can never act
+    /// on the next socket of the same slot. Fields are guarded by the engine's lock.
     /// </summary>
     public sealed class EngineSocket
     {
@@ -25,26 +26,17 @@ namespace HssDevice.Engine
         internal readonly ushort[] AckMsgId;
         internal readonly int[] AckValue;
 
-        internal bool InUse;
+        /// <summary>Lifecycle, half-closes and failure: the only place a socket's state lives.</summary>
+        internal readonly SocketStateMachine Machine = new SocketStateMachine();
+
         internal uint HandleValue;
         internal int FamilyValue;
         internal int ProtocolValue;
         internal int TypeValue;
-        internal int StateValue;
 
         internal int InFlightBytes;
         internal int InFlightCount;
-
-        internal bool LocalSendShutdown;
-        internal bool ShutdownAcknowledged;
-        internal bool LocalReceiveShutdown;
-        internal bool RemoteShutdown;
-        internal bool RemoteClosed;
-        internal bool AppClosed;
-        internal bool CloseSent;
-        internal long CloseDeadlineTicks;
-        internal SocketError Failure;
-        internal int FailureHssCode;
+        internal long CloseDeadlineMs;
 
         internal EngineSocket(int receiveBuffer, int sendWindow, int records)
         {
@@ -71,48 +63,5 @@ namespace HssDevice.Engine
         {
             get { return TypeValue == HssType.Datagram; }
         }
-
-        /// <summary>One of <see cref="SocketStates"/>.</summary>
-        public int State
-        {
-            get { return StateValue; }
-        }
-
-        internal void Reset()
-        {
-            ReceiveRing.Clear();
-            SendRing.Clear();
-            RecordHead = 0;
-            RecordCount = 0;
-            RecordConsumed = 0;
-            InFlightBytes = 0;
-            InFlightCount = 0;
-            LocalSendShutdown = false;
-            ShutdownAcknowledged = false;
-            LocalReceiveShutdown = false;
-            RemoteShutdown = false;
-            RemoteClosed = false;
-            AppClosed = false;
-            CloseSent = false;
-            CloseDeadlineTicks = 0;
-            Failure = SocketError.Success;
-            FailureHssCode = HssSocketException.NoHssCode;
-            StateValue = SocketStates.Opening;
-            ReceiveSignal.Reset();
-            SendSignal.Reset();
-        }
-    }
-
-    /// <summary>Lifecycle of an <see cref="EngineSocket"/>.</summary>
-    public static class SocketStates
-    {
-        public const int Free = 0;
-        /// <summary>OPEN sent, not yet acknowledged.</summary>
-        public const int Opening = 1;
-        public const int Open = 2;
-        public const int Connecting = 3;
-        public const int Connected = 4;
-        /// <summary>Closed by the application; CLOSE pending or sent, handle not yet reusable.</summary>
-        public const int Closing = 5;
     }
 }

@@ -20,6 +20,9 @@ namespace HssDevice.Engine
         /// <summary>TRANSMITs from the host for a socket that could not take them (answered with a negative ACK).</summary>
         public int RejectedTransmits;
 
+        /// <summary>Bytes dropped on a byte-stream link after it lost its framing, until the link went down.</summary>
+        public int BytesDroppedAfterFramingLoss;
+
         public int TransmitsSent;
         public int TransmitsReceived;
     }

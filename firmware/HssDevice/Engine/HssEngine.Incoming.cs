@@ -67,9 +67,20 @@ namespace HssDevice.Engine
                     if (IsRunning())
                     {
                         _reassembler.Reset();
+                        lock (_sync)
+                        {
+                            // The link went down: the next bytes start a new session, framed from its first byte.
+                            _sessionEnded = false;
+                        }
+
                         ResetLink();
                     }
 
+                    continue;
+                }
+
+                if (SessionEnded(n))
+                {
                     continue;
                 }
 
@@ -104,33 +115,42 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// The data pipe's framing cannot be trusted: reset the link (every socket fails with NetworkReset), tell
-        /// the host to close what it had open, and resynchronise from the next transfer.
+        /// The data pipe's framing cannot be trusted: reset the link (every socket fails with NetworkReset) and tell
+        /// the host to close what it had open. With a command pipe (USB) the next transfer starts a packet, so reading
+        /// goes on from it. On a byte stream (single pipe) nothing marks where the next packet starts: the session
+        /// ends (docs/protocol.md section 11), every byte is dropped until the link goes down, and opens fail.
         /// </summary>
         private void OnFramingLost()
         {
+            // The host still holds OS sockets for our handles: note them before the reset forgets them, then ask the
+            // host to close each (the answers match nothing that waits; they only free request slots).
+            int count = 0;
             lock (_sync)
             {
                 _stats.ProtocolErrors++;
+                for (int i = 0; i < _sockets.Size; i++)
+                {
+                    SocketStateMachine m = _sockets[i].Machine;
+                    if (m.InUse && !m.IsCloseSent && m.State != SocketState.RemoteClosed && m.State != SocketState.Opening)
+                    {
+                        _framingLostHandles[count++] = _sockets[i].HandleValue;
+                    }
+                }
+            }
+
+            if (!_link.HasCommandPipe)
+            {
+                lock (_sync)
+                {
+                    _sessionEnded = true;
+                }
             }
 
             ResetLink();
             _reassembler.Reset();
-
-            // The host still holds OS sockets for our handles: ask it to close each (answers free the slots).
-            for (int i = 0; i < _sockets.Length; i++)
+            for (int i = 0; i < count; i++)
             {
-                EngineSocket s = _sockets[i];
-                bool live;
-                lock (_sync)
-                {
-                    live = s.InUse && !s.CloseSent && !s.RemoteClosed && s.StateValue != SocketStates.Opening;
-                }
-
-                if (live)
-                {
-                    SendCloseInBackground(s);
-                }
+                SendCloseForHandle(_framingLostHandles[i]);
             }
         }
 
@@ -163,9 +183,9 @@ namespace HssDevice.Engine
                     _stats.ProtocolErrors++;
                 }
 
-                if (length >= HssLayout.HeaderSize && HssOpcode.IsRequest(p.Opcode))
+                if (HssRules.AnswersBadPacket(p.Opcode, length))
                 {
-                    SendAnswer(p.MsgId, p.SockId, p.Opcode, HssError.InvalidArgument, p.Opcode == HssOpcode.Transmit);
+                    SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode, HssRules.AnswerCarriesValue(p.Opcode));
                 }
 
                 return;
@@ -193,7 +213,7 @@ namespace HssDevice.Engine
                         _stats.ProtocolErrors++;
                     }
 
-                    SendAnswer(p.MsgId, p.SockId, p.Opcode, HssError.InvalidArgument, false);
+                    SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode, false);
                     break;
             }
         }
@@ -205,7 +225,8 @@ namespace HssDevice.Engine
             lock (_sync)
             {
                 PendingRequest request = _pending.Find(p.MsgId);
-                if (request == null || request.Opcode != p.OrigOpcode || request.SockId != p.SockId || (request.Done && !request.Background))
+                if (request == null || !HssRules.IsAnswerTo(p.MsgId, p.OrigOpcode, p.SockId, request.MsgId, request.Opcode, request.SockId)
+                    || (request.Done && !request.Background))
                 {
                     _stats.UnmatchedAnswers++;
                     return;
@@ -218,12 +239,17 @@ namespace HssDevice.Engine
                 }
                 else if (request.Background)
                 {
-                    // CLOSE sent after Close(): the handle may be reused now.
                     EngineSocket s = request.Socket;
+                    int opcode = request.Opcode;
                     FreeRequestLocked(request);
-                    if (s != null && s.InUse && s.AppClosed)
+                    if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
                     {
+                        // CLOSE sent after Close(): the handle may be reused now.
                         ReleaseLocked(s);
+                    }
+                    else if (opcode == HssOpcode.Shutdown && s != null && p.Code != HssError.Success)
+                    {
+                        FailLocked(s, ErrorMap.ToSocketError(p.Code), p.Code);
                     }
                 }
                 else
@@ -252,7 +278,7 @@ namespace HssDevice.Engine
                 }
                 else
                 {
-                    s.RemoteShutdown = true;
+                    s.Machine.OnHostShutdown();
                     s.ReceiveSignal.Set();
                 }
             }
@@ -261,8 +287,8 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// The host closed the socket (remote close or reset): pending sends fail, buffered data stays readable,
-        /// then reads report ConnectionReset. The handle is dead on both sides; no CLOSE goes back for it.
+        /// The host closed the socket (remote close or reset): pending sends fail with ConnectionReset, buffered data
+        /// stays readable, then reads return end of stream. The handle is dead on both sides; no CLOSE goes back.
         /// </summary>
         private void OnHostClose(HssPacket p)
         {
@@ -276,11 +302,11 @@ namespace HssDevice.Engine
                 }
                 else
                 {
-                    s.RemoteClosed = true;
+                    bool released = s.Machine.OnHostClose();
                     DropSendsLocked(s);
                     s.ReceiveSignal.Set();
                     s.SendSignal.Set();
-                    if (s.AppClosed)
+                    if (released)
                     {
                         ReleaseLocked(s);
                     }
@@ -293,10 +319,15 @@ namespace HssDevice.Engine
         /// <summary>ACK for a host request; TRANSMIT answers carry the 4-byte value (count, or minus the code).</summary>
         private void SendAnswer(int msgId, uint sockId, int origOpcode, int code, bool withValue)
         {
+            if (origOpcode == HssOpcode.Transmit && !_settings.AckHostTransmits)
+            {
+                return;
+            }
+
             lock (_commandWriteLock)
             {
                 int n = withValue
-                    ? PacketWriter.WriteAckWithValue(_commandTx, 0, msgId, sockId, origOpcode, code, code == HssError.Success ? 0 : -code)
+                    ? PacketWriter.WriteAckWithValue(_commandTx, 0, msgId, sockId, origOpcode, code, HssRules.TransmitAckValue(code, 0))
                     : PacketWriter.WriteAck(_commandTx, 0, msgId, sockId, origOpcode, code);
                 try
                 {
@@ -309,19 +340,25 @@ namespace HssDevice.Engine
             }
         }
 
+        /// <summary>True (and the n bytes are counted as dropped) while a byte-stream session ended by lost framing waits for the link to go down.</summary>
+        private bool SessionEnded(int n)
+        {
+            lock (_sync)
+            {
+                if (_sessionEnded)
+                {
+                    _stats.BytesDroppedAfterFramingLoss += n;
+                }
+
+                return _sessionEnded;
+            }
+        }
+
         private bool IsRunning()
         {
             lock (_sync)
             {
                 return _running;
-            }
-        }
-
-        private int CurrentGeneration()
-        {
-            lock (_sync)
-            {
-                return _linkGeneration;
             }
         }
     }

@@ -11,8 +11,8 @@ namespace HssDevice.Engine
     public sealed partial class HssEngine
     {
         /// <summary>
-        /// Copies received bytes into buffer; blocks until some arrive. Returns 0 at end of stream (host SHUTDOWN
-        /// after all data). A datagram is returned whole, or cut to size with the rest discarded.
+        /// Copies received bytes into buffer; blocks until some arrive. Returns 0 at end of stream (host SHUTDOWN or
+        /// CLOSE, after all buffered data). A datagram is returned whole, or cut to size with the rest discarded.
         /// </summary>
         public int Receive(EngineSocket s, byte[] buffer, int offset, int size, int timeoutMs)
         {
@@ -24,7 +24,8 @@ namespace HssDevice.Engine
             {
                 lock (_sync)
                 {
-                    if (!s.InUse || s.AppClosed)
+                    SocketStateMachine m = s.Machine;
+                    if (!m.InUse || m.IsAppClosed)
                     {
                         throw new ObjectDisposedException("HssSocket");
                     }
@@ -32,7 +33,7 @@ namespace HssDevice.Engine
                     if (s.RecordCount > 0)
                     {
                         copied = s.IsDatagram ? TakeDatagramLocked(s, buffer, offset, size, out acks) : TakeStreamLocked(s, buffer, offset, size, out acks);
-                        if (s.RemoteClosed || s.Failure != SocketError.Success)
+                        if (m.State == SocketState.RemoteClosed || m.HasFailed)
                         {
                             // The host forgot these TRANSMITs with the socket (its CLOSE, or the link reset).
                             acks = 0;
@@ -44,18 +45,15 @@ namespace HssDevice.Engine
                         }
                     }
 
-                    if (s.LocalReceiveShutdown || s.RemoteShutdown)
+                    // The host's SHUTDOWN or CLOSE, or Shutdown(Receive): end of stream after the buffered bytes. A
+                    // CLOSE is how the reference host reports any remote close, graceful or not (docs/decisions.md).
+                    if (m.ReadsEnd)
                     {
                         return 0;
                     }
 
                     ThrowIfFailedLocked(s);
-                    if (s.RemoteClosed)
-                    {
-                        throw new HssSocketException(SocketError.ConnectionReset, "the host closed the socket");
-                    }
-
-                    if (s.StateValue != SocketStates.Connected)
+                    if (!m.IsConnected)
                     {
                         throw new HssSocketException(SocketError.NotConnected, "the socket is not connected");
                     }
@@ -66,12 +64,11 @@ namespace HssDevice.Engine
                     }
                 }
 
-                int wait = Remaining(deadline);
-                if (wait == 0 || !s.ReceiveSignal.WaitOne(wait, false))
+                if (!_clock.WaitUntil(s.ReceiveSignal, deadline))
                 {
                     lock (_sync)
                     {
-                        if (s.RecordCount > 0 || s.RemoteShutdown || s.RemoteClosed || s.Failure != SocketError.Success)
+                        if (s.RecordCount > 0 || s.Machine.InputEnded || s.Machine.HasFailed)
                         {
                             continue;
                         }
@@ -90,7 +87,7 @@ namespace HssDevice.Engine
         {
             lock (_sync)
             {
-                return s.InUse ? s.ReceiveRing.Count : 0;
+                return s.Machine.InUse ? s.ReceiveRing.Count : 0;
             }
         }
 
@@ -99,7 +96,8 @@ namespace HssDevice.Engine
         {
             lock (_sync)
             {
-                return !s.InUse || s.AppClosed || s.RecordCount > 0 || s.RemoteShutdown || s.LocalReceiveShutdown || s.RemoteClosed || s.Failure != SocketError.Success;
+                SocketStateMachine m = s.Machine;
+                return !m.InUse || m.IsAppClosed || s.RecordCount > 0 || m.ReadsEnd || m.HasError;
             }
         }
 
@@ -108,7 +106,7 @@ namespace HssDevice.Engine
         {
             lock (_sync)
             {
-                if (!s.InUse || s.AppClosed || s.StateValue != SocketStates.Connected || s.LocalSendShutdown || s.RemoteClosed || s.Failure != SocketError.Success)
+                if (!s.Machine.CanWrite)
                 {
                     return false;
                 }
@@ -117,18 +115,27 @@ namespace HssDevice.Engine
             }
         }
 
+        /// <summary>Connected (one side may have ended) and not failed or closed by the host.</summary>
+        public bool IsConnected(EngineSocket s)
+        {
+            lock (_sync)
+            {
+                return s.Machine.IsConnected && !s.Machine.HasError;
+            }
+        }
+
         public bool HasError(EngineSocket s)
         {
             lock (_sync)
             {
-                return s.Failure != SocketError.Success || s.RemoteClosed;
+                return s.Machine.HasError;
             }
         }
 
-        /// <summary>Waits until the socket's readable or writable state may have changed, up to timeoutMs.</summary>
-        public bool WaitForChange(EngineSocket s, bool read, int timeoutMs)
+        /// <summary>Waits until the socket's readable or writable state may have changed, or the clock reaches deadlineMs.</summary>
+        internal bool WaitForChange(EngineSocket s, bool read, long deadlineMs)
         {
-            return (read ? s.ReceiveSignal : s.SendSignal).WaitOne(timeoutMs, false);
+            return _clock.WaitUntil(read ? s.ReceiveSignal : s.SendSignal, deadlineMs);
         }
 
         private int TakeStreamLocked(EngineSocket s, byte[] buffer, int offset, int size, out int acks)
@@ -176,15 +183,6 @@ namespace HssDevice.Engine
             return copied;
         }
 
-        /// <summary>
-        /// Connected, or CONNECT sent and not yet answered: the host may send data the moment its connect succeeds, and
-        /// that data (bulk pipe) can overtake the CONNECT's ACK (interrupt pipe). It is buffered, not refused.
-        /// </summary>
-        private static bool CanReceiveData(EngineSocket s)
-        {
-            return s.StateValue == SocketStates.Connected || s.StateValue == SocketStates.Connecting;
-        }
-
         private static void PopRecordLocked(EngineSocket s)
         {
             s.RecordHead = (s.RecordHead + 1) % s.RecordMsgId.Length;
@@ -195,7 +193,7 @@ namespace HssDevice.Engine
         /// <summary>ACKs the host TRANSMITs the application has now read, with their byte counts.</summary>
         private void SendTransmitAcks(EngineSocket s, int count)
         {
-            if (count == 0)
+            if (count == 0 || !_settings.AckHostTransmits)
             {
                 return;
             }
@@ -205,7 +203,8 @@ namespace HssDevice.Engine
                 for (int i = 0; i < count; i++)
                 {
                     int value = s.AckValue[i];
-                    int n = PacketWriter.WriteAckWithValue(_commandTx, 0, s.AckMsgId[i], s.HandleValue, HssOpcode.Transmit, value < 0 ? -value : HssError.Success, value);
+                    int code = value < 0 ? -value : HssError.Success;
+                    int n = PacketWriter.WriteAckWithValue(_commandTx, 0, s.AckMsgId[i], s.HandleValue, HssOpcode.Transmit, code, HssRules.TransmitAckValue(code, value));
                     try
                     {
                         WriteCommandLocked(n);
@@ -248,7 +247,7 @@ namespace HssDevice.Engine
                     {
                         reject = HssError.NoSocket;
                     }
-                    else if (s.AppClosed || s.Failure != SocketError.Success || s.RemoteClosed || s.RemoteShutdown || !CanReceiveData(s))
+                    else if (!s.Machine.CanAcceptHostData)
                     {
                         reject = HssError.NotConnected;
                     }

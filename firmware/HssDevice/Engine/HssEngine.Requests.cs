@@ -21,6 +21,11 @@ namespace HssDevice.Engine
                 lock (_sync)
                 {
                     ThrowIfStopped();
+                    if (_sessionEnded)
+                    {
+                        throw new HssSocketException(SocketError.NetworkReset, "the link lost its framing; waiting for it to go down and up again");
+                    }
+
                     s = AllocateSocketLocked();
                     s.FamilyValue = family;
                     s.ProtocolValue = protocol;
@@ -60,8 +65,7 @@ namespace HssDevice.Engine
                     // The host may have opened it after all: close that handle, then give it back.
                     lock (_sync)
                     {
-                        s.AppClosed = true;
-                        s.StateValue = SocketStates.Closing;
+                        s.Machine.OnOpenTimedOut();
                     }
 
                     SendCloseInBackground(s);
@@ -79,7 +83,7 @@ namespace HssDevice.Engine
 
             lock (_sync)
             {
-                s.StateValue = SocketStates.Open;
+                s.Machine.OnOpenAcked();
             }
 
             return s;
@@ -100,12 +104,12 @@ namespace HssDevice.Engine
                 lock (_sync)
                 {
                     ThrowIfUnusable(s);
-                    if (s.StateValue == SocketStates.Connected)
+                    if (s.Machine.IsConnected || s.Machine.State == SocketState.RemoteClosed)
                     {
                         throw new HssSocketException(SocketError.IsConnected, "the socket is already connected");
                     }
 
-                    if (s.StateValue != SocketStates.Open)
+                    if (s.Machine.State != SocketState.Open)
                     {
                         throw new HssSocketException(SocketError.InvalidArgument, "a connect is already in progress");
                     }
@@ -121,7 +125,7 @@ namespace HssDevice.Engine
                         throw TooManyRequests();
                     }
 
-                    s.StateValue = SocketStates.Connecting;
+                    s.Machine.OnConnectSent();
                 }
 
                 int n = family == HssFamily.IPv4
@@ -153,17 +157,14 @@ namespace HssDevice.Engine
             {
                 lock (_sync)
                 {
-                    if (s.StateValue == SocketStates.Connecting)
-                    {
-                        s.StateValue = connected ? SocketStates.Connected : SocketStates.Open;
-                    }
+                    s.Machine.OnConnectAnswered(connected);
                 }
             }
         }
 
         /// <summary>
-        /// Ends the sending side: waits until every byte sent so far is acknowledged (docs/protocol.md section 8), then
-        /// sends SHUTDOWN and waits for its ACK. Receiving goes on.
+        /// Ends the sending side: waits until every byte sent so far is acknowledged (docs/protocol.md section 8),
+        /// then sends SHUTDOWN and returns; its ACK is not awaited (an error in it fails the socket). Receiving goes on.
         /// </summary>
         public void ShutdownSend(EngineSocket s, int drainTimeoutMs)
         {
@@ -171,13 +172,13 @@ namespace HssDevice.Engine
             lock (_sync)
             {
                 ThrowIfUnusable(s);
-                if (s.ShutdownAcknowledged)
+                if (s.Machine.SendShutdownDone)
                 {
                     return;
                 }
 
                 RequireConnectedLocked(s);
-                s.LocalSendShutdown = true;
+                s.Machine.OnAppShutdownSend();
             }
 
             while (true)
@@ -191,8 +192,7 @@ namespace HssDevice.Engine
                     }
                 }
 
-                int wait = Remaining(deadline);
-                if (wait == 0 || !s.SendSignal.WaitOne(wait, false))
+                if (!_clock.WaitUntil(s.SendSignal, deadline) && Passed(deadline))
                 {
                     throw new HssSocketException(SocketError.TimedOut, "sent data was not acknowledged in time; SHUTDOWN not sent");
                 }
@@ -204,7 +204,9 @@ namespace HssDevice.Engine
                 lock (_sync)
                 {
                     ThrowIfFailedLocked(s);
-                    request = AllocateRequestLocked(HssOpcode.Shutdown, s.HandleValue, s, false, _settings.CommandTimeoutMs);
+                    // No waiter: the reference host neither acts on nor answers SHUTDOWN (docs/decisions.md). An
+                    // error answer fails the socket later; no answer times out in housekeeping and is only counted.
+                    request = AllocateRequestLocked(HssOpcode.Shutdown, s.HandleValue, s, true, _settings.CommandTimeoutMs);
                     if (request == null)
                     {
                         throw TooManyRequests();
@@ -214,10 +216,9 @@ namespace HssDevice.Engine
                 WriteRequestLocked(request, PacketWriter.WriteShutdown(_commandTx, 0, request.MsgId, s.HandleValue), s);
             }
 
-            AwaitAnswer(request, _settings.CommandTimeoutMs);
             lock (_sync)
             {
-                s.ShutdownAcknowledged = true;
+                s.Machine.OnShutdownSent();
             }
         }
 
@@ -227,7 +228,7 @@ namespace HssDevice.Engine
             lock (_sync)
             {
                 ThrowIfUnusable(s);
-                s.LocalReceiveShutdown = true;
+                s.Machine.OnAppShutdownReceive();
                 s.ReceiveSignal.Set();
             }
         }
@@ -242,13 +243,12 @@ namespace HssDevice.Engine
             int acks = 0;
             lock (_sync)
             {
-                if (!s.InUse || s.AppClosed)
+                if (!s.Machine.InUse || s.Machine.IsAppClosed)
                 {
                     return;
                 }
 
-                s.AppClosed = true;
-                bool hostForgot = HostForgotLocked(s);
+                bool hostForgot = s.Machine.OnAppClose();
                 // Host TRANSMITs still buffered are answered (exactly one ACK each), refused: nobody will read them.
                 while (!hostForgot && s.RecordCount > 0)
                 {
@@ -264,7 +264,6 @@ namespace HssDevice.Engine
                 _receiveSpace.Set();
                 s.ReceiveSignal.Set();
                 s.SendSignal.Set();
-                s.StateValue = SocketStates.Closing;
                 if (hostForgot)
                 {
                     ReleaseLocked(s);
@@ -277,7 +276,7 @@ namespace HssDevice.Engine
                 }
                 else
                 {
-                    s.CloseDeadlineTicks = DeadlineAfter(_settings.CloseLingerMs);
+                    s.CloseDeadlineMs = DeadlineAfter(_settings.CloseLingerMs);
                 }
             }
 
@@ -289,17 +288,31 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// True when the host no longer holds the handle: it closed it (its CLOSE, or ENOSOCK), the link was reset or
-        /// the engine stopped, or the OPEN never completed. Otherwise Close must send CLOSE (e.g. after the host
-        /// failed a TRANSMIT, which leaves its socket open).
+        /// Close for a socket its application dropped without closing (HssSocket's finalizer): no link write on the
+        /// finalizer thread; the next housekeeping run sends the CLOSE, so the slot does not stay taken forever.
         /// </summary>
-        private static bool HostForgotLocked(EngineSocket s)
+        internal void CloseAbandoned(EngineSocket s)
         {
-            return s.RemoteClosed
-                || s.StateValue == SocketStates.Opening
-                || s.Failure == SocketError.NetworkReset
-                || s.Failure == SocketError.OperationAborted
-                || s.FailureHssCode == HssError.NoSocket;
+            lock (_sync)
+            {
+                if (!s.Machine.InUse || s.Machine.IsAppClosed)
+                {
+                    return;
+                }
+
+                bool hostForgot = s.Machine.OnAppClose();
+                _totalBuffered -= s.ReceiveRing.Count;
+                s.ReceiveRing.Clear();
+                s.RecordCount = 0;
+                _receiveSpace.Set();
+                if (hostForgot)
+                {
+                    ReleaseLocked(s);
+                    return;
+                }
+
+                s.CloseDeadlineMs = Now();
+            }
         }
 
         /// <summary>Sends CLOSE with no waiter; the ACK (or the timeout) gives the handle back.</summary>
@@ -312,7 +325,7 @@ namespace HssDevice.Engine
                 PendingRequest request;
                 lock (_sync)
                 {
-                    if (!s.InUse || s.CloseSent || !_running)
+                    if (s.Machine.State != SocketState.Closing || !_running)
                     {
                         return;
                     }
@@ -321,12 +334,12 @@ namespace HssDevice.Engine
                     if (request == null)
                     {
                         // Table full: housekeeping tries again.
-                        s.CloseDeadlineTicks = Now();
+                        s.CloseDeadlineMs = Now();
                         return;
                     }
 
                     DropSendsLocked(s);
-                    s.CloseSent = true;
+                    s.Machine.OnCloseSent();
                 }
 
                 try
@@ -340,39 +353,41 @@ namespace HssDevice.Engine
             }
         }
 
-        private EngineSocket AllocateSocketLocked()
+        /// <summary>Sends CLOSE for a handle whose socket is already gone here (after a framing loss); nothing waits.</summary>
+        private void SendCloseForHandle(uint handle)
         {
-            int slot = -1;
-            for (int i = 0; i < _sockets.Length; i++)
+            lock (_commandWriteLock)
             {
-                if (!_sockets[i].InUse)
+                PendingRequest request;
+                lock (_sync)
                 {
-                    slot = i;
-                    break;
+                    request = _running ? AllocateRequestLocked(HssOpcode.Close, handle, null, true, _settings.CommandTimeoutMs) : null;
+                }
+
+                if (request == null)
+                {
+                    return;
+                }
+
+                try
+                {
+                    WriteCommandLocked(PacketWriter.WriteClose(_commandTx, 0, request.MsgId, handle));
+                }
+                catch (HssSocketException)
+                {
+                    // The link is down again: the host forgets the handle with it.
                 }
             }
+        }
 
-            if (slot < 0)
+        private EngineSocket AllocateSocketLocked()
+        {
+            EngineSocket fresh = _sockets.Allocate(_settings.ReceiveBufferPerSocket, _settings.SendWindow, _settings.ReceiveRecordsPerSocket);
+            if (fresh == null)
             {
-                throw new HssSocketException(SocketError.NoBufferSpaceAvailable, "all " + _sockets.Length.ToString() + " sockets are in use");
+                throw new HssSocketException(SocketError.TooManyOpenSockets, "all " + _sockets.Size.ToString() + " sockets are in use");
             }
 
-            // Handles: non-zero, unique among live sockets (docs/protocol.md section 4).
-            uint handle;
-            do
-            {
-                handle = _nextHandle;
-                _nextHandle = _nextHandle == uint.MaxValue ? 1 : _nextHandle + 1;
-            }
-            while (FindLocked(handle) != null);
-
-            // A new object per socket (its buffers are allocated here, not per packet): a call still holding the
-            // previous socket of this slot can never act on the new one.
-            EngineSocket fresh = new EngineSocket(_settings.ReceiveBufferPerSocket, _settings.SendWindow, _settings.ReceiveRecordsPerSocket);
-            fresh.Reset();
-            fresh.InUse = true;
-            fresh.HandleValue = handle;
-            _sockets[slot] = fresh;
             return fresh;
         }
 
@@ -393,10 +408,7 @@ namespace HssDevice.Engine
                 lock (_sync)
                 {
                     FreeRequestLocked(request);
-                    if (s.StateValue == SocketStates.Connecting)
-                    {
-                        s.StateValue = SocketStates.Open;
-                    }
+                    s.Machine.OnConnectAnswered(false);
                 }
 
                 throw;
@@ -406,7 +418,7 @@ namespace HssDevice.Engine
         /// <summary>Waits for the answer to a request and throws unless it was ESUCCESS.</summary>
         private void AwaitAnswer(PendingRequest request, int timeoutMs)
         {
-            request.Completed.WaitOne(timeoutMs < 0 ? System.Threading.Timeout.Infinite : timeoutMs, false);
+            _clock.WaitUntil(request.Completed, request.DeadlineMs);
             int code;
             int opcode;
             SocketError local;
@@ -466,7 +478,7 @@ namespace HssDevice.Engine
 
         private void ThrowIfUnusable(EngineSocket s)
         {
-            if (!s.InUse || s.AppClosed)
+            if (!s.Machine.InUse || s.Machine.IsAppClosed)
             {
                 throw new ObjectDisposedException("HssSocket");
             }
@@ -476,17 +488,18 @@ namespace HssDevice.Engine
 
         private void ThrowIfFailedLocked(EngineSocket s)
         {
-            if (s.Failure != SocketError.Success)
+            SocketStateMachine m = s.Machine;
+            if (m.HasFailed)
             {
-                if (s.FailureHssCode != HssSocketException.NoHssCode)
+                if (m.ErrorHssCode != HssSocketException.NoHssCode)
                 {
-                    throw new HssSocketException(s.Failure, s.FailureHssCode, "the host failed the socket: " + HssError.NameOf(s.FailureHssCode));
+                    throw new HssSocketException(m.Error, m.ErrorHssCode, "the host failed the socket: " + HssError.NameOf(m.ErrorHssCode));
                 }
 
-                throw LocalFailure(s.Failure);
+                throw LocalFailure(m.Error);
             }
 
-            if (s.AppClosed)
+            if (m.IsAppClosed)
             {
                 throw new ObjectDisposedException("HssSocket");
             }
@@ -494,12 +507,12 @@ namespace HssDevice.Engine
 
         private static void RequireConnectedLocked(EngineSocket s)
         {
-            if (s.RemoteClosed)
+            if (s.Machine.State == SocketState.RemoteClosed)
             {
                 throw new HssSocketException(SocketError.ConnectionReset, "the host closed the socket");
             }
 
-            if (s.StateValue != SocketStates.Connected)
+            if (!s.Machine.IsConnected)
             {
                 throw new HssSocketException(SocketError.NotConnected, "the socket is not connected");
             }

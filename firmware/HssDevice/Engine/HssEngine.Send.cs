@@ -36,8 +36,7 @@ namespace HssDevice.Engine
                 if (full)
                 {
                     Flush(s);
-                    int wait = Remaining(deadline);
-                    if (wait == 0 || !s.SendSignal.WaitOne(wait, false))
+                    if (!_clock.WaitUntil(s.SendSignal, deadline))
                     {
                         lock (_sync)
                         {
@@ -97,21 +96,15 @@ namespace HssDevice.Engine
                     }
                 }
 
-                int wait = Remaining(deadline);
-                if (wait == Timeout.Infinite || wait > HousekeepingPeriodMs)
-                {
-                    // Another socket's ACK may free the request slot: look again at least this often.
-                    wait = HousekeepingPeriodMs;
-                }
-
-                if (!s.SendSignal.WaitOne(wait, false))
+                // Another socket's ACK may free the request slot: look again at least this often (real time).
+                if (!s.SendSignal.WaitOne(HousekeepingPeriodMs, false))
                 {
                     lock (_sync)
                     {
                         ThrowIfCannotSendLocked(s);
                     }
 
-                    if (Remaining(deadline) == 0)
+                    if (Passed(deadline))
                     {
                         throw new HssSocketException(SocketError.TimedOut, "send timed out: the window stayed full");
                     }
@@ -129,7 +122,7 @@ namespace HssDevice.Engine
                     int chunk;
                     lock (_sync)
                     {
-                        if (!s.InUse || s.Failure != SocketError.Success || s.RemoteClosed)
+                        if (!s.Machine.CanTransmit)
                         {
                             return;
                         }
@@ -191,17 +184,19 @@ namespace HssDevice.Engine
             EngineSocket s = request.Socket;
             int length = request.Length;
             FreeRequestLocked(request);
-            int failure = answer.Code != HssError.Success ? answer.Code
-                : answer.HasValue && answer.Value < 0 ? -answer.Value
-                : answer.HasValue && answer.Value < length ? HssError.HostError
-                : HssError.Success;
+            int failure = HssRules.TransmitAckOutcome(answer.Code, answer.HasValue, answer.Value, length);
             if (failure != HssError.Success)
             {
                 FailLocked(s, ErrorMap.ToSocketError(failure), failure);
                 return null;
             }
 
-            s.SendRing.Discard(length);
+            if (!s.IsDatagram)
+            {
+                // A datagram never entered the send ring (it leaves from the caller's buffer).
+                s.SendRing.Discard(length);
+            }
+
             s.InFlightBytes -= length;
             s.InFlightCount--;
             s.SendSignal.Set();
@@ -229,7 +224,7 @@ namespace HssDevice.Engine
                 bool closeNow;
                 lock (_sync)
                 {
-                    closeNow = acknowledged.InUse && acknowledged.AppClosed && !acknowledged.CloseSent && acknowledged.SendRing.Count == 0;
+                    closeNow = acknowledged.Machine.State == SocketState.Closing && acknowledged.SendRing.Count == 0;
                 }
 
                 if (closeNow)
@@ -255,7 +250,7 @@ namespace HssDevice.Engine
                 _flushWanted = false;
             }
 
-            for (int i = 0; i < _sockets.Length; i++)
+            for (int i = 0; i < _sockets.Size; i++)
             {
                 EngineSocket s = _sockets[i];
                 try
@@ -274,14 +269,14 @@ namespace HssDevice.Engine
 
         private void ThrowIfCannotSendLocked(EngineSocket s)
         {
-            if (!s.InUse || s.AppClosed)
+            if (!s.Machine.InUse || s.Machine.IsAppClosed)
             {
                 throw new ObjectDisposedException("HssSocket");
             }
 
             ThrowIfFailedLocked(s);
             RequireConnectedLocked(s);
-            if (s.LocalSendShutdown)
+            if (s.Machine.WriteRefusal == SocketError.Shutdown)
             {
                 throw new HssSocketException(SocketError.Shutdown, "the socket's sending side was shut down");
             }

@@ -23,7 +23,7 @@ namespace HssDevice.Engine
         private readonly object _sync = new object();
         private readonly object _commandWriteLock = new object();
         private readonly object _dataWriteLock = new object();
-        private readonly EngineSocket[] _sockets;
+        private readonly SocketTable _sockets;
         private readonly PendingTable _pending;
         private readonly byte[] _commandTx = new byte[HssLayout.MaxCommandPacket];
         private readonly byte[] _dataTx;
@@ -34,18 +34,22 @@ namespace HssDevice.Engine
         private readonly PacketReassembler _reassembler;
         private readonly AutoResetEvent _receiveSpace = new AutoResetEvent(false);
         private readonly EngineSocket[] _housekeepingScratch;
+        private readonly uint[] _framingLostHandles;
+        private readonly IHssClock _clock;
 
         private Thread _commandThread;
         private Thread _dataThread;
         private Timer _housekeeping;
         private bool _running;
         private bool _disposed;
-        private uint _nextHandle = 1;
         private int _totalBuffered;
         private int _linkGeneration;
         private bool _flushStarved;
         private bool _flushWanted;
         private bool _housekeepingRunning;
+
+        // A byte-stream link lost its framing: this session's bytes cannot be parsed any more (see OnFramingLost).
+        private bool _sessionEnded;
 
         public HssEngine(IHssLink link, HssEngineSettings settings)
         {
@@ -62,14 +66,10 @@ namespace HssDevice.Engine
             settings.Validate();
             _link = link;
             _settings = settings;
-            _sockets = new EngineSocket[settings.MaxSockets];
+            _clock = settings.Clock != null ? settings.Clock : SystemClock.Instance;
+            _sockets = new SocketTable(settings.MaxSockets);
             _housekeepingScratch = new EngineSocket[settings.MaxSockets];
-            for (int i = 0; i < _sockets.Length; i++)
-            {
-                // Placeholders: every Open puts a fresh EngineSocket in its slot (see AllocateSocketLocked).
-                _sockets[i] = new EngineSocket(1, 1, 1);
-            }
-
+            _framingLostHandles = new uint[settings.MaxSockets];
             _pending = new PendingTable(settings.MaxOutstandingRequests);
             _dataTx = new byte[HssLayout.HeaderSize + settings.MaxTransmitPayload];
             // One read can take a whole TRANSMIT (fewer ReadData calls for large ones).
@@ -87,10 +87,22 @@ namespace HssDevice.Engine
             get { return _stats; }
         }
 
+        /// <summary>The clock every timeout of this engine is measured on.</summary>
+        internal IHssClock Clock
+        {
+            get { return _clock; }
+        }
+
         /// <summary>Bytes buffered for the application over all sockets (never more than ReceiveBudgetTotal).</summary>
         public int TotalBuffered
         {
             get { lock (_sync) { return _totalBuffered; } }
+        }
+
+        /// <summary>Requests (commands and TRANSMITs) sent and not yet answered.</summary>
+        internal int PendingRequests
+        {
+            get { lock (_sync) { return _pending.InUse; } }
         }
 
         /// <summary>Sockets in the table, closing ones included.</summary>
@@ -100,16 +112,7 @@ namespace HssDevice.Engine
             {
                 lock (_sync)
                 {
-                    int n = 0;
-                    for (int i = 0; i < _sockets.Length; i++)
-                    {
-                        if (_sockets[i].InUse)
-                        {
-                            n++;
-                        }
-                    }
-
-                    return n;
+                    return _sockets.InUse;
                 }
             }
         }
@@ -135,7 +138,7 @@ namespace HssDevice.Engine
 
             _dataThread = new Thread(DataReaderLoop);
             _dataThread.Start();
-            _housekeeping = new Timer(Housekeep, null, HousekeepingPeriodMs, HousekeepingPeriodMs);
+            _housekeeping = new Timer(OnHousekeepingTimer, null, HousekeepingPeriodMs, HousekeepingPeriodMs);
         }
 
         /// <summary>Stops the engine: every socket fails with OperationAborted, every waiter wakes.</summary>
@@ -210,16 +213,16 @@ namespace HssDevice.Engine
                     }
                 }
 
-                for (int i = 0; i < _sockets.Length; i++)
+                for (int i = 0; i < _sockets.Size; i++)
                 {
                     EngineSocket s = _sockets[i];
-                    if (!s.InUse)
+                    if (!s.Machine.InUse)
                     {
                         continue;
                     }
 
                     FailLocked(s, error, HssSocketException.NoHssCode);
-                    if (releaseClosed && s.AppClosed)
+                    if (releaseClosed && s.Machine.IsAppClosed)
                     {
                         ReleaseLocked(s);
                     }
@@ -229,55 +232,31 @@ namespace HssDevice.Engine
             _receiveSpace.Set();
         }
 
-        private static long Now()
+        private long Now()
         {
-            return DateTime.UtcNow.Ticks;
+            return _clock.NowMs;
         }
 
-        private static long DeadlineAfter(int milliseconds)
+        /// <summary>The clock's time after milliseconds; long.MaxValue (no deadline) for a negative value.</summary>
+        private long DeadlineAfter(int milliseconds)
         {
-            return milliseconds < 0 ? long.MaxValue : Now() + (milliseconds * TimeSpan.TicksPerMillisecond);
+            return milliseconds < 0 ? long.MaxValue : Now() + milliseconds;
         }
 
-        /// <summary>Milliseconds left until deadline for WaitOne: -1 for none, 0 when passed.</summary>
-        private static int Remaining(long deadlineTicks)
+        private bool Passed(long deadlineMs)
         {
-            if (deadlineTicks == long.MaxValue)
-            {
-                return Timeout.Infinite;
-            }
-
-            long left = (deadlineTicks - Now()) / TimeSpan.TicksPerMillisecond;
-            return left <= 0 ? 0 : left > int.MaxValue ? int.MaxValue : (int)left;
+            return deadlineMs != long.MaxValue && Now() >= deadlineMs;
         }
 
         private EngineSocket FindLocked(uint handle)
         {
-            if (handle == 0)
-            {
-                return null;
-            }
-
-            for (int i = 0; i < _sockets.Length; i++)
-            {
-                if (_sockets[i].InUse && _sockets[i].HandleValue == handle)
-                {
-                    return _sockets[i];
-                }
-            }
-
-            return null;
+            return _sockets.Find(handle);
         }
 
         /// <summary>Marks the socket failed (first cause wins), drops unsent data and wakes its waiters.</summary>
         private void FailLocked(EngineSocket s, SocketError error, int hssCode)
         {
-            if (s.Failure == SocketError.Success)
-            {
-                s.Failure = error;
-                s.FailureHssCode = hssCode;
-            }
-
+            s.Machine.OnFailure(error, hssCode);
             DropSendsLocked(s);
             s.ReceiveSignal.Set();
             s.SendSignal.Set();
@@ -316,8 +295,7 @@ namespace HssDevice.Engine
             s.ReceiveRing.Clear();
             s.RecordCount = 0;
             DropSendsLocked(s);
-            s.InUse = false;
-            s.StateValue = SocketStates.Free;
+            s.Machine.OnReleased();
             s.ReceiveSignal.Set();
             s.SendSignal.Set();
             _receiveSpace.Set();
@@ -361,7 +339,17 @@ namespace HssDevice.Engine
             }
         }
 
-        private void Housekeep(object state)
+        private void OnHousekeepingTimer(object state)
+        {
+            RunHousekeeping();
+        }
+
+        /// <summary>
+        /// Times out background requests and close lingers on the engine's clock, sends CLOSEs that waited, and
+        /// retries sends that waited for a request slot. A timer runs it every HousekeepingPeriodMs; tests with a
+        /// manual clock call it right after moving the time.
+        /// </summary>
+        internal void RunHousekeeping()
         {
             int toClose = 0;
             lock (_sync)
@@ -378,23 +366,24 @@ namespace HssDevice.Engine
                 for (int i = 0; i < _pending.Size; i++)
                 {
                     PendingRequest r = _pending[i];
-                    if (r.InUse && r.Background && r.Opcode != HssOpcode.Transmit && r.DeadlineTicks < now)
+                    if (r.InUse && r.Background && r.Opcode != HssOpcode.Transmit && r.DeadlineMs <= now)
                     {
                         // A CLOSE the host never answered: give the handle back anyway.
                         _stats.TimedOutRequests++;
                         EngineSocket s = r.Socket;
+                        int opcode = r.Opcode;
                         FreeRequestLocked(r);
-                        if (s != null && s.InUse && s.AppClosed)
+                        if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
                         {
                             ReleaseLocked(s);
                         }
                     }
                 }
 
-                for (int i = 0; i < _sockets.Length; i++)
+                for (int i = 0; i < _sockets.Size; i++)
                 {
                     EngineSocket s = _sockets[i];
-                    if (s.InUse && s.AppClosed && !s.CloseSent && s.CloseDeadlineTicks < now)
+                    if (s.Machine.State == SocketState.Closing && s.CloseDeadlineMs <= now)
                     {
                         _housekeepingScratch[toClose++] = s;
                     }

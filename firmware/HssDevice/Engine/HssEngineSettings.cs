@@ -48,6 +48,16 @@ namespace HssDevice.Engine
         /// <summary>Coalesce small stream writes into one TRANSMIT while earlier data is unacknowledged (section 12).</summary>
         public bool CoalesceWrites = true;
 
+        /// <summary>
+        /// ACK each host TRANSMIT once the application has read it (docs/protocol.md section 6). False for the
+        /// reference host, which ignores these ACKs (each costs it a log line and memory): the device then sends none,
+        /// refusals included, and bounds the host's data only by not reading the data pipe while its buffers are full.
+        /// </summary>
+        public bool AckHostTransmits = true;
+
+        /// <summary>The clock timeouts are measured on; null: the system clock. Tests set a manual one.</summary>
+        internal IHssClock Clock;
+
         /// <summary>Throws ArgumentException when the limits cannot work together.</summary>
         public void Validate()
         {

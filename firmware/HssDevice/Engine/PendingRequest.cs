@@ -18,7 +18,7 @@ namespace HssDevice.Engine
 
         /// <summary>No thread waits: the engine finishes the request itself (TRANSMIT, CLOSE after Close()).</summary>
         public bool Background;
-        public long DeadlineTicks;
+        public long DeadlineMs;
 
         public bool Done;
         public int Code;

@@ -1,13 +1,15 @@
+using HssDevice.Wire;
+
 namespace HssDevice.Engine
 {
     /// <summary>
-    /// Outstanding requests in a fixed table. Message IDs: a u16 counter from 1, wrapping from 0xFFFF to 1, skipping
-    /// IDs still outstanding (docs/protocol.md section 9). A linear scan is fine for the few dozen slots a device has.
+    /// Outstanding requests in a fixed table. Message IDs follow <see cref="HssRules.NextMsgId"/>, skipping IDs still
+    /// outstanding (docs/protocol.md section 9). A linear scan is fine for the few dozen slots a device has.
     /// </summary>
     internal sealed class PendingTable
     {
         private readonly PendingRequest[] _slots;
-        private int _nextMsgId = 1;
+        private int _lastMsgId;
         private int _inUse;
 
         public PendingTable(int size)
@@ -35,7 +37,7 @@ namespace HssDevice.Engine
         }
 
         /// <summary>A free slot with a fresh message ID, or null when every slot is outstanding.</summary>
-        public PendingRequest Allocate(int opcode, uint sockId, EngineSocket socket, bool background, long deadlineTicks)
+        public PendingRequest Allocate(int opcode, uint sockId, EngineSocket socket, bool background, long deadlineMs)
         {
             PendingRequest free = null;
             for (int i = 0; i < _slots.Length; i++)
@@ -59,7 +61,7 @@ namespace HssDevice.Engine
             free.Socket = socket;
             free.Length = 0;
             free.Background = background;
-            free.DeadlineTicks = deadlineTicks;
+            free.DeadlineMs = deadlineMs;
             free.Done = false;
             free.Code = 0;
             free.HasValue = false;
@@ -95,13 +97,13 @@ namespace HssDevice.Engine
 
         private ushort NextMsgId()
         {
+            // Terminates: the table has far fewer slots than the 65535 IDs, so a free ID is always near.
             while (true)
             {
-                int candidate = _nextMsgId;
-                _nextMsgId = _nextMsgId == 0xFFFF ? 1 : _nextMsgId + 1;
-                if (Find(candidate) == null)
+                _lastMsgId = HssRules.NextMsgId(_lastMsgId);
+                if (Find(_lastMsgId) == null)
                 {
-                    return (ushort)candidate;
+                    return (ushort)_lastMsgId;
                 }
             }
         }

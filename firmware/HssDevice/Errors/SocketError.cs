@@ -11,6 +11,9 @@ namespace HssDevice
         ProtocolNotSupported = 10043,
         AddressFamilyNotSupported = 10047,
         InvalidArgument = 10022,
+
+        /// <summary>Every slot of the device's socket table is taken (System.Net.Sockets.SocketError.TooManyOpenSockets).</summary>
+        TooManyOpenSockets = 10024,
         NetworkUnreachable = 10051,
         /// <summary>The USB link was reset or lost: every socket of the link failed.</summary>
         NetworkReset = 10052,

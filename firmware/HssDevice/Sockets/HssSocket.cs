@@ -69,7 +69,7 @@ namespace HssDevice.Sockets
 
         public bool Connected
         {
-            get { return !_closed && _socket.State == SocketStates.Connected && !_engine.HasError(_socket); }
+            get { return !_closed && _engine.IsConnected(_socket); }
         }
 
         public HssEndPoint RemoteEndPoint
@@ -182,7 +182,8 @@ namespace HssDevice.Sockets
         public bool Poll(int microSeconds, SelectMode mode)
         {
             ThrowIfClosed();
-            long deadline = microSeconds < 0 ? long.MaxValue : DateTime.UtcNow.Ticks + (microSeconds * 10L);
+            // Whole milliseconds on the engine's clock, rounded up so a short poll still waits.
+            long deadline = microSeconds < 0 ? long.MaxValue : _engine.Clock.NowMs + ((microSeconds + 999L) / 1000L);
             while (true)
             {
                 bool ready = mode == SelectMode.SelectRead ? _engine.IsReadable(_socket)
@@ -193,23 +194,12 @@ namespace HssDevice.Sockets
                     return true;
                 }
 
-                int wait;
-                if (deadline == long.MaxValue)
+                if (deadline != long.MaxValue && _engine.Clock.NowMs >= deadline)
                 {
-                    wait = Timeout.Infinite;
-                }
-                else
-                {
-                    long left = (deadline - DateTime.UtcNow.Ticks) / TimeSpan.TicksPerMillisecond;
-                    if (left <= 0)
-                    {
-                        return false;
-                    }
-
-                    wait = (int)left;
+                    return false;
                 }
 
-                _engine.WaitForChange(_socket, mode != SelectMode.SelectWrite, wait);
+                _engine.WaitForChange(_socket, mode != SelectMode.SelectWrite, deadline);
             }
         }
 
@@ -228,6 +218,16 @@ namespace HssDevice.Sockets
         public void Dispose()
         {
             Close();
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>A socket the application forgot to close gives its slot back (a board has only a few).</summary>
+        ~HssSocket()
+        {
+            if (!_closed && _socket != null)
+            {
+                _engine.CloseAbandoned(_socket);
+            }
         }
 
         private static int NormalizeTimeout(int value)

@@ -89,11 +89,19 @@ namespace HssDevice.Sockets
             set { throw new NotSupportedException(); }
         }
 
-        /// <summary>Reads what has arrived (at least one byte), or 0 at end of stream.</summary>
+        /// <summary>Reads what has arrived (at least one byte), or 0 at end of stream. Socket failures are IOException
+        /// (the HssSocketException inside), as NetworkStream reports them.</summary>
         public override int Read(byte[] buffer, int offset, int count)
         {
             ThrowIfDisposed();
-            return _socket.Receive(buffer, offset, count, SocketFlags.None);
+            try
+            {
+                return _socket.Receive(buffer, offset, count, SocketFlags.None);
+            }
+            catch (HssSocketException e)
+            {
+                throw new IOException("reading the socket failed: " + e.Message, e);
+            }
         }
 
 #if NANOFRAMEWORK_1_0
@@ -116,7 +124,14 @@ namespace HssDevice.Sockets
         public override void Write(byte[] buffer, int offset, int count)
         {
             ThrowIfDisposed();
-            _socket.Send(buffer, offset, count, SocketFlags.None);
+            try
+            {
+                _socket.Send(buffer, offset, count, SocketFlags.None);
+            }
+            catch (HssSocketException e)
+            {
+                throw new IOException("writing the socket failed: " + e.Message, e);
+            }
         }
 
         /// <summary>Writes are handed to the engine at once; nothing to flush.</summary>

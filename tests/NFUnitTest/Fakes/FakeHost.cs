@@ -101,7 +101,8 @@ namespace HssDevice.Tests.Device
 
         public void AckTransmit(SeenPacket transmit, int value)
         {
-            AckRaw(transmit.MsgId, transmit.SockId, HssOpcode.Transmit, value < 0 ? -value : 0, value);
+            int code = value < 0 ? -value : HssError.Success;
+            AckRaw(transmit.MsgId, transmit.SockId, HssOpcode.Transmit, code, HssRules.TransmitAckValue(code, value));
         }
 
         public void AckRaw(int msgId, uint sockId, int origOpcode, int code, int value)
@@ -283,7 +284,7 @@ namespace HssDevice.Tests.Device
         {
             lock (_lock)
             {
-                _nextMsgId = _nextMsgId == 0xFFFF ? 1 : _nextMsgId + 1;
+                _nextMsgId = HssRules.NextMsgId(_nextMsgId);
                 return _nextMsgId;
             }
         }

@@ -11,6 +11,7 @@ namespace HssDevice.Tests.Device
         public FakeLink Link;
         public FakeHost Host;
         public HssEngine Engine;
+        internal ManualClock Clock;
 
         public static HssEngineSettings SmallSettings()
         {
@@ -30,6 +31,9 @@ namespace HssDevice.Tests.Device
         public static Rig Start(bool commandPipe, HssEngineSettings settings)
         {
             var rig = new Rig();
+            // Engine timeouts move only when a test calls Advance: load on the machine cannot trigger one.
+            rig.Clock = new ManualClock();
+            settings.Clock = rig.Clock;
             rig.Link = new FakeLink(commandPipe);
             rig.Host = new FakeHost(rig.Link);
             rig.Engine = new HssEngine(rig.Link, settings);
@@ -67,6 +71,26 @@ namespace HssDevice.Tests.Device
             Host.Ack(Host.Expect(HssOpcode.Open), HssError.Success);
             open.Join();
             return socket;
+        }
+
+        /// <summary>Moves the engine's clock and runs its housekeeping once, as its timer would.</summary>
+        public void Advance(int milliseconds)
+        {
+            Clock.Advance(milliseconds);
+            Engine.RunHousekeeping();
+        }
+
+        /// <summary>
+        /// Runs call on its own thread, lets its timeout expire on the clock once it waits (milliseconds later) and
+        /// returns the HssSocketException it must end with.
+        /// </summary>
+        public HssSocketException ExpireTimeout(int milliseconds, System.Threading.ThreadStart call)
+        {
+            Background b = Background.Start(call);
+            Clock.AwaitTimedWaiters(1);
+            Clock.Advance(milliseconds);
+            Engine.RunHousekeeping();
+            return b.JoinFailure();
         }
 
         public void Stop()

@@ -29,7 +29,7 @@ public sealed record UsbDeviceMatch(UsbDeviceCandidate Device, HssInterfaceMatch
 
 /// <summary>
 /// Decides from descriptors alone (no device opened) whether a device is an HSS device: any VID and PID unless a
-/// filter names one, and an HSS interface in either profile found by the project's own parser (PROTOCOL.md section 12).
+/// filter names one, and an HSS interface in either profile found by the project's own parser (docs/protocol.md section 12).
 /// </summary>
 public static class HssUsbDeviceMatcher
 {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace HssDevice.Host.Usb.LibUsb;
 
 /// <summary>
-/// The host end of a real USB device (PROTOCOL.md section 3): the command pipe on the interrupt pair (one packet per
+/// The host end of a real USB device (docs/protocol.md section 3): the command pipe on the interrupt pair (one packet per
 /// transfer), the data pipe on the bulk pair, with several bulk IN transfers always queued so the device never waits
 /// for the host. A transfer that ends with the device gone, or any error, is a link-down for this device only.
 /// </summary>
@@ -61,7 +61,7 @@ public sealed class UsbHostLink : IHostLink
 
             (byte[] transfer, int length) = next.Value;
             // One command per transfer: a transfer longer than the caller's buffer cannot hold a valid command; the
-            // engine sees it cut and counts a bad packet (PROTOCOL.md section 11).
+            // engine sees it cut and counts a bad packet (docs/protocol.md section 11).
             int n = Math.Min(length, buffer.Length);
             transfer.AsSpan(0, n).CopyTo(buffer.Span);
             _commandsIn.Recycle(transfer);
@@ -104,7 +104,7 @@ public sealed class UsbHostLink : IHostLink
     }
 
     /// <summary>
-    /// Framing lost on the data pipe (PROTOCOL.md section 11): the device gets a bus reset, which it sees as its
+    /// Framing lost on the data pipe (docs/protocol.md section 11): the device gets a bus reset, which it sees as its
     /// link going down, and this link ends; the device is attached afresh once it is back.
     /// </summary>
     public async ValueTask<bool> ResetAsync(CancellationToken cancellationToken)

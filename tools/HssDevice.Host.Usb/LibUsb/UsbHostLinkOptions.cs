@@ -9,11 +9,11 @@ public sealed record UsbHostLinkOptions
     /// <summary>Bytes per bulk IN transfer: a multiple of every bulk wMaxPacketSize (64, 512).</summary>
     public int BulkInTransferBytes { get; init; } = 16 * 1024;
 
-    /// <summary>Interrupt IN transfers queued (one command packet each, PROTOCOL.md section 3).</summary>
+    /// <summary>Interrupt IN transfers queued (one command packet each, docs/protocol.md section 3).</summary>
     public int CommandInTransfers { get; init; } = 2;
 
     /// <summary>
-    /// Send a zero-length packet after a bulk OUT transfer of whole packets (PROTOCOL.md section 3). On by default;
+    /// Send a zero-length packet after a bulk OUT transfer of whole packets (docs/protocol.md section 3). On by default;
     /// receivers do not depend on it.
     /// </summary>
     public bool ZeroLengthPackets { get; init; } = true;

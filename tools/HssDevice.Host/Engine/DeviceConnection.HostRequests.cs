@@ -154,7 +154,7 @@ public sealed partial class DeviceConnection
             msgId = AllocateMsgIdLocked();
             if (waitForAck)
             {
-                _pending[msgId] = new PendingHostRequest(HssOpcode.Transmit, socket, charge, null);
+                _pending[msgId] = new PendingHostRequest(HssOpcode.Transmit, socket, charge, length, null);
             }
         }
 
@@ -234,7 +234,7 @@ public sealed partial class DeviceConnection
         lock (_lock)
         {
             msgId = AllocateMsgIdLocked();
-            _pending[msgId] = new PendingHostRequest(opcode, socket, 0, answer);
+            _pending[msgId] = new PendingHostRequest(opcode, socket, 0, 0, answer);
         }
 
         byte[] buffer = ArrayPool<byte>.Shared.Rent(HssLayout.HeaderSize);
@@ -289,7 +289,8 @@ public sealed partial class DeviceConnection
         PendingHostRequest? request;
         lock (_lock)
         {
-            if (!_pending.TryGetValue(packet.MsgId, out request) || request.Opcode != packet.OrigOpcode || request.Socket.Handle != packet.SockId)
+            if (!_pending.TryGetValue(packet.MsgId, out request)
+                || !HssRules.IsAnswerTo(packet.MsgId, packet.OrigOpcode, packet.SockId, packet.MsgId, request.Opcode, request.Socket.Handle))
             {
                 request = null;
             }
@@ -314,15 +315,13 @@ public sealed partial class DeviceConnection
         }
 
         request.Socket.Window.Release(request.Bytes);
-        bool refused = packet.Code != HssError.Success || (packet.HasValue && packet.Value < 0);
-        if (!refused)
+        // The rule the device applies to its own TRANSMITs: a refusal, or a short count (lost data, EHOSTERR).
+        int code = HssRules.TransmitAckOutcome(packet.Code, packet.HasValue, packet.Value, request.PayloadLength);
+        if (code == HssError.Success)
         {
             return;
         }
 
-        // A negative value is minus a one-byte code; anything below -255 (int.MinValue included, whose negation
-        // overflows) is no code at all and reads as EHOSTERR.
-        int code = packet.HasValue && packet.Value < 0 ? (packet.Value >= -255 ? -packet.Value : HssError.HostError) : packet.Code;
         _log.LogInformation("device {Device}: TRANSMIT on {Socket} refused with {Code}; no more data goes to the device on it",
             Name, request.Socket.Describe, HssError.NameOf(code));
         request.Socket.MarkDeviceRefusesData();
@@ -342,5 +341,7 @@ public sealed partial class DeviceConnection
         }
     }
 
-    private sealed record PendingHostRequest(ushort Opcode, HostSocket Socket, int Bytes, TaskCompletionSource<byte>? Answer);
+    /// <summary>Bytes: what the socket's window was charged (at least 1, so an empty datagram is not free);
+    /// PayloadLength: what the TRANSMIT carried, which its ACK must count (docs/protocol.md section 6).</summary>
+    private sealed record PendingHostRequest(ushort Opcode, HostSocket Socket, int Bytes, int PayloadLength, TaskCompletionSource<byte>? Answer);
 }

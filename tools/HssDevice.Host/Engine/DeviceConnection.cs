@@ -258,9 +258,9 @@ public sealed partial class DeviceConnection : IAsyncDisposable
         bool headerRead = length >= HssLayout.HeaderSize;
         _log.LogWarning("device {Device}: dropped a bad packet ({Status}), opcode {Opcode}, {Length} bytes",
             Name, DecodeStatus.Describe(status), headerRead ? HssOpcode.NameOf(packet.Opcode) : "?", length);
-        if (headerRead && HssOpcode.IsRequest(packet.Opcode))
+        if (HssRules.AnswersBadPacket(packet.Opcode, length))
         {
-            AnswerError(packet.Opcode, packet.MsgId, packet.SockId, HssError.InvalidArgument);
+            AnswerError(packet.Opcode, packet.MsgId, packet.SockId, (byte)HssRules.BadPacketCode);
         }
     }
 

@@ -1,9 +1,11 @@
 using System;
+using HssDevice.Wire;
 
 namespace HssDevice.Host;
 
-/// <summary>docs/protocol.md section 9: a u16 per sender and link, from 1, wrapping from 0xFFFF to 1, never reusing an ID
-/// whose answer is still outstanding. Not thread-safe: the caller holds its lock.</summary>
+/// <summary>docs/protocol.md section 9: a u16 per sender and link, stepped by <see cref="HssRules.NextMsgId"/> (the
+/// rule the device uses too), never reusing an ID whose answer is still outstanding. Not thread-safe: the caller
+/// holds its lock.</summary>
 internal sealed class MsgIdCounter
 {
     private ushort _last;
@@ -12,7 +14,7 @@ internal sealed class MsgIdCounter
     {
         for (int tries = 0; tries < ushort.MaxValue; tries++)
         {
-            _last = _last == ushort.MaxValue ? (ushort)1 : (ushort)(_last + 1);
+            _last = HssRules.NextMsgId(_last);
             if (!outstanding(_last))
             {
                 return _last;

@@ -1,0 +1,357 @@
+namespace HssDevice.Engine
+{
+    /// <summary>Where one socket is in its life (docs/protocol.md sections 5 to 8).</summary>
+    internal enum SocketState
+    {
+        /// <summary>OPEN sent, its ACK not read yet.</summary>
+        Opening,
+
+        /// <summary>The host holds the handle; not connected.</summary>
+        Open,
+
+        /// <summary>CONNECT sent, its ACK not read yet. Host data may already arrive (it can overtake the ACK).</summary>
+        Connecting,
+
+        /// <summary>Connected: data both ways.</summary>
+        Established,
+
+        /// <summary>The application ended its sending side (Shutdown(Send)); it still receives.</summary>
+        SendShutdown,
+
+        /// <summary>The host's SHUTDOWN: reads end after the buffered data; the application still sends.</summary>
+        RemoteShutdown,
+
+        /// <summary>SendShutdown and RemoteShutdown together.</summary>
+        BothShutdown,
+
+        /// <summary>The host's CLOSE: the handle is dead on both sides; reads end after the buffered data.</summary>
+        RemoteClosed,
+
+        /// <summary>A failure (link reset, refused TRANSMIT, timeout, engine stopped): see <see cref="SocketStateMachine.Error"/>.</summary>
+        Failed,
+
+        /// <summary>The application closed it; CLOSE waits until sent data is acknowledged (or the linger ends).</summary>
+        Closing,
+
+        /// <summary>CLOSE sent; its ACK (or its timeout) gives the slot back.</summary>
+        CloseSent,
+
+        /// <summary>The slot is free; the handle may be reused.</summary>
+        Released,
+    }
+
+    /// <summary>
+    /// One socket's state as a state machine, in the style of smoltcp's TCP socket: one <see cref="SocketState"/>,
+    /// changed only by the named transitions below, and every question the engine asks (may it read, write, close,
+    /// take host data?) answered from it. No I/O, no locks: the engine calls it under its lock.
+    /// </summary>
+    internal sealed class SocketStateMachine
+    {
+        private SocketState _state = SocketState.Opening;
+        private SocketError _error = SocketError.Success;
+        private int _errorHssCode = HssSocketException.NoHssCode;
+
+        // Two local facts that are not protocol states: Shutdown(Receive) sends nothing to the host, and a second
+        // Shutdown(Send) after a sent one has nothing left to do.
+        private bool _receiveShutdown;
+        private bool _shutdownAcknowledged;
+
+        public SocketState State
+        {
+            get { return _state; }
+        }
+
+        /// <summary>The first failure (Success when none).</summary>
+        public SocketError Error
+        {
+            get { return _error; }
+        }
+
+        /// <summary>The HSS code of the failure when the host gave one, else HssSocketException.NoHssCode.</summary>
+        public int ErrorHssCode
+        {
+            get { return _errorHssCode; }
+        }
+
+        // ---- transitions ----
+
+        /// <summary>The host acknowledged OPEN with ESUCCESS.</summary>
+        public void OnOpenAcked()
+        {
+            if (_state == SocketState.Opening)
+            {
+                _state = SocketState.Open;
+            }
+        }
+
+        /// <summary>CONNECT is about to be sent.</summary>
+        public void OnConnectSent()
+        {
+            if (_state == SocketState.Open)
+            {
+                _state = SocketState.Connecting;
+            }
+        }
+
+        /// <summary>The CONNECT ended: accepted, or refused/not sent (the socket stays open for another try).</summary>
+        public void OnConnectAnswered(bool connected)
+        {
+            if (_state == SocketState.Connecting)
+            {
+                _state = connected ? SocketState.Established : SocketState.Open;
+            }
+        }
+
+        /// <summary>Shutdown(Send) by the application: no more writes.</summary>
+        public void OnAppShutdownSend()
+        {
+            if (_state == SocketState.Established)
+            {
+                _state = SocketState.SendShutdown;
+            }
+            else if (_state == SocketState.RemoteShutdown)
+            {
+                _state = SocketState.BothShutdown;
+            }
+        }
+
+        /// <summary>This socket's SHUTDOWN went out (after all its data was acknowledged).</summary>
+        public void OnShutdownSent()
+        {
+            _shutdownAcknowledged = true;
+        }
+
+        /// <summary>Shutdown(Receive) by the application: reads return end of stream (local only).</summary>
+        public void OnAppShutdownReceive()
+        {
+            _receiveShutdown = true;
+        }
+
+        /// <summary>The host's SHUTDOWN: the remote peer sends nothing more.</summary>
+        public void OnHostShutdown()
+        {
+            // From Connecting too: the SHUTDOWN can come before the CONNECT's ACK is read (a peer that sends its data
+            // and shuts down at once), and it means the connect succeeded.
+            if (_state == SocketState.Established || _state == SocketState.Connecting)
+            {
+                _state = SocketState.RemoteShutdown;
+            }
+            else if (_state == SocketState.SendShutdown)
+            {
+                _state = SocketState.BothShutdown;
+            }
+        }
+
+        /// <summary>
+        /// The host's CLOSE. Returns true when the application had already closed the socket: the slot is free now
+        /// (the handle is dead on both sides, no CLOSE goes back).
+        /// </summary>
+        public bool OnHostClose()
+        {
+            if (IsAppClosed)
+            {
+                _state = SocketState.Released;
+                return true;
+            }
+
+            if (_state != SocketState.Released)
+            {
+                _state = SocketState.RemoteClosed;
+            }
+
+            return false;
+        }
+
+        /// <summary>The link went down or lost framing: the host forgot every handle.</summary>
+        public void OnLinkReset()
+        {
+            OnFailure(SocketError.NetworkReset, HssSocketException.NoHssCode);
+        }
+
+        /// <summary>
+        /// A failure: the first cause is kept. A socket the application still holds moves to Failed; a closing one
+        /// keeps closing, a remotely ended one keeps its end of stream; both remember the error.
+        /// </summary>
+        public void OnFailure(SocketError error, int hssCode)
+        {
+            if (_state == SocketState.Released)
+            {
+                return;
+            }
+
+            if (_error == SocketError.Success)
+            {
+                _error = error;
+                _errorHssCode = hssCode;
+            }
+
+            if (!IsAppClosed && !InputEnded)
+            {
+                _state = SocketState.Failed;
+            }
+        }
+
+        /// <summary>
+        /// Close() by the application. Returns true when the host no longer holds the handle (its CLOSE, a link
+        /// reset, the engine stopped, ENOSOCK, or OPEN never answered): the slot is free at once, no CLOSE is sent.
+        /// </summary>
+        public bool OnAppClose()
+        {
+            bool hostForgot = HostForgotHandle;
+            _state = hostForgot ? SocketState.Released : SocketState.Closing;
+            return hostForgot;
+        }
+
+        /// <summary>An OPEN that timed out: the host may have opened it late, so it is closed like an app close.</summary>
+        public void OnOpenTimedOut()
+        {
+            _state = SocketState.Closing;
+        }
+
+        /// <summary>CLOSE is being written.</summary>
+        public void OnCloseSent()
+        {
+            _state = SocketState.CloseSent;
+        }
+
+        /// <summary>CLOSE answered or timed out, or the engine gives the slot back for another reason.</summary>
+        public void OnReleased()
+        {
+            _state = SocketState.Released;
+        }
+
+        // ---- questions, all derived from the state ----
+
+        /// <summary>The slot is taken (closing sockets included).</summary>
+        public bool InUse
+        {
+            get { return _state != SocketState.Released; }
+        }
+
+        public bool IsAppClosed
+        {
+            get { return _state == SocketState.Closing || _state == SocketState.CloseSent; }
+        }
+
+        public bool IsCloseSent
+        {
+            get { return _state == SocketState.CloseSent; }
+        }
+
+        /// <summary>Connected, whether or not one side has ended (Socket.Connected's meaning, before an error).</summary>
+        public bool IsConnected
+        {
+            get
+            {
+                return _state == SocketState.Established || _state == SocketState.SendShutdown
+                    || _state == SocketState.RemoteShutdown || _state == SocketState.BothShutdown;
+            }
+        }
+
+        public bool HasFailed
+        {
+            get { return _error != SocketError.Success; }
+        }
+
+        /// <summary>Failed, or closed by the host: what Poll(SelectError) reports.</summary>
+        public bool HasError
+        {
+            get { return _error != SocketError.Success || _state == SocketState.RemoteClosed; }
+        }
+
+        /// <summary>The remote side sends nothing more (host SHUTDOWN or CLOSE).</summary>
+        public bool InputEnded
+        {
+            get
+            {
+                return _state == SocketState.RemoteShutdown || _state == SocketState.BothShutdown
+                    || _state == SocketState.RemoteClosed;
+            }
+        }
+
+        /// <summary>After the buffered bytes, reads return 0: the remote side or the application ended receiving.</summary>
+        public bool ReadsEnd
+        {
+            get { return _receiveShutdown || InputEnded; }
+        }
+
+        /// <summary>
+        /// A host TRANSMIT for this socket can be buffered: connected and still receiving, or CONNECT sent (data can
+        /// overtake the CONNECT's ACK, docs/protocol.md section 6).
+        /// </summary>
+        public bool CanAcceptHostData
+        {
+            get
+            {
+                return _error == SocketError.Success
+                    && (_state == SocketState.Established || _state == SocketState.SendShutdown || _state == SocketState.Connecting);
+            }
+        }
+
+        /// <summary>Bytes already queued may still go out as TRANSMITs (also while closing, to drain before CLOSE).</summary>
+        public bool CanTransmit
+        {
+            get
+            {
+                return _error == SocketError.Success
+                    && (IsConnected || _state == SocketState.Closing);
+            }
+        }
+
+        /// <summary>The application may queue more data.</summary>
+        public bool CanWrite
+        {
+            get
+            {
+                return _error == SocketError.Success
+                    && (_state == SocketState.Established || _state == SocketState.RemoteShutdown);
+            }
+        }
+
+        /// <summary>Shutdown(Send) has nothing left to do.</summary>
+        public bool SendShutdownDone
+        {
+            get { return _shutdownAcknowledged; }
+        }
+
+        /// <summary>
+        /// Why the application may not write now: Success when it may. ObjectDisposed is not a SocketError: a
+        /// closed socket reports Shutdown here and the engine throws ObjectDisposedException before asking.
+        /// </summary>
+        public SocketError WriteRefusal
+        {
+            get
+            {
+                if (_error != SocketError.Success)
+                {
+                    return _error;
+                }
+
+                if (_state == SocketState.RemoteClosed)
+                {
+                    return SocketError.ConnectionReset;
+                }
+
+                if (_state == SocketState.SendShutdown || _state == SocketState.BothShutdown || IsAppClosed)
+                {
+                    return SocketError.Shutdown;
+                }
+
+                return CanWrite ? SocketError.Success : SocketError.NotConnected;
+            }
+        }
+
+        /// <summary>True when the host no longer holds the handle, so closing needs no CLOSE.</summary>
+        public bool HostForgotHandle
+        {
+            get
+            {
+                return _state == SocketState.RemoteClosed
+                    || _state == SocketState.Opening
+                    || _error == SocketError.NetworkReset
+                    || _error == SocketError.OperationAborted
+                    || _errorHssCode == HssDevice.Wire.HssError.NoSocket;
+            }
+        }
+    }
+}

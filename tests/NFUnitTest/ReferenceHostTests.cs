@@ -1,0 +1,103 @@
+using HssDevice.Engine;
+using HssDevice.Sockets;
+using HssDevice.Wire;
+using nanoFramework.TestFramework;
+
+namespace HssDevice.Tests.Device
+{
+    /// <summary>
+    /// The device against a host that behaves as the reference host does: it answers no SHUTDOWN, ends every
+    /// remote close with CLOSE, and ignores the device's ACKs of its TRANSMITs.
+    /// </summary>
+    [TestClass]
+    public class ReferenceHostTests
+    {
+        [TestMethod]
+        public void Shutdown_send_returns_once_sent_and_an_unanswered_shutdown_is_only_counted()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                HssSocket s = rig.OpenConnected(SocketType.Stream);
+                s.Shutdown(SocketShutdown.Send);
+                Assert.AreEqual(s.Handle, rig.Host.Expect(HssOpcode.Shutdown).SockId);
+                s.Shutdown(SocketShutdown.Send);
+                rig.Advance(rig.Engine.Settings.CommandTimeoutMs);
+                Assert.AreEqual(1, rig.Engine.Stats.TimedOutRequests);
+                // Receiving goes on after the unanswered SHUTDOWN.
+                rig.Host.Transmit(s.Handle, TestData.Pattern(4, 0), 0, 4);
+                Assert.AreEqual(4, s.Receive(new byte[8]));
+                rig.Host.Expect(HssOpcode.Ack);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
+        public void Shutdown_refused_by_the_host_fails_the_socket_afterwards()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                HssSocket s = rig.OpenConnected(SocketType.Stream);
+                s.Shutdown(SocketShutdown.Send);
+                rig.Host.Ack(rig.Host.Expect(HssOpcode.Shutdown), HssError.NotConnected);
+                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectError));
+                HssSocketException e = TestData.ExpectSocketError(SocketError.NotConnected, () => s.Receive(new byte[8]));
+                Assert.AreEqual(HssError.NotConnected, e.HssCode);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
+        public void Host_close_wakes_a_blocked_receive_with_end_of_stream()
+        {
+            Rig rig = Rig.Start();
+            try
+            {
+                HssSocket s = rig.OpenConnected(SocketType.Stream);
+                int n = -1;
+                Background reader = Background.Start(() => n = s.Receive(new byte[8]));
+                rig.Host.Close(s.Handle);
+                reader.Join();
+                Assert.AreEqual(0, n);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+
+        [TestMethod]
+        public void With_AckHostTransmits_off_no_transmit_is_acknowledged_not_even_a_refusal()
+        {
+            HssEngineSettings settings = Rig.SmallSettings();
+            settings.AckHostTransmits = false;
+            Rig rig = Rig.Start(true, settings);
+            try
+            {
+                HssSocket s = rig.OpenConnected(SocketType.Stream);
+                rig.Host.Transmit(s.Handle, TestData.Pattern(6, 0), 0, 6);
+                Assert.AreEqual(6, s.Receive(new byte[8]));
+                rig.Host.Transmit(777, TestData.Pattern(6, 0), 0, 6);
+                rig.Host.Transmit(s.Handle, TestData.Pattern(0, 0), 0, 0);
+                rig.Host.Transmit(s.Handle, TestData.Pattern(2, 0), 0, 2);
+                Assert.AreEqual(2, s.Receive(new byte[8]));
+                // Commands are still answered: the host's SHUTDOWN gets its ACK, and that is the first packet.
+                int shutdownId = rig.Host.Shutdown(s.Handle);
+                SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
+                Assert.AreEqual((int)HssOpcode.Shutdown, ack.OrigOpcode);
+                Assert.AreEqual(shutdownId, ack.MsgId);
+            }
+            finally
+            {
+                rig.Stop();
+            }
+        }
+    }
+}
