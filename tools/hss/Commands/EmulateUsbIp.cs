@@ -108,7 +108,7 @@ public static class EmulateUsbIp
             $"device {device.Info.VendorId:x4}:{device.Info.ProductId:x4}");
         output.WriteLine($"hss emulate: attach it with: usbip attach -r {bound.Address} -b {device.Info.BusId}" +
             (bound.Port != DefaultEndPoint.Port ? $" (usbip --tcp-port {bound.Port})" : ""));
-        var engine = new HssEngine(link.DeviceEnd, new HssEngineSettings());
+        var engine = new HssEngine(link.DeviceEnd, LinkSetup.WithReferenceAcks(new HssEngineSettings(), choices.Reference));
         engine.Start();
         IReadOnlyList<StepOutcome> outcomes;
         try

@@ -24,7 +24,15 @@ public sealed record LinkSetup(UsbSpeed Speed, bool Reference, bool Timing)
     public BoardSettings Board => BoardCatalog.Create(BoardName);
 
     /// <summary>The device engine's settings: the board's budgets (BoardSetup, as the sample firmware makes them).</summary>
-    public HssEngineSettings EngineSettings => BoardSetup.EngineSettings(Board);
+    public HssEngineSettings EngineSettings => WithReferenceAcks(BoardSetup.EngineSettings(Board), Reference);
+
+    /// <summary>A reference device never ACKs the host's TRANSMITs (its hosts ignore such ACKs): flow control is the
+    /// device not reading the bulk pipe (docs/protocol.md section 6, docs/decisions.md).</summary>
+    public static HssEngineSettings WithReferenceAcks(HssEngineSettings settings, bool reference)
+    {
+        settings.AckHostTransmits = !reference;
+        return settings;
+    }
 
     public UsbLinkOptions LinkOptions =>
         (Reference ? UsbLinkOptions.ReferenceCompatible(Speed) : Speed == UsbSpeed.HighSpeed ? UsbLinkOptions.HighSpeed : UsbLinkOptions.FullSpeed)
