@@ -111,6 +111,28 @@ public class TcpUdpTests
     }
 
     [Theory]
+    [InlineData("224.0.0.1")]
+    [InlineData("ff02::1")]
+    public async Task DeniedConnectGivesAccessDeniedWithEdenied(string multicast)
+    {
+        // Multicast is denied by the host's default policy (docs/security.md) even with loopback allowed: the device
+        // sees SocketError.AccessDenied with HSS code 10 (EDENIED), not a network error, and nothing leaves the host.
+        await using var rig = new Rig(LinkSetup.Named("full"));
+        var denied = new IPEndPoint(IPAddress.Parse(multicast), 80);
+        HssSocketException error = await DeviceThread.Run(() =>
+        {
+            var socket = new HssSocket(rig.Engine, DeviceSockets.FamilyOf(denied), Sockets.SocketType.Stream, Sockets.ProtocolType.Tcp);
+            HssSocketException e = Assert.Throws<HssSocketException>(() => socket.Connect(DeviceSockets.ToHss(denied)));
+            socket.Close();
+            return e;
+        });
+
+        Assert.Equal(HssDevice.SocketError.AccessDenied, error.SocketErrorCode);
+        Assert.Equal(HssError.Denied, error.HssCode);
+        Assert.Contains("EDENIED", error.Message);
+    }
+
+    [Theory]
     [InlineData("v4")]
     [InlineData("v6")]
     public async Task RefusedConnectGivesConnectionRefusedWithEconnrefused(string family)

@@ -22,7 +22,8 @@ public class EmulateClosesEverySocketTests
     public async Task Emulate_EverySocketOpenedIsClosedByTheDevice_BeforeItLeaves()
     {
         await using var servers = await LoopbackServers.StartAsync(ServerPorts.OsChosen);
-        await using var host = new HssHost();
+        // The servers are on loopback, which the host denies to devices by default (docs/security.md).
+        await using var host = new HssHost(new HssHostSettings().WithLoopbackAllowed());
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         Task<(DeviceConnection Device, CloseCountingLink Link)> attached = Task.Run(async () =>

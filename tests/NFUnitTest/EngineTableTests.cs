@@ -107,6 +107,8 @@ namespace HssDevice.Tests.Device
             Assert.AreEqual((int)SocketError.TimedOut, (int)ErrorMap.ToSocketError(HssError.TimedOut));
             Assert.AreEqual((int)SocketError.NotConnected, (int)ErrorMap.ToSocketError(HssError.NotConnected));
             Assert.AreEqual((int)SocketError.NotSocket, (int)ErrorMap.ToSocketError(HssError.NoSocket));
+            Assert.AreEqual(10013, (int)ErrorMap.ToSocketError(HssError.Denied));
+            Assert.AreEqual("EDENIED", HssError.NameOf(HssError.Denied));
             Assert.AreEqual((int)SocketError.AddressFamilyNotSupported, (int)ErrorMap.ToSocketError(HssError.Mismatch));
             Assert.AreEqual((int)SocketError.SocketError, (int)ErrorMap.ToSocketError(HssError.HostError));
             Assert.AreEqual((int)SocketError.SocketError, (int)ErrorMap.ToSocketError(200));

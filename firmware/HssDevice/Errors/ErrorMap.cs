@@ -18,6 +18,7 @@ namespace HssDevice
                 case HssError.Mismatch: return SocketError.AddressFamilyNotSupported;
                 case HssError.NotConnected: return SocketError.NotConnected;
                 case HssError.NoSocket: return SocketError.NotSocket;
+                case HssError.Denied: return SocketError.AccessDenied;
                 default: return SocketError.SocketError;
             }
         }

@@ -6,6 +6,8 @@ namespace HssDevice
         Success = 0,
         /// <summary>Unspecified error (the host reported EHOSTERR).</summary>
         SocketError = -1,
+        /// <summary>The host's destination policy denied the destination (HSS code 10, EDENIED).</summary>
+        AccessDenied = 10013,
         NotSocket = 10038,
         MessageSize = 10040,
         ProtocolNotSupported = 10043,

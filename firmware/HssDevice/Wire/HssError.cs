@@ -14,6 +14,9 @@ namespace HssDevice.Wire
         public const byte NotConnected = 8;
         public const byte NoSocket = 9;
 
+        /// <summary>Not in the spec's table: the host's destination policy refused a CONNECT (docs/decisions.md).</summary>
+        public const byte Denied = 10;
+
         /// <summary>The spec's name, e.g. "ECONNREFUSED"; unknown values print as "E?(n)".</summary>
         public static string NameOf(int code)
         {
@@ -29,6 +32,7 @@ namespace HssDevice.Wire
                 case Mismatch: return "EMISMATCH";
                 case NotConnected: return "ENOTCONN";
                 case NoSocket: return "ENOSOCK";
+                case Denied: return "EDENIED";
                 default: return "E?(" + code.ToString() + ")";
             }
         }

@@ -25,7 +25,7 @@ public sealed class DestinationPolicy
 {
     /// <summary>The HSS code a denied CONNECT is answered with (EDENIED, docs/decisions.md): outside the spec's
     /// table (0..9), so a device can tell "the host's policy forbids it" from every network error.</summary>
-    public const byte DeniedCode = 10;
+    public const byte DeniedCode = HssDevice.Wire.HssError.Denied;
 
     private static readonly AddressRange[] LinkLocal = { AddressRange.Cidr("169.254.0.0/16"), AddressRange.Cidr("fe80::/10") };
 
