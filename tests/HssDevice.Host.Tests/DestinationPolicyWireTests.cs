@@ -33,7 +33,7 @@ public class DestinationPolicyWireTests
         DevicePacket ack = await device.ExpectAckAsync(device.SendConnect(1, listener.EndPoint()), HssOpcode.Connect);
 
         Assert.Equal(DestinationPolicy.DeniedCode, ack.Code);
-        Assert.Equal("E?(10)", HssError.NameOf(ack.Code)); // not one of the spec's network errors
+        Assert.Equal("EDENIED", HssError.NameOf(ack.Code)); // not one of the spec's network errors (docs/decisions.md)
         Assert.Equal(1, connection.Counters.DeniedDestinations);
         Assert.False(listener.Pending());
         Assert.Contains(logs.Lines, l => l.Message.Contains("policy-device") && l.Message.Contains(listener.EndPoint().ToString()) && l.Message.Contains("denied"));
