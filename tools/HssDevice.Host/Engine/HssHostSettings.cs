@@ -108,7 +108,10 @@ public sealed record HssHostSettings
         new() { WaitForDeviceTransmitAcks = false, TransmitAckWithCount = false, PackDataPackets = false, SocketCommandsBehindData = true };
 
     /// <summary>Our host serving a reference device, which never ACKs TRANSMITs and reads one packet per transfer.</summary>
-    public static HssHostSettings ForReferenceDevice { get; } = new() { WaitForDeviceTransmitAcks = false, PackDataPackets = false, SocketCommandsBehindData = true };
+    public static HssHostSettings ForReferenceDevice { get; } = new HssHostSettings().AsReferenceDevice();
+
+    /// <summary>These settings (limits, destination policy) for a reference device: no ACK awaited, one packet per transfer.</summary>
+    public HssHostSettings AsReferenceDevice() => this with { WaitForDeviceTransmitAcks = false, PackDataPackets = false, SocketCommandsBehindData = true };
 
     internal void Validate()
     {

@@ -71,10 +71,11 @@ public sealed partial class HostCommand
     /// <summary>
     /// Unless --reference or --reference-device chose the settings for every device, a device with the reference
     /// device's identity is served as the reference device behaves (it never ACKs a TRANSMIT and reads one packet
-    /// per transfer), every other one with the host's defaults.
+    /// per transfer), every other one with the host's settings. Either way the limits and the destination policy of
+    /// the command line stay (docs/security.md).
     /// </summary>
-    private static HssHostSettings? SettingsFor(UsbDeviceMatch match, bool settingsChosen) =>
-        !settingsChosen && match.Device.VendorId == ReferenceVendorId ? HssHostSettings.ForReferenceDevice : null;
+    private static HssHostSettings? SettingsFor(UsbDeviceMatch match, bool settingsChosen, HssHostSettings settings) =>
+        !settingsChosen && match.Device.VendorId == ReferenceVendorId ? settings.AsReferenceDevice() : null;
 
     /// <summary>
     /// Serves USB devices until cancelled, or with <paramref name="once"/> until the first device attached leaves.
@@ -99,7 +100,7 @@ public sealed partial class HostCommand
         {
             await using var host = new HssHost(settings, loggers);
             var monitor = new UsbDeviceMonitor(host, () => SysfsUsbDevices.Scan(), session.OpenDevice, filter, null, loggers,
-                match => SettingsFor(match, settingsChosen));
+                match => SettingsFor(match, settingsChosen, settings));
             var first = new TaskCompletionSource<DeviceConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
             monitor.Attached += device =>
             {
