@@ -8,23 +8,16 @@ namespace HssDevice.Engine
     /// open allocates one (buffers included, never per packet), so a call still holding a closed socket can never act
     /// on the next socket of the same slot. Fields are guarded by the engine's lock.
     /// </summary>
-    public sealed class EngineSocket
+    internal sealed class EngineSocket
     {
-        internal readonly ByteRing ReceiveRing;
+        /// <summary>Host TRANSMITs buffered for the application and the ACKs reading them produced.</summary>
+        internal readonly ReceiveBuffer Received;
+
+        /// <summary>Bytes the application sent and the host has not acknowledged yet; its size is the window.</summary>
         internal readonly ByteRing SendRing;
+
         internal readonly AutoResetEvent ReceiveSignal = new AutoResetEvent(false);
         internal readonly AutoResetEvent SendSignal = new AutoResetEvent(false);
-
-        // One entry per host TRANSMIT still buffered: its msg_id (for the ACK) and length (datagram boundary).
-        internal readonly ushort[] RecordMsgId;
-        internal readonly int[] RecordLength;
-        internal int RecordHead;
-        internal int RecordCount;
-        internal int RecordConsumed;
-
-        // ACKs collected under the lock and sent after it.
-        internal readonly ushort[] AckMsgId;
-        internal readonly int[] AckValue;
 
         /// <summary>Lifecycle, half-closes and failure: the only place a socket's state lives.</summary>
         internal readonly SocketStateMachine Machine = new SocketStateMachine();
@@ -34,18 +27,17 @@ namespace HssDevice.Engine
         internal int ProtocolValue;
         internal int TypeValue;
 
+        /// <summary>Bytes and TRANSMITs sent and not yet acknowledged (the window's use).</summary>
         internal int InFlightBytes;
         internal int InFlightCount;
+
+        /// <summary>When a Closing socket sends its CLOSE even with data unacknowledged (CloseLingerMs).</summary>
         internal long CloseDeadlineMs;
 
         internal EngineSocket(int receiveBuffer, int sendWindow, int records)
         {
-            ReceiveRing = new ByteRing(receiveBuffer);
+            Received = new ReceiveBuffer(receiveBuffer, records);
             SendRing = new ByteRing(sendWindow);
-            RecordMsgId = new ushort[records];
-            RecordLength = new int[records];
-            AckMsgId = new ushort[records];
-            AckValue = new int[records];
         }
 
         public uint Handle

@@ -1,55 +1,31 @@
 using System;
-using System.Threading;
 using HssDevice.Transport;
 using HssDevice.Wire;
 
 namespace HssDevice.Engine
 {
     /// <summary>
-    /// The device side of HSS: owns the link, its reader threads (one per pipe, none per socket), the socket table
-    /// and the table of outstanding requests. Sockets call into it; it turns calls into packets and packets into
-    /// socket state.
-    ///
-    /// Locks, always taken in this order: _commandWriteLock, then _dataWriteLock, then _sync. _sync guards all state
-    /// and is never held across a link write or a wait.
+    /// The device side of HSS: what an application starts (directly, or once through <see cref="HssNetwork"/>) and
+    /// what wires the parts that do the work, each owning one concern:
+    /// <see cref="LinkReader"/> (reader threads, framing) hands packets to <see cref="PacketDispatcher"/>;
+    /// <see cref="SocketRequests"/> (OPEN, CONNECT, SHUTDOWN) and <see cref="SocketCloser"/> (CLOSE) write through
+    /// <see cref="CommandWriter"/>; <see cref="TransmitScheduler"/> sends data within the window;
+    /// <see cref="ReceivePath"/> buffers the host's data; <see cref="Housekeeping"/> runs the timeouts;
+    /// <see cref="LinkFailure"/> fails everything when the link goes. They share one <see cref="EngineContext"/>
+    /// (its lock order is documented there).
     /// </summary>
-    public sealed partial class HssEngine : IDisposable
+    public sealed class HssEngine : IDisposable
     {
-        private const int HousekeepingPeriodMs = 100;
+        private const int ReaderJoinTimeoutMs = 2000;
 
-        private readonly IHssLink _link;
-        private readonly HssEngineSettings _settings;
-        private readonly EngineStats _stats = new EngineStats();
-        private readonly object _sync = new object();
-        private readonly object _commandWriteLock = new object();
-        private readonly object _dataWriteLock = new object();
-        private readonly SocketTable _sockets;
-        private readonly PendingTable _pending;
-        private readonly byte[] _commandTx = new byte[HssLayout.MaxCommandPacket];
-        private readonly byte[] _dataTx;
-        private readonly byte[] _commandRx = new byte[HssLayout.MaxCommandPacket];
-        private readonly byte[] _dataRx;
-        private readonly HssPacket _commandPacket = new HssPacket();
-        private readonly HssPacket _dataPacket = new HssPacket();
-        private readonly PacketReassembler _reassembler;
-        private readonly AutoResetEvent _receiveSpace = new AutoResetEvent(false);
-        private readonly EngineSocket[] _housekeepingScratch;
-        private readonly uint[] _framingLostHandles;
-        private readonly IHssClock _clock;
-
-        private Thread _commandThread;
-        private Thread _dataThread;
-        private Timer _housekeeping;
-        private bool _running;
-        private bool _disposed;
-        private int _totalBuffered;
-        private int _linkGeneration;
-        private bool _flushStarved;
-        private bool _flushWanted;
-        private bool _housekeepingRunning;
-
-        // A byte-stream link lost its framing: this session's bytes cannot be parsed any more (see OnFramingLost).
-        private bool _sessionEnded;
+        private readonly EngineContext _context;
+        private readonly LinkFailure _failure;
+        private readonly SocketRequests _requests;
+        private readonly SocketCloser _closer;
+        private readonly TransmitScheduler _transmits;
+        private readonly ReceivePath _receives;
+        private readonly LinkReader _reader;
+        private readonly Housekeeping _housekeeping;
 
         public HssEngine(IHssLink link, HssEngineSettings settings)
         {
@@ -64,114 +40,94 @@ namespace HssDevice.Engine
             }
 
             settings.Validate();
-            _link = link;
-            _settings = settings;
-            _clock = settings.Clock != null ? settings.Clock : SystemClock.Instance;
-            _sockets = new SocketTable(settings.MaxSockets);
-            _housekeepingScratch = new EngineSocket[settings.MaxSockets];
-            _framingLostHandles = new uint[settings.MaxSockets];
-            _pending = new PendingTable(settings.MaxOutstandingRequests);
-            _dataTx = new byte[HssLayout.HeaderSize + settings.MaxTransmitPayload];
-            // One read can take a whole TRANSMIT (fewer ReadData calls for large ones).
-            _dataRx = new byte[HssLayout.HeaderSize + settings.MaxDataPayload];
-            _reassembler = new PacketReassembler(settings.MaxDataPayload);
+            _context = new EngineContext(link, settings);
+            _failure = new LinkFailure(_context);
+            CommandWriter writer = new CommandWriter(_context, _failure);
+            _closer = new SocketCloser(_context, writer);
+            _requests = new SocketRequests(_context, writer, _closer);
+            _transmits = new TransmitScheduler(_context, _failure, _closer);
+            _receives = new ReceivePath(_context, writer);
+            PacketDispatcher dispatcher = new PacketDispatcher(_context, writer, _transmits, _receives);
+            _reader = new LinkReader(_context, _failure, dispatcher, _closer);
+            _housekeeping = new Housekeeping(_context, _closer, _transmits);
         }
 
         public HssEngineSettings Settings
         {
-            get { return _settings; }
+            get { return _context.Settings; }
         }
 
         public EngineStats Stats
         {
-            get { return _stats; }
+            get { return _context.Stats; }
         }
 
         /// <summary>The clock every timeout of this engine is measured on.</summary>
         internal IHssClock Clock
         {
-            get { return _clock; }
+            get { return _context.Clock; }
         }
 
         /// <summary>Bytes buffered for the application over all sockets (never more than ReceiveBudgetTotal).</summary>
         public int TotalBuffered
         {
-            get { lock (_sync) { return _totalBuffered; } }
+            get { lock (_context.Sync) { return _context.TotalBuffered; } }
         }
 
         /// <summary>Requests (commands and TRANSMITs) sent and not yet answered.</summary>
         internal int PendingRequests
         {
-            get { lock (_sync) { return _pending.InUse; } }
+            get { lock (_context.Sync) { return _context.Requests.InUse; } }
         }
 
         /// <summary>Sockets in the table, closing ones included.</summary>
         public int SocketsInUse
         {
-            get
-            {
-                lock (_sync)
-                {
-                    return _sockets.InUse;
-                }
-            }
+            get { lock (_context.Sync) { return _context.Sockets.InUse; } }
         }
 
-        /// <summary>Starts the reader threads. Call once.</summary>
+        /// <summary>True between Start and Dispose.</summary>
+        public bool IsRunning
+        {
+            get { return _context.IsRunning(); }
+        }
+
+        /// <summary>Starts the reader threads and the housekeeping timer. Call once.</summary>
         public void Start()
         {
-            lock (_sync)
+            lock (_context.Sync)
             {
-                if (_running || _disposed)
+                if (_context.Running || _context.Disposed)
                 {
                     throw new InvalidOperationException("engine already started or disposed");
                 }
 
-                _running = true;
+                _context.Running = true;
             }
 
-            if (_link.HasCommandPipe)
-            {
-                _commandThread = new Thread(CommandReaderLoop);
-                _commandThread.Start();
-            }
-
-            _dataThread = new Thread(DataReaderLoop);
-            _dataThread.Start();
-            _housekeeping = new Timer(OnHousekeepingTimer, null, HousekeepingPeriodMs, HousekeepingPeriodMs);
+            _reader.Start();
+            _housekeeping.Start();
         }
 
         /// <summary>Stops the engine: every socket fails with OperationAborted, every waiter wakes.</summary>
         public void Dispose()
         {
-            lock (_sync)
+            lock (_context.Sync)
             {
-                if (_disposed)
+                if (_context.Disposed)
                 {
                     return;
                 }
 
-                _disposed = true;
-                _running = false;
+                _context.Disposed = true;
+                _context.Running = false;
             }
 
-            if (_housekeeping != null)
-            {
-                _housekeeping.Dispose();
-            }
-
-            FailAll(SocketError.OperationAborted, false);
-            _link.Close();
-            _receiveSpace.Set();
-            if (_commandThread != null)
-            {
-                _commandThread.Join(2000);
-            }
-
-            if (_dataThread != null)
-            {
-                _dataThread.Join(2000);
-            }
+            _housekeeping.Dispose();
+            _failure.FailAll(SocketError.OperationAborted, false);
+            _context.Link.Close();
+            _context.ReceiveSpace.Set();
+            _reader.Join(ReaderJoinTimeoutMs);
         }
 
         /// <summary>
@@ -180,238 +136,96 @@ namespace HssDevice.Engine
         /// </summary>
         public void ResetLink()
         {
-            lock (_sync)
-            {
-                _linkGeneration++;
-                _stats.LinkResets++;
-            }
-
-            FailAll(SocketError.NetworkReset, true);
-        }
-
-        private void FailAll(SocketError error, bool releaseClosed)
-        {
-            lock (_sync)
-            {
-                for (int i = 0; i < _pending.Size; i++)
-                {
-                    PendingRequest r = _pending[i];
-                    if (!r.InUse)
-                    {
-                        continue;
-                    }
-
-                    if (r.Background)
-                    {
-                        FreeRequestLocked(r);
-                    }
-                    else
-                    {
-                        r.Done = true;
-                        r.LocalError = error;
-                        r.Completed.Set();
-                    }
-                }
-
-                for (int i = 0; i < _sockets.Size; i++)
-                {
-                    EngineSocket s = _sockets[i];
-                    if (!s.Machine.InUse)
-                    {
-                        continue;
-                    }
-
-                    FailLocked(s, error, HssSocketException.NoHssCode);
-                    if (releaseClosed && s.Machine.IsAppClosed)
-                    {
-                        ReleaseLocked(s);
-                    }
-                }
-            }
-
-            _receiveSpace.Set();
-        }
-
-        private long Now()
-        {
-            return _clock.NowMs;
-        }
-
-        /// <summary>The clock's time after milliseconds; long.MaxValue (no deadline) for a negative value.</summary>
-        private long DeadlineAfter(int milliseconds)
-        {
-            return milliseconds < 0 ? long.MaxValue : Now() + milliseconds;
-        }
-
-        private bool Passed(long deadlineMs)
-        {
-            return deadlineMs != long.MaxValue && Now() >= deadlineMs;
-        }
-
-        private EngineSocket FindLocked(uint handle)
-        {
-            return _sockets.Find(handle);
-        }
-
-        /// <summary>Marks the socket failed (first cause wins), drops unsent data and wakes its waiters.</summary>
-        private void FailLocked(EngineSocket s, SocketError error, int hssCode)
-        {
-            s.Machine.OnFailure(error, hssCode);
-            DropSendsLocked(s);
-            s.ReceiveSignal.Set();
-            s.SendSignal.Set();
-        }
-
-        private void DropSendsLocked(EngineSocket s)
-        {
-            s.SendRing.Clear();
-            s.InFlightBytes = 0;
-            s.InFlightCount = 0;
-            for (int i = 0; i < _pending.Size; i++)
-            {
-                PendingRequest r = _pending[i];
-                if (r.InUse && r.Socket == s && r.Opcode == HssOpcode.Transmit)
-                {
-                    FreeRequestLocked(r);
-                }
-            }
-        }
-
-        /// <summary>Frees a request slot; when a flush waited for one, the next FlushAll sends again.</summary>
-        private void FreeRequestLocked(PendingRequest request)
-        {
-            _pending.Free(request);
-            if (_flushStarved)
-            {
-                _flushStarved = false;
-                _flushWanted = true;
-            }
-        }
-
-        /// <summary>Returns the socket's slot to the table; its handle may be reused from now on.</summary>
-        private void ReleaseLocked(EngineSocket s)
-        {
-            _totalBuffered -= s.ReceiveRing.Count;
-            s.ReceiveRing.Clear();
-            s.RecordCount = 0;
-            DropSendsLocked(s);
-            s.Machine.OnReleased();
-            s.ReceiveSignal.Set();
-            s.SendSignal.Set();
-            _receiveSpace.Set();
-        }
-
-        /// <summary>Writes _commandTx[0..length) as one command; caller holds _commandWriteLock.</summary>
-        private void WriteCommandLocked(int length)
-        {
-            try
-            {
-                if (_link.HasCommandPipe)
-                {
-                    _link.WriteCommand(_commandTx, 0, length);
-                }
-                else
-                {
-                    lock (_dataWriteLock)
-                    {
-                        _link.WriteData(_commandTx, 0, length);
-                    }
-                }
-            }
-            catch (Exception)
-            {
-                OnWriteFailed();
-                throw new HssSocketException(SocketError.NetworkReset, "the link failed while writing a command");
-            }
-        }
-
-        private void OnWriteFailed()
-        {
-            bool running;
-            lock (_sync)
-            {
-                running = _running;
-            }
-
-            if (running)
-            {
-                ResetLink();
-            }
-        }
-
-        private void OnHousekeepingTimer(object state)
-        {
-            RunHousekeeping();
+            _failure.ResetLink();
         }
 
         /// <summary>
         /// Times out background requests and close lingers on the engine's clock, sends CLOSEs that waited, and
-        /// retries sends that waited for a request slot. A timer runs it every HousekeepingPeriodMs; tests with a
-        /// manual clock call it right after moving the time.
+        /// retries sends that waited for a request slot. A timer runs it; tests with a manual clock call it.
         /// </summary>
         internal void RunHousekeeping()
         {
-            int toClose = 0;
-            lock (_sync)
+            _housekeeping.Run();
+        }
+
+        // The socket operations HssSocket calls (internal: applications use HssSocket).
+
+        internal EngineSocket Open(int family, int protocol, int type)
+        {
+            return _requests.Open(family, protocol, type);
+        }
+
+        internal void Connect(EngineSocket s, byte[] address, int port, uint flowInfo, uint scopeId, int timeoutMs)
+        {
+            _requests.Connect(s, address, port, flowInfo, scopeId, timeoutMs);
+        }
+
+        internal void ShutdownSend(EngineSocket s, int drainTimeoutMs)
+        {
+            _requests.ShutdownSend(s, drainTimeoutMs);
+        }
+
+        internal void ShutdownReceive(EngineSocket s)
+        {
+            _requests.ShutdownReceive(s);
+        }
+
+        internal void Close(EngineSocket s)
+        {
+            _closer.Close(s);
+        }
+
+        internal void CloseAbandoned(EngineSocket s)
+        {
+            _closer.CloseAbandoned(s);
+        }
+
+        internal int Send(EngineSocket s, byte[] buffer, int offset, int size, int timeoutMs)
+        {
+            return _transmits.Send(s, buffer, offset, size, timeoutMs);
+        }
+
+        internal int Receive(EngineSocket s, byte[] buffer, int offset, int size, int timeoutMs)
+        {
+            return _receives.Receive(s, buffer, offset, size, timeoutMs);
+        }
+
+        internal int Available(EngineSocket s)
+        {
+            return _receives.Available(s);
+        }
+
+        internal bool IsReadable(EngineSocket s)
+        {
+            return _receives.IsReadable(s);
+        }
+
+        internal bool IsWritable(EngineSocket s)
+        {
+            return _transmits.IsWritable(s);
+        }
+
+        /// <summary>Connected (one side may have ended) and not failed or closed by the host.</summary>
+        internal bool IsConnected(EngineSocket s)
+        {
+            lock (_context.Sync)
             {
-                // Timer callbacks may overlap when one is held up (a slow link write): one at a time.
-                if (!_running || _housekeepingRunning)
-                {
-                    return;
-                }
-
-                _housekeepingRunning = true;
-
-                long now = Now();
-                for (int i = 0; i < _pending.Size; i++)
-                {
-                    PendingRequest r = _pending[i];
-                    if (r.InUse && r.Background && r.Opcode != HssOpcode.Transmit && r.DeadlineMs <= now)
-                    {
-                        // A CLOSE the host never answered: give the handle back anyway.
-                        _stats.TimedOutRequests++;
-                        EngineSocket s = r.Socket;
-                        int opcode = r.Opcode;
-                        FreeRequestLocked(r);
-                        if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
-                        {
-                            ReleaseLocked(s);
-                        }
-                    }
-                }
-
-                for (int i = 0; i < _sockets.Size; i++)
-                {
-                    EngineSocket s = _sockets[i];
-                    if (s.Machine.State == SocketState.Closing && s.CloseDeadlineMs <= now)
-                    {
-                        _housekeepingScratch[toClose++] = s;
-                    }
-                }
+                return s.Machine.IsConnected && !s.Machine.HasError;
             }
+        }
 
-            try
+        internal bool HasError(EngineSocket s)
+        {
+            lock (_context.Sync)
             {
-                for (int i = 0; i < toClose; i++)
-                {
-                    SendCloseInBackground(_housekeepingScratch[i]);
-                    _housekeepingScratch[i] = null;
-                }
+                return s.Machine.HasError;
+            }
+        }
 
-                // Sends that waited for a free request slot (freed by a timeout, a reset or a command's answer).
-                FlushAll();
-            }
-            catch (Exception)
-            {
-                // A failing link is already a link reset; the timer must go on.
-            }
-            finally
-            {
-                lock (_sync)
-                {
-                    _housekeepingRunning = false;
-                }
-            }
+        /// <summary>Waits until the socket's readable or writable state may have changed, or the clock reaches deadlineMs.</summary>
+        internal bool WaitForChange(EngineSocket s, bool read, long deadlineMs)
+        {
+            return _context.Clock.WaitUntil(read ? s.ReceiveSignal : s.SendSignal, deadlineMs);
         }
     }
 }

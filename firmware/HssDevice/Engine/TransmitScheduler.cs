@@ -1,33 +1,47 @@
 using System;
-using System.Threading;
 using HssDevice.Wire;
 
 namespace HssDevice.Engine
 {
     /// <summary>
-    /// Device-to-host data (docs/protocol.md section 6). Stream sends are copied into the socket's send ring, whose size
-    /// is the window, and leave as TRANSMITs; while one is unacknowledged, small writes coalesce. A datagram is one
-    /// TRANSMIT, sent when the window has room for it.
+    /// Device-to-host data (docs/protocol.md section 6). Stream sends are copied into the socket's send ring, whose
+    /// size is the window, and leave as TRANSMITs; while one is unacknowledged, small writes coalesce. A datagram is
+    /// one TRANSMIT, sent when the window has room for it. Answers to TRANSMITs open the window again.
     /// </summary>
-    public sealed partial class HssEngine
+    internal sealed class TransmitScheduler
     {
+        private readonly EngineContext _context;
+        private readonly LinkFailure _failure;
+        private readonly SocketCloser _closer;
+
+        // The TRANSMIT being written; only with DataWriteLock held.
+        private readonly byte[] _dataTx;
+
+        public TransmitScheduler(EngineContext context, LinkFailure failure, SocketCloser closer)
+        {
+            _context = context;
+            _failure = failure;
+            _closer = closer;
+            _dataTx = new byte[HssLayout.HeaderSize + context.Settings.MaxTransmitPayload];
+        }
+
         /// <summary>Queues size bytes for sending; blocks while the window is full. Returns size.</summary>
         public int Send(EngineSocket s, byte[] buffer, int offset, int size, int timeoutMs)
         {
-            CheckRange(buffer, offset, size);
+            SocketChecks.CheckRange(buffer, offset, size);
             if (s.IsDatagram)
             {
                 return SendDatagram(s, buffer, offset, size, timeoutMs);
             }
 
-            long deadline = DeadlineAfter(timeoutMs);
+            long deadline = _context.DeadlineAfter(timeoutMs);
             int queued = 0;
             while (queued < size)
             {
                 bool full;
-                lock (_sync)
+                lock (_context.Sync)
                 {
-                    ThrowIfCannotSendLocked(s);
+                    SocketChecks.ThrowIfCannotSend(s);
                     int n = s.SendRing.Write(buffer, offset + queued, size - queued);
                     queued += n;
                     full = n == 0;
@@ -36,11 +50,11 @@ namespace HssDevice.Engine
                 if (full)
                 {
                     Flush(s);
-                    if (!_clock.WaitUntil(s.SendSignal, deadline))
+                    if (!_context.Clock.WaitUntil(s.SendSignal, deadline))
                     {
-                        lock (_sync)
+                        lock (_context.Sync)
                         {
-                            ThrowIfCannotSendLocked(s);
+                            SocketChecks.ThrowIfCannotSend(s);
                             if (s.SendRing.Free == 0)
                             {
                                 throw new HssSocketException(SocketError.TimedOut, "send timed out: the window stayed full (" + queued.ToString() + " of " + size.ToString() + " bytes queued)");
@@ -54,35 +68,50 @@ namespace HssDevice.Engine
             return size;
         }
 
+        /// <summary>True when a Send would not block.</summary>
+        public bool IsWritable(EngineSocket s)
+        {
+            lock (_context.Sync)
+            {
+                if (!s.Machine.CanWrite)
+                {
+                    return false;
+                }
+
+                return s.IsDatagram ? s.InFlightBytes < _context.Settings.SendWindow : s.SendRing.Free > 0;
+            }
+        }
+
         private int SendDatagram(EngineSocket s, byte[] buffer, int offset, int size, int timeoutMs)
         {
-            if (size > _settings.MaxTransmitPayload)
+            EngineContext c = _context;
+            if (size > c.Settings.MaxTransmitPayload)
             {
-                throw new HssSocketException(SocketError.MessageSize, "datagram of " + size.ToString() + " bytes is over the " + _settings.MaxTransmitPayload.ToString() + "-byte maximum");
+                throw new HssSocketException(SocketError.MessageSize, "datagram of " + size.ToString() + " bytes is over the " + c.Settings.MaxTransmitPayload.ToString() + "-byte maximum");
             }
 
-            long deadline = DeadlineAfter(timeoutMs);
+            long deadline = c.DeadlineAfter(timeoutMs);
             while (true)
             {
-                lock (_dataWriteLock)
+                lock (c.DataWriteLock)
                 {
                     PendingRequest request = null;
-                    lock (_sync)
+                    lock (c.Sync)
                     {
-                        ThrowIfCannotSendLocked(s);
-                        if (s.InFlightBytes + size <= _settings.SendWindow)
+                        SocketChecks.ThrowIfCannotSend(s);
+                        if (s.InFlightBytes + size <= c.Settings.SendWindow)
                         {
-                            request = AllocateRequestLocked(HssOpcode.Transmit, s.HandleValue, s, true, -1);
+                            request = c.AllocateRequestLocked(HssOpcode.Transmit, s.HandleValue, s, true, -1);
                             if (request == null)
                             {
-                                _flushStarved = true;
+                                c.FlushStarved = true;
                             }
                             else
                             {
                                 request.Length = size;
                                 s.InFlightBytes += size;
                                 s.InFlightCount++;
-                                _stats.TransmitsSent++;
+                                c.Stats.TransmitsSent++;
                             }
                         }
                     }
@@ -97,14 +126,14 @@ namespace HssDevice.Engine
                 }
 
                 // Another socket's ACK may free the request slot: look again at least this often (real time).
-                if (!s.SendSignal.WaitOne(HousekeepingPeriodMs, false))
+                if (!s.SendSignal.WaitOne(EngineContext.HousekeepingPeriodMs, false))
                 {
-                    lock (_sync)
+                    lock (c.Sync)
                     {
-                        ThrowIfCannotSendLocked(s);
+                        SocketChecks.ThrowIfCannotSend(s);
                     }
 
-                    if (Passed(deadline))
+                    if (c.Passed(deadline))
                     {
                         throw new HssSocketException(SocketError.TimedOut, "send timed out: the window stayed full");
                     }
@@ -113,14 +142,16 @@ namespace HssDevice.Engine
         }
 
         /// <summary>Sends what the window allows of the socket's unsent bytes, in order.</summary>
-        private void Flush(EngineSocket s)
+        public void Flush(EngineSocket s)
         {
-            lock (_dataWriteLock)
+            EngineContext c = _context;
+            int max = c.Settings.MaxTransmitPayload;
+            lock (c.DataWriteLock)
             {
                 while (true)
                 {
                     int chunk;
-                    lock (_sync)
+                    lock (c.Sync)
                     {
                         if (!s.Machine.CanTransmit)
                         {
@@ -134,17 +165,17 @@ namespace HssDevice.Engine
                         }
 
                         // Nagle-like: with data in flight, wait for its ACK unless a full TRANSMIT is ready.
-                        if (_settings.CoalesceWrites && s.InFlightCount > 0 && unsent < _settings.MaxTransmitPayload)
+                        if (c.Settings.CoalesceWrites && s.InFlightCount > 0 && unsent < max)
                         {
                             return;
                         }
 
-                        chunk = unsent < _settings.MaxTransmitPayload ? unsent : _settings.MaxTransmitPayload;
-                        PendingRequest request = AllocateRequestLocked(HssOpcode.Transmit, s.HandleValue, s, true, -1);
+                        chunk = unsent < max ? unsent : max;
+                        PendingRequest request = c.AllocateRequestLocked(HssOpcode.Transmit, s.HandleValue, s, true, -1);
                         if (request == null)
                         {
                             // Every request slot is taken: the next freed slot flushes again.
-                            _flushStarved = true;
+                            c.FlushStarved = true;
                             return;
                         }
 
@@ -152,7 +183,7 @@ namespace HssDevice.Engine
                         s.SendRing.Peek(s.InFlightBytes, _dataTx, HssLayout.HeaderSize, chunk);
                         s.InFlightBytes += chunk;
                         s.InFlightCount++;
-                        _stats.TransmitsSent++;
+                        c.Stats.TransmitsSent++;
                         PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.HandleValue, chunk);
                     }
 
@@ -161,33 +192,19 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>Writes _dataTx[0..length) as one transfer; caller holds _dataWriteLock.</summary>
-        private void WriteDataLocked(int length)
-        {
-            try
-            {
-                _link.WriteData(_dataTx, 0, length);
-            }
-            catch (Exception)
-            {
-                OnWriteFailed();
-                throw new HssSocketException(SocketError.NetworkReset, "the link failed while writing data");
-            }
-        }
-
         /// <summary>
         /// The host answered one of our TRANSMITs: free its bytes of the window, or fail the socket. Returns the
-        /// socket whose window opened (to flush after the lock), or null.
+        /// socket whose window opened (to flush after the lock, see AfterAnswer), or null. Caller holds Sync.
         /// </summary>
-        private EngineSocket OnTransmitAnsweredLocked(PendingRequest request, HssPacket answer)
+        public EngineSocket OnTransmitAnsweredLocked(PendingRequest request, HssPacket answer)
         {
             EngineSocket s = request.Socket;
             int length = request.Length;
-            FreeRequestLocked(request);
+            _context.FreeRequestLocked(request);
             int failure = HssRules.TransmitAckOutcome(answer.Code, answer.HasValue, answer.Value, length);
             if (failure != HssError.Success)
             {
-                FailLocked(s, ErrorMap.ToSocketError(failure), failure);
+                _context.FailLocked(s, ErrorMap.ToSocketError(failure), failure);
                 return null;
             }
 
@@ -207,7 +224,7 @@ namespace HssDevice.Engine
         /// After an answer: the acknowledged socket sends what waits in its window (and its CLOSE once drained);
         /// sends that waited for a free request slot go out too.
         /// </summary>
-        private void AfterAnswer(EngineSocket acknowledged)
+        public void AfterAnswer(EngineSocket acknowledged)
         {
             if (acknowledged != null)
             {
@@ -222,14 +239,14 @@ namespace HssDevice.Engine
                 }
 
                 bool closeNow;
-                lock (_sync)
+                lock (_context.Sync)
                 {
                     closeNow = acknowledged.Machine.State == SocketState.Closing && acknowledged.SendRing.Count == 0;
                 }
 
                 if (closeNow)
                 {
-                    SendCloseInBackground(acknowledged);
+                    _closer.SendCloseInBackground(acknowledged);
                 }
             }
 
@@ -238,21 +255,22 @@ namespace HssDevice.Engine
 
         /// <summary>Flushes every socket, when a freed request slot may unblock them (rare: only after the table was
         /// full). Link failures here are already a link reset.</summary>
-        private void FlushAll()
+        public void FlushAll()
         {
-            lock (_sync)
+            lock (_context.Sync)
             {
-                if (!_flushWanted)
+                if (!_context.FlushWanted)
                 {
                     return;
                 }
 
-                _flushWanted = false;
+                _context.FlushWanted = false;
             }
 
-            for (int i = 0; i < _sockets.Size; i++)
+            SocketTable sockets = _context.Sockets;
+            for (int i = 0; i < sockets.Size; i++)
             {
-                EngineSocket s = _sockets[i];
+                EngineSocket s = sockets[i];
                 try
                 {
                     Flush(s);
@@ -267,31 +285,17 @@ namespace HssDevice.Engine
             }
         }
 
-        private void ThrowIfCannotSendLocked(EngineSocket s)
+        /// <summary>Writes _dataTx[0..length) as one transfer; caller holds DataWriteLock.</summary>
+        private void WriteDataLocked(int length)
         {
-            if (!s.Machine.InUse || s.Machine.IsAppClosed)
+            try
             {
-                throw new ObjectDisposedException("HssSocket");
+                _context.Link.WriteData(_dataTx, 0, length);
             }
-
-            ThrowIfFailedLocked(s);
-            RequireConnectedLocked(s);
-            if (s.Machine.WriteRefusal == SocketError.Shutdown)
+            catch (Exception)
             {
-                throw new HssSocketException(SocketError.Shutdown, "the socket's sending side was shut down");
-            }
-        }
-
-        private static void CheckRange(byte[] buffer, int offset, int size)
-        {
-            if (buffer == null)
-            {
-                throw new ArgumentNullException("buffer");
-            }
-
-            if (offset < 0 || size < 0 || offset > buffer.Length - size)
-            {
-                throw new ArgumentOutOfRangeException("offset");
+                _failure.OnWriteFailed();
+                throw new HssSocketException(SocketError.NetworkReset, "the link failed while writing data");
             }
         }
     }

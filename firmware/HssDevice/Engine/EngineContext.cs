@@ -1,0 +1,144 @@
+using System.Threading;
+using HssDevice.Transport;
+using HssDevice.Wire;
+
+namespace HssDevice.Engine
+{
+    /// <summary>
+    /// What every part of one engine shares: the one lock, the link, settings, clock, counters, the socket and
+    /// request tables, the run flags, and the few changes under the lock that touch several of them at once (fail,
+    /// release, free a request).
+    ///
+    /// Locks, always taken in this order: CommandWriter's lock, then DataWriteLock, then Sync. Sync guards all
+    /// state below and is never held across a link write or a wait.
+    /// </summary>
+    internal sealed class EngineContext
+    {
+        /// <summary>How often housekeeping runs, and how long a thread that polls waits at most (real time).</summary>
+        public const int HousekeepingPeriodMs = 100;
+
+        public readonly object Sync = new object();
+
+        /// <summary>Held while the data pipe is written (TRANSMITs; commands too on a single-pipe link).</summary>
+        public readonly object DataWriteLock = new object();
+
+        public readonly IHssLink Link;
+        public readonly HssEngineSettings Settings;
+        public readonly IHssClock Clock;
+        public readonly EngineStats Stats = new EngineStats();
+        public readonly SocketTable Sockets;
+        public readonly PendingTable Requests;
+
+        /// <summary>Set whenever received bytes leave the buffers: a host TRANSMIT waiting for room looks again.</summary>
+        public readonly AutoResetEvent ReceiveSpace = new AutoResetEvent(false);
+
+        public bool Running;
+        public bool Disposed;
+
+        /// <summary>Bytes buffered for the application over all sockets (never more than ReceiveBudgetTotal).</summary>
+        public int TotalBuffered;
+
+        /// <summary>Counts link resets: a host TRANSMIT held across one is dropped (the host forgot it).</summary>
+        public int LinkGeneration;
+
+        /// <summary>A byte-stream link lost its framing: this session's bytes cannot be parsed any more (LinkReader).</summary>
+        public bool SessionEnded;
+
+        /// <summary>A flush found every request slot taken; the next freed slot sets FlushWanted.</summary>
+        public bool FlushStarved;
+
+        /// <summary>The next FlushAll sends again (a slot was freed after a flush starved).</summary>
+        public bool FlushWanted;
+
+        public EngineContext(IHssLink link, HssEngineSettings settings)
+        {
+            Link = link;
+            Settings = settings;
+            Clock = settings.Clock != null ? settings.Clock : SystemClock.Instance;
+            Sockets = new SocketTable(settings.MaxSockets);
+            Requests = new PendingTable(settings.MaxOutstandingRequests);
+        }
+
+        public long Now()
+        {
+            return Clock.NowMs;
+        }
+
+        /// <summary>The clock's time after milliseconds; long.MaxValue (no deadline) for a negative value.</summary>
+        public long DeadlineAfter(int milliseconds)
+        {
+            return milliseconds < 0 ? long.MaxValue : Now() + milliseconds;
+        }
+
+        public bool Passed(long deadlineMs)
+        {
+            return deadlineMs != long.MaxValue && Now() >= deadlineMs;
+        }
+
+        public bool IsRunning()
+        {
+            lock (Sync)
+            {
+                return Running;
+            }
+        }
+
+        public PendingRequest AllocateRequestLocked(int opcode, uint sockId, EngineSocket s, bool background, int timeoutMs)
+        {
+            return Requests.Allocate(opcode, sockId, s, background, DeadlineAfter(timeoutMs));
+        }
+
+        /// <summary>Frees a request slot; when a flush waited for one, the next FlushAll sends again.</summary>
+        public void FreeRequestLocked(PendingRequest request)
+        {
+            Requests.Free(request);
+            if (FlushStarved)
+            {
+                FlushStarved = false;
+                FlushWanted = true;
+            }
+        }
+
+        /// <summary>Marks the socket failed (first cause wins), drops unsent data and wakes its waiters.</summary>
+        public void FailLocked(EngineSocket s, SocketError error, int hssCode)
+        {
+            s.Machine.OnFailure(error, hssCode);
+            DropSendsLocked(s);
+            s.ReceiveSignal.Set();
+            s.SendSignal.Set();
+        }
+
+        /// <summary>Drops the socket's unsent and unacknowledged data with the TRANSMIT requests carrying it.</summary>
+        public void DropSendsLocked(EngineSocket s)
+        {
+            s.SendRing.Clear();
+            s.InFlightBytes = 0;
+            s.InFlightCount = 0;
+            for (int i = 0; i < Requests.Size; i++)
+            {
+                PendingRequest r = Requests[i];
+                if (r.InUse && r.Socket == s && r.Opcode == HssOpcode.Transmit)
+                {
+                    FreeRequestLocked(r);
+                }
+            }
+        }
+
+        /// <summary>Drops what the socket buffered for the application, giving its bytes back to the total budget.</summary>
+        public void DropReceivedLocked(EngineSocket s)
+        {
+            TotalBuffered -= s.Received.Clear();
+            ReceiveSpace.Set();
+        }
+
+        /// <summary>Returns the socket's slot to the table; its handle may be reused from now on.</summary>
+        public void ReleaseLocked(EngineSocket s)
+        {
+            DropReceivedLocked(s);
+            DropSendsLocked(s);
+            s.Machine.OnReleased();
+            s.ReceiveSignal.Set();
+            s.SendSignal.Set();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Threading;
+using HssDevice.Wire;
+
+namespace HssDevice.Engine
+{
+    /// <summary>
+    /// The engine's periodic work on its clock: times out background requests (a CLOSE the host never answered
+    /// gives the handle back anyway), sends CLOSEs whose linger ended, and retries sends that waited for a request
+    /// slot. A timer runs it every HousekeepingPeriodMs; tests with a manual clock call Run right after moving time.
+    /// </summary>
+    internal sealed class Housekeeping : IDisposable
+    {
+        private readonly EngineContext _context;
+        private readonly SocketCloser _closer;
+        private readonly TransmitScheduler _transmits;
+        private Timer _timer;
+        private bool _running;
+
+        public Housekeeping(EngineContext context, SocketCloser closer, TransmitScheduler transmits)
+        {
+            _context = context;
+            _closer = closer;
+            _transmits = transmits;
+        }
+
+        public void Start()
+        {
+            _timer = new Timer(OnTimer, null, EngineContext.HousekeepingPeriodMs, EngineContext.HousekeepingPeriodMs);
+        }
+
+        public void Dispose()
+        {
+            if (_timer != null)
+            {
+                _timer.Dispose();
+            }
+        }
+
+        public void Run()
+        {
+            lock (_context.Sync)
+            {
+                // Timer callbacks may overlap when one is held up (a slow link write): one at a time.
+                if (!_context.Running || _running)
+                {
+                    return;
+                }
+
+                _running = true;
+                TimeOutBackgroundRequestsLocked();
+            }
+
+            try
+            {
+                _closer.SendDueCloses();
+
+                // Sends that waited for a free request slot (freed by a timeout, a reset or a command's answer).
+                _transmits.FlushAll();
+            }
+            catch (Exception)
+            {
+                // A failing link is already a link reset; the timer must go on.
+            }
+            finally
+            {
+                lock (_context.Sync)
+                {
+                    _running = false;
+                }
+            }
+        }
+
+        private void OnTimer(object state)
+        {
+            Run();
+        }
+
+        private void TimeOutBackgroundRequestsLocked()
+        {
+            EngineContext c = _context;
+            long now = c.Now();
+            for (int i = 0; i < c.Requests.Size; i++)
+            {
+                PendingRequest r = c.Requests[i];
+                if (r.InUse && r.Background && r.Opcode != HssOpcode.Transmit && r.DeadlineMs <= now)
+                {
+                    // A CLOSE the host never answered: give the handle back anyway.
+                    c.Stats.TimedOutRequests++;
+                    EngineSocket s = r.Socket;
+                    int opcode = r.Opcode;
+                    c.FreeRequestLocked(r);
+                    if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
+                    {
+                        c.ReleaseLocked(s);
+                    }
+                }
+            }
+        }
+    }
+}

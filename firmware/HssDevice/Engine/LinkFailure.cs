@@ -1,0 +1,85 @@
+using HssDevice.Wire;
+
+namespace HssDevice.Engine
+{
+    /// <summary>
+    /// What a lost link (or a stopped engine) does to the engine: every socket fails, every waiting request
+    /// completes with the error, background requests are dropped (docs/protocol.md section 11). Matches are made
+    /// under the lock and waiters signalled there; nothing is written to the link.
+    /// </summary>
+    internal sealed class LinkFailure
+    {
+        private readonly EngineContext _context;
+
+        public LinkFailure(EngineContext context)
+        {
+            _context = context;
+        }
+
+        /// <summary>The link went down or lost its framing: NetworkReset for all. Buffered received data stays readable.</summary>
+        public void ResetLink()
+        {
+            lock (_context.Sync)
+            {
+                _context.LinkGeneration++;
+                _context.Stats.LinkResets++;
+            }
+
+            FailAll(SocketError.NetworkReset, true);
+        }
+
+        /// <summary>A link write threw: a reset, unless the engine is stopping anyway.</summary>
+        public void OnWriteFailed()
+        {
+            if (_context.IsRunning())
+            {
+                ResetLink();
+            }
+        }
+
+        /// <summary>Fails every socket and request with error; releaseClosed gives back sockets the application closed.</summary>
+        public void FailAll(SocketError error, bool releaseClosed)
+        {
+            EngineContext c = _context;
+            lock (c.Sync)
+            {
+                for (int i = 0; i < c.Requests.Size; i++)
+                {
+                    PendingRequest r = c.Requests[i];
+                    if (!r.InUse)
+                    {
+                        continue;
+                    }
+
+                    if (r.Background)
+                    {
+                        c.FreeRequestLocked(r);
+                    }
+                    else
+                    {
+                        r.Done = true;
+                        r.LocalError = error;
+                        r.Completed.Set();
+                    }
+                }
+
+                for (int i = 0; i < c.Sockets.Size; i++)
+                {
+                    EngineSocket s = c.Sockets[i];
+                    if (!s.Machine.InUse)
+                    {
+                        continue;
+                    }
+
+                    c.FailLocked(s, error, HssSocketException.NoHssCode);
+                    if (releaseClosed && s.Machine.IsAppClosed)
+                    {
+                        c.ReleaseLocked(s);
+                    }
+                }
+            }
+
+            c.ReceiveSpace.Set();
+        }
+    }
+}

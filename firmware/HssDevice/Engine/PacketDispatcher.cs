@@ -1,0 +1,190 @@
+using System;
+using HssDevice.Wire;
+
+namespace HssDevice.Engine
+{
+    /// <summary>
+    /// What the engine does with each packet from the host, on the reader thread that read it: answers matched to
+    /// requests, host TRANSMITs to the receive path, the host's SHUTDOWN and CLOSE to the socket's state; bad
+    /// packets counted and answered EINVAL when they were requests (docs/protocol.md sections 9 and 11).
+    /// </summary>
+    internal sealed class PacketDispatcher
+    {
+        private readonly EngineContext _context;
+        private readonly CommandWriter _writer;
+        private readonly TransmitScheduler _transmits;
+        private readonly ReceivePath _receives;
+
+        public PacketDispatcher(EngineContext context, CommandWriter writer, TransmitScheduler transmits, ReceivePath receives)
+        {
+            _context = context;
+            _writer = writer;
+            _transmits = transmits;
+            _receives = receives;
+        }
+
+        /// <summary>
+        /// A reader thread must survive anything one packet causes (a link write failing in a flush, a bug): the
+        /// failure is counted, the thread goes on reading.
+        /// </summary>
+        public void HandleGuarded(HssPacket p, int status, int length)
+        {
+            try
+            {
+                Handle(p, status, length);
+            }
+            catch (Exception)
+            {
+                lock (_context.Sync)
+                {
+                    _context.Stats.HandlerFailures++;
+                }
+            }
+        }
+
+        /// <summary>Dispatches one packet by opcode; bad ones are counted and answered EINVAL when they were requests.</summary>
+        private void Handle(HssPacket p, int status, int length)
+        {
+            if (status != DecodeStatus.Ok)
+            {
+                CountProtocolError();
+                if (HssRules.AnswersBadPacket(p.Opcode, length))
+                {
+                    _writer.SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode, HssRules.AnswerCarriesValue(p.Opcode));
+                }
+
+                return;
+            }
+
+            switch (p.Opcode)
+            {
+                case HssOpcode.Ack:
+                case HssOpcode.Reply:
+                    OnAnswer(p);
+                    break;
+                case HssOpcode.Transmit:
+                    _receives.OnTransmitReceived(p);
+                    break;
+                case HssOpcode.Shutdown:
+                    OnHostShutdown(p);
+                    break;
+                case HssOpcode.Close:
+                    OnHostClose(p);
+                    break;
+                default:
+                    // OPEN and CONNECT go device to host only.
+                    CountProtocolError();
+                    _writer.SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode, false);
+                    break;
+            }
+        }
+
+        private void CountProtocolError()
+        {
+            lock (_context.Sync)
+            {
+                _context.Stats.ProtocolErrors++;
+            }
+        }
+
+        /// <summary>Matches an ACK or REPLY by msg_id, then checks orig_opcode and sock_id (section 9).</summary>
+        private void OnAnswer(HssPacket p)
+        {
+            EngineContext c = _context;
+            EngineSocket acknowledged = null;
+            lock (c.Sync)
+            {
+                PendingRequest request = c.Requests.Find(p.MsgId);
+                if (request == null || !HssRules.IsAnswerTo(p.MsgId, p.OrigOpcode, p.SockId, request.MsgId, request.Opcode, request.SockId)
+                    || (request.Done && !request.Background))
+                {
+                    c.Stats.UnmatchedAnswers++;
+                    return;
+                }
+
+                if (request.Opcode == HssOpcode.Transmit)
+                {
+                    // Accounted under this same lock: a reset or close could free the request the moment it is released.
+                    acknowledged = _transmits.OnTransmitAnsweredLocked(request, p);
+                }
+                else if (request.Background)
+                {
+                    EngineSocket s = request.Socket;
+                    int opcode = request.Opcode;
+                    c.FreeRequestLocked(request);
+                    if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
+                    {
+                        // CLOSE sent after Close(): the handle may be reused now.
+                        c.ReleaseLocked(s);
+                    }
+                    else if (opcode == HssOpcode.Shutdown && s != null && p.Code != HssError.Success)
+                    {
+                        c.FailLocked(s, ErrorMap.ToSocketError(p.Code), p.Code);
+                    }
+                }
+                else
+                {
+                    request.Done = true;
+                    request.Code = p.Code;
+                    request.HasValue = p.HasValue;
+                    request.Value = p.Value;
+                    request.Completed.Set();
+                }
+            }
+
+            _transmits.AfterAnswer(acknowledged);
+        }
+
+        /// <summary>The remote peer finished sending: reads return end of stream after the buffered data.</summary>
+        private void OnHostShutdown(HssPacket p)
+        {
+            int code = HssError.Success;
+            lock (_context.Sync)
+            {
+                EngineSocket s = _context.Sockets.Find(p.SockId);
+                if (s == null)
+                {
+                    code = HssError.NoSocket;
+                }
+                else
+                {
+                    s.Machine.OnHostShutdown();
+                    s.ReceiveSignal.Set();
+                }
+            }
+
+            _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Shutdown, code, false);
+        }
+
+        /// <summary>
+        /// The host closed the socket (remote close or reset): pending sends fail with ConnectionReset, buffered data
+        /// stays readable, then reads return end of stream. The handle is dead on both sides; no CLOSE goes back.
+        /// </summary>
+        private void OnHostClose(HssPacket p)
+        {
+            EngineContext c = _context;
+            int code = HssError.Success;
+            lock (c.Sync)
+            {
+                EngineSocket s = c.Sockets.Find(p.SockId);
+                if (s == null)
+                {
+                    code = HssError.NoSocket;
+                }
+                else
+                {
+                    bool released = s.Machine.OnHostClose();
+                    c.DropSendsLocked(s);
+                    s.ReceiveSignal.Set();
+                    s.SendSignal.Set();
+                    if (released)
+                    {
+                        c.ReleaseLocked(s);
+                    }
+                }
+            }
+
+            _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Close, code, false);
+        }
+    }
+}

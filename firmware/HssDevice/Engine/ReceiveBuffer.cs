@@ -1,0 +1,137 @@
+namespace HssDevice.Engine
+{
+    /// <summary>
+    /// One socket's received data: the bytes of the host's TRANSMITs in a ring, one record per TRANSMIT (its msg_id
+    /// for the ACK, its length for a datagram's boundary), and the ACKs that reading produced, collected under the
+    /// engine's lock and sent after it (docs/protocol.md section 6). Allocated once per socket, never per packet.
+    /// Not thread-safe: the engine holds its lock.
+    /// </summary>
+    internal sealed class ReceiveBuffer
+    {
+        private readonly ByteRing _ring;
+        private readonly ushort[] _recordMsgId;
+        private readonly int[] _recordLength;
+        private int _recordHead;
+        private int _recordCount;
+        private int _recordConsumed;
+
+        /// <summary>ACKs to send: msg_id and value (byte count, or minus an HSS code), first AckCount entries.</summary>
+        public readonly ushort[] AckMsgId;
+        public readonly int[] AckValue;
+
+        public ReceiveBuffer(int capacity, int records)
+        {
+            _ring = new ByteRing(capacity);
+            _recordMsgId = new ushort[records];
+            _recordLength = new int[records];
+            AckMsgId = new ushort[records];
+            AckValue = new int[records];
+        }
+
+        /// <summary>Bytes buffered for the application.</summary>
+        public int Count
+        {
+            get { return _ring.Count; }
+        }
+
+        /// <summary>Host TRANSMITs buffered and not yet wholly read.</summary>
+        public int RecordCount
+        {
+            get { return _recordCount; }
+        }
+
+        /// <summary>True when a TRANSMIT of length bytes fits (bytes and a record slot; the total budget is the caller's).</summary>
+        public bool Fits(int length)
+        {
+            return _ring.Free >= length && _recordCount < _recordMsgId.Length;
+        }
+
+        /// <summary>Buffers one host TRANSMIT; the caller checked <see cref="Fits"/>.</summary>
+        public void Append(byte[] source, int offset, int length, ushort msgId)
+        {
+            _ring.Write(source, offset, length);
+            int tail = (_recordHead + _recordCount) % _recordMsgId.Length;
+            _recordMsgId[tail] = msgId;
+            _recordLength[tail] = length;
+            _recordCount++;
+        }
+
+        /// <summary>
+        /// Stream read: copies up to size bytes; every TRANSMIT now wholly read gets an ACK entry with its length.
+        /// Returns the bytes copied; acks is the number of ACK entries.
+        /// </summary>
+        public int TakeStream(byte[] buffer, int offset, int size, out int acks)
+        {
+            int copied = _ring.Read(buffer, offset, size);
+            acks = 0;
+            int left = copied;
+            while (left > 0)
+            {
+                int head = _recordHead;
+                int inRecord = _recordLength[head] - _recordConsumed;
+                int take = left < inRecord ? left : inRecord;
+                _recordConsumed += take;
+                left -= take;
+                if (_recordConsumed == _recordLength[head])
+                {
+                    AckMsgId[acks] = _recordMsgId[head];
+                    AckValue[acks] = _recordLength[head];
+                    acks++;
+                    PopRecord();
+                }
+            }
+
+            return copied;
+        }
+
+        /// <summary>
+        /// Datagram read: the first datagram, cut to size (the rest discarded); one ACK entry with its whole length.
+        /// Returns the bytes copied; released is the datagram's whole length (what leaves the buffer).
+        /// </summary>
+        public int TakeDatagram(byte[] buffer, int offset, int size, out int released)
+        {
+            int head = _recordHead;
+            int length = _recordLength[head];
+            int copied = _ring.Read(buffer, offset, size < length ? size : length);
+            _ring.Discard(length - copied);
+            AckMsgId[0] = _recordMsgId[head];
+            AckValue[0] = length;
+            released = length;
+            PopRecord();
+            return copied;
+        }
+
+        /// <summary>Every buffered TRANSMIT gets an ACK entry refusing it with minus hssCode. Returns the entries.</summary>
+        public int RefuseAll(int hssCode)
+        {
+            int acks = 0;
+            while (_recordCount > 0)
+            {
+                AckMsgId[acks] = _recordMsgId[_recordHead];
+                AckValue[acks] = -hssCode;
+                acks++;
+                PopRecord();
+            }
+
+            return acks;
+        }
+
+        /// <summary>Drops everything buffered; returns the bytes dropped.</summary>
+        public int Clear()
+        {
+            int dropped = _ring.Count;
+            _ring.Clear();
+            _recordCount = 0;
+            _recordHead = 0;
+            _recordConsumed = 0;
+            return dropped;
+        }
+
+        private void PopRecord()
+        {
+            _recordHead = (_recordHead + 1) % _recordMsgId.Length;
+            _recordCount--;
+            _recordConsumed = 0;
+        }
+    }
+}

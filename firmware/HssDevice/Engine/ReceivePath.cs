@@ -1,0 +1,210 @@
+using System;
+using HssDevice.Wire;
+
+namespace HssDevice.Engine
+{
+    /// <summary>
+    /// Host-to-device data (docs/protocol.md section 6). A host TRANSMIT is buffered whole in the socket's
+    /// <see cref="ReceiveBuffer"/> and acknowledged when the application has read all of it, so the host's window
+    /// keeps memory bounded. When a TRANSMIT does not fit (per-socket buffer or total budget), the data pipe is not
+    /// read until it does.
+    /// </summary>
+    internal sealed class ReceivePath
+    {
+        private readonly EngineContext _context;
+        private readonly CommandWriter _writer;
+
+        public ReceivePath(EngineContext context, CommandWriter writer)
+        {
+            _context = context;
+            _writer = writer;
+        }
+
+        /// <summary>
+        /// Copies received bytes into buffer; blocks until some arrive. Returns 0 at end of stream (host SHUTDOWN or
+        /// CLOSE, after all buffered data). A datagram is returned whole, or cut to size with the rest discarded.
+        /// </summary>
+        public int Receive(EngineSocket s, byte[] buffer, int offset, int size, int timeoutMs)
+        {
+            SocketChecks.CheckRange(buffer, offset, size);
+            EngineContext c = _context;
+            long deadline = c.DeadlineAfter(timeoutMs);
+            int acks = 0;
+            int copied = 0;
+            while (true)
+            {
+                lock (c.Sync)
+                {
+                    SocketStateMachine m = s.Machine;
+                    if (!m.InUse || m.IsAppClosed)
+                    {
+                        throw new ObjectDisposedException("HssSocket");
+                    }
+
+                    if (s.Received.RecordCount > 0)
+                    {
+                        copied = TakeLocked(s, buffer, offset, size, out acks);
+                        if (m.State == SocketState.RemoteClosed || m.HasFailed)
+                        {
+                            // The host forgot these TRANSMITs with the socket (its CLOSE, or the link reset).
+                            acks = 0;
+                        }
+
+                        if (copied > 0 || s.IsDatagram || size == 0)
+                        {
+                            break;
+                        }
+                    }
+
+                    // The host's SHUTDOWN or CLOSE, or Shutdown(Receive): end of stream after the buffered bytes. A
+                    // CLOSE is how the reference host reports any remote close, graceful or not (docs/decisions.md).
+                    if (m.ReadsEnd)
+                    {
+                        return 0;
+                    }
+
+                    SocketChecks.ThrowIfFailed(s);
+                    if (!m.IsConnected)
+                    {
+                        throw new HssSocketException(SocketError.NotConnected, "the socket is not connected");
+                    }
+
+                    if (size == 0)
+                    {
+                        return 0;
+                    }
+                }
+
+                if (!c.Clock.WaitUntil(s.ReceiveSignal, deadline))
+                {
+                    lock (c.Sync)
+                    {
+                        if (s.Received.RecordCount > 0 || s.Machine.InputEnded || s.Machine.HasFailed)
+                        {
+                            continue;
+                        }
+                    }
+
+                    throw new HssSocketException(SocketError.TimedOut, "receive timed out");
+                }
+            }
+
+            _writer.SendTransmitAcks(s, acks);
+            return copied;
+        }
+
+        /// <summary>Bytes buffered for the application.</summary>
+        public int Available(EngineSocket s)
+        {
+            lock (_context.Sync)
+            {
+                return s.Machine.InUse ? s.Received.Count : 0;
+            }
+        }
+
+        /// <summary>True when a Receive would not block (data, end of stream or an error to report).</summary>
+        public bool IsReadable(EngineSocket s)
+        {
+            lock (_context.Sync)
+            {
+                SocketStateMachine m = s.Machine;
+                return !m.InUse || m.IsAppClosed || s.Received.RecordCount > 0 || m.ReadsEnd || m.HasError;
+            }
+        }
+
+        /// <summary>
+        /// A host TRANSMIT (data reader thread). Waits while it does not fit, so nothing is dropped; answers at once
+        /// with a negative ACK when the socket cannot take data.
+        /// </summary>
+        public void OnTransmitReceived(HssPacket p)
+        {
+            EngineContext c = _context;
+            int generation;
+            lock (c.Sync)
+            {
+                generation = c.LinkGeneration;
+                c.Stats.TransmitsReceived++;
+            }
+
+            int length = (int)p.PayloadLength;
+            while (true)
+            {
+                int reject = 0;
+                lock (c.Sync)
+                {
+                    if (!c.Running || generation != c.LinkGeneration)
+                    {
+                        return;
+                    }
+
+                    EngineSocket s = c.Sockets.Find(p.SockId);
+                    if (s == null)
+                    {
+                        reject = HssError.NoSocket;
+                    }
+                    else if (!s.Machine.CanAcceptHostData)
+                    {
+                        reject = HssError.NotConnected;
+                    }
+                    else if (length == 0 && !s.IsDatagram)
+                    {
+                        // Nothing to buffer: acknowledge at once.
+                        reject = -1;
+                    }
+                    else if (s.Received.Fits(length) && c.TotalBuffered + length <= c.Settings.ReceiveBudgetTotal)
+                    {
+                        s.Received.Append(p.Buffer, p.PayloadOffset, length, p.MsgId);
+                        c.TotalBuffered += length;
+                        s.ReceiveSignal.Set();
+                        return;
+                    }
+                }
+
+                if (reject > 0)
+                {
+                    lock (c.Sync)
+                    {
+                        c.Stats.RejectedTransmits++;
+                    }
+
+                    _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, reject, true);
+                    return;
+                }
+
+                if (reject < 0)
+                {
+                    _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, HssError.Success, true);
+                    return;
+                }
+
+                // Budget spent: hold the packet, do not read the pipe (USB NAKs the host), until the app reads.
+                c.ReceiveSpace.WaitOne(EngineContext.HousekeepingPeriodMs, false);
+            }
+        }
+
+        /// <summary>Takes from the socket's buffer what this read gets, giving the bytes back to the total budget.</summary>
+        private int TakeLocked(EngineSocket s, byte[] buffer, int offset, int size, out int acks)
+        {
+            int copied;
+            int released;
+            if (s.IsDatagram)
+            {
+                copied = s.Received.TakeDatagram(buffer, offset, size, out released);
+                acks = 1;
+            }
+            else
+            {
+                copied = s.Received.TakeStream(buffer, offset, size, out acks);
+                released = copied;
+            }
+
+            _context.TotalBuffered -= released;
+            if (released > 0 || s.IsDatagram)
+            {
+                _context.ReceiveSpace.Set();
+            }
+
+            return copied;
+        }
+    }
+}

@@ -1,0 +1,294 @@
+using System;
+using HssDevice.Wire;
+
+namespace HssDevice.Engine
+{
+    /// <summary>
+    /// The application's requests that wait for the host's answer: OPEN, CONNECT (docs/protocol.md sections 5 and
+    /// 7), and the shutdowns (section 8). Each is allocated in the request table, written, then awaited on the
+    /// engine's clock; failures throw HssSocketException.
+    /// </summary>
+    internal sealed class SocketRequests
+    {
+        private readonly EngineContext _context;
+        private readonly CommandWriter _writer;
+        private readonly SocketCloser _closer;
+
+        public SocketRequests(EngineContext context, CommandWriter writer, SocketCloser closer)
+        {
+            _context = context;
+            _writer = writer;
+            _closer = closer;
+        }
+
+        /// <summary>Sends OPEN and waits for its ACK. Throws HssSocketException on refusal, timeout or link loss.</summary>
+        public EngineSocket Open(int family, int protocol, int type)
+        {
+            if (!HssType.IsValidPair(family, protocol, type))
+            {
+                throw new HssSocketException(SocketError.ProtocolNotSupported, "unsupported family/protocol/type combination");
+            }
+
+            EngineContext c = _context;
+            EngineSocket s;
+            PendingRequest request;
+            lock (_writer.Lock)
+            {
+                lock (c.Sync)
+                {
+                    SocketChecks.ThrowIfStopped(c);
+                    if (c.SessionEnded)
+                    {
+                        throw new HssSocketException(SocketError.NetworkReset, "the link lost its framing; waiting for it to go down and up again");
+                    }
+
+                    s = c.Sockets.Allocate(c.Settings.ReceiveBufferPerSocket, c.Settings.SendWindow, c.Settings.ReceiveRecordsPerSocket);
+                    if (s == null)
+                    {
+                        throw new HssSocketException(SocketError.TooManyOpenSockets, "all " + c.Sockets.Size.ToString() + " sockets are in use");
+                    }
+
+                    s.FamilyValue = family;
+                    s.ProtocolValue = protocol;
+                    s.TypeValue = type;
+                    request = c.AllocateRequestLocked(HssOpcode.Open, s.HandleValue, s, false, c.Settings.CommandTimeoutMs);
+                    if (request == null)
+                    {
+                        c.ReleaseLocked(s);
+                        throw SocketChecks.TooManyRequests();
+                    }
+                }
+
+                int n = PacketWriter.WriteOpen(_writer.Buffer, 0, request.MsgId, s.HandleValue, family, protocol, type);
+                try
+                {
+                    _writer.WriteRequestLocked(request, n, s);
+                }
+                catch (HssSocketException)
+                {
+                    lock (c.Sync)
+                    {
+                        c.ReleaseLocked(s);
+                    }
+
+                    throw;
+                }
+            }
+
+            try
+            {
+                AwaitAnswer(request, c.Settings.CommandTimeoutMs);
+            }
+            catch (HssSocketException e)
+            {
+                if (e.SocketErrorCode == SocketError.TimedOut)
+                {
+                    // The host may have opened it after all: close that handle, then give it back.
+                    lock (c.Sync)
+                    {
+                        s.Machine.OnOpenTimedOut();
+                    }
+
+                    _closer.SendCloseInBackground(s);
+                }
+                else
+                {
+                    lock (c.Sync)
+                    {
+                        c.ReleaseLocked(s);
+                    }
+                }
+
+                throw;
+            }
+
+            lock (c.Sync)
+            {
+                s.Machine.OnOpenAcked();
+            }
+
+            return s;
+        }
+
+        /// <summary>Sends CONNECT (address in network order, 4 or 16 bytes) and waits for its ACK.</summary>
+        public void Connect(EngineSocket s, byte[] address, int port, uint flowInfo, uint scopeId, int timeoutMs)
+        {
+            int family = address.Length == 4 ? HssFamily.IPv4 : address.Length == 16 ? HssFamily.IPv6 : 0;
+            if (family == 0)
+            {
+                throw new ArgumentException("address must be 4 or 16 bytes");
+            }
+
+            EngineContext c = _context;
+            PendingRequest request;
+            lock (_writer.Lock)
+            {
+                lock (c.Sync)
+                {
+                    SocketChecks.ThrowIfUnusable(s);
+                    if (s.Machine.IsConnected || s.Machine.State == SocketState.RemoteClosed)
+                    {
+                        throw new HssSocketException(SocketError.IsConnected, "the socket is already connected");
+                    }
+
+                    if (s.Machine.State != SocketState.Open)
+                    {
+                        throw new HssSocketException(SocketError.InvalidArgument, "a connect is already in progress");
+                    }
+
+                    if (family != s.FamilyValue)
+                    {
+                        throw new HssSocketException(SocketError.AddressFamilyNotSupported, "the address family differs from the socket's");
+                    }
+
+                    request = c.AllocateRequestLocked(HssOpcode.Connect, s.HandleValue, s, false, timeoutMs);
+                    if (request == null)
+                    {
+                        throw SocketChecks.TooManyRequests();
+                    }
+
+                    s.Machine.OnConnectSent();
+                }
+
+                byte[] tx = _writer.Buffer;
+                int n = family == HssFamily.IPv4
+                    ? PacketWriter.WriteConnectIPv4(tx, 0, request.MsgId, s.HandleValue, port, address, 0)
+                    : PacketWriter.WriteConnectIPv6(tx, 0, request.MsgId, s.HandleValue, port, address, 0, flowInfo, scopeId);
+                _writer.WriteRequestLocked(request, n, s);
+            }
+
+            bool connected = false;
+            try
+            {
+                AwaitAnswer(request, timeoutMs);
+                connected = true;
+            }
+            catch (HssSocketException e)
+            {
+                if (e.SocketErrorCode == SocketError.TimedOut && e.HssCode == HssSocketException.NoHssCode)
+                {
+                    // The host may still connect it later: the socket is unusable; Close sends CLOSE.
+                    lock (c.Sync)
+                    {
+                        c.FailLocked(s, SocketError.TimedOut, HssSocketException.NoHssCode);
+                    }
+                }
+
+                throw;
+            }
+            finally
+            {
+                lock (c.Sync)
+                {
+                    s.Machine.OnConnectAnswered(connected);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Ends the sending side: waits until every byte sent so far is acknowledged (docs/protocol.md section 8),
+        /// then sends SHUTDOWN and returns; its ACK is not awaited (an error in it fails the socket). Receiving goes on.
+        /// </summary>
+        public void ShutdownSend(EngineSocket s, int drainTimeoutMs)
+        {
+            EngineContext c = _context;
+            long deadline = c.DeadlineAfter(drainTimeoutMs);
+            lock (c.Sync)
+            {
+                SocketChecks.ThrowIfUnusable(s);
+                if (s.Machine.SendShutdownDone)
+                {
+                    return;
+                }
+
+                SocketChecks.RequireConnected(s);
+                s.Machine.OnAppShutdownSend();
+            }
+
+            while (true)
+            {
+                lock (c.Sync)
+                {
+                    SocketChecks.ThrowIfFailed(s);
+                    if (s.SendRing.Count == 0)
+                    {
+                        break;
+                    }
+                }
+
+                if (!c.Clock.WaitUntil(s.SendSignal, deadline) && c.Passed(deadline))
+                {
+                    throw new HssSocketException(SocketError.TimedOut, "sent data was not acknowledged in time; SHUTDOWN not sent");
+                }
+            }
+
+            PendingRequest request;
+            lock (_writer.Lock)
+            {
+                lock (c.Sync)
+                {
+                    SocketChecks.ThrowIfFailed(s);
+                    // No waiter: the reference host neither acts on nor answers SHUTDOWN (docs/decisions.md). An
+                    // error answer fails the socket later; no answer times out in housekeeping and is only counted.
+                    request = c.AllocateRequestLocked(HssOpcode.Shutdown, s.HandleValue, s, true, c.Settings.CommandTimeoutMs);
+                    if (request == null)
+                    {
+                        throw SocketChecks.TooManyRequests();
+                    }
+                }
+
+                _writer.WriteRequestLocked(request, PacketWriter.WriteShutdown(_writer.Buffer, 0, request.MsgId, s.HandleValue), s);
+            }
+
+            lock (c.Sync)
+            {
+                s.Machine.OnShutdownSent();
+            }
+        }
+
+        /// <summary>Ends receiving locally: later receives return 0. Nothing goes to the host (HSS has no such request).</summary>
+        public void ShutdownReceive(EngineSocket s)
+        {
+            lock (_context.Sync)
+            {
+                SocketChecks.ThrowIfUnusable(s);
+                s.Machine.OnAppShutdownReceive();
+                s.ReceiveSignal.Set();
+            }
+        }
+
+        /// <summary>Waits for the answer to a request and throws unless it was ESUCCESS.</summary>
+        private void AwaitAnswer(PendingRequest request, int timeoutMs)
+        {
+            EngineContext c = _context;
+            c.Clock.WaitUntil(request.Completed, request.DeadlineMs);
+            int code;
+            int opcode;
+            SocketError local;
+            lock (c.Sync)
+            {
+                opcode = request.Opcode;
+                if (!request.Done)
+                {
+                    c.Stats.TimedOutRequests++;
+                    c.FreeRequestLocked(request);
+                    throw new HssSocketException(SocketError.TimedOut, HssOpcode.NameOf(opcode) + ": the host did not answer within " + timeoutMs.ToString() + " ms");
+                }
+
+                code = request.Code;
+                local = request.LocalError;
+                c.FreeRequestLocked(request);
+            }
+
+            if (local != SocketError.Success)
+            {
+                throw SocketChecks.LocalFailure(local);
+            }
+
+            if (code != HssError.Success)
+            {
+                throw ErrorMap.FromHss(code, opcode);
+            }
+        }
+    }
+}
