@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Threading;
 using HssDevice.Engine;
 using HssDevice.Sample;
+using HssDevice.Sockets;
 using HssDevice.Transport.SinglePipe;
 using HssDevice.Usb;
 
@@ -21,8 +22,8 @@ namespace HssDevice.App
         {
             BoardSettings board = SelectedBoard.Create();
             UsbStreamLink usb = UsbStreamLink.Open(new Guid(board.DeviceInterfaceGuid.Trim('{', '}')), board.Product);
-            var engine = new HssEngine(usb.Link, BoardSetup.EngineSettings(board));
-            engine.Start();
+            // Once, as a nanoFramework app brings its network up; new HssSocket(...) then uses this engine.
+            HssEngine engine = HssNetwork.Start(usb.Link, BoardSetup.EngineSettings(board));
             var progress = new DebugProgress();
             while (true)
             {

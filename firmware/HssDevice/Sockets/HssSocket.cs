@@ -23,7 +23,16 @@ namespace HssDevice.Sockets
         private int _receiveTimeout = Timeout.Infinite;
         private int _sendTimeout = Timeout.Infinite;
 
-        /// <summary>Opens a socket on the host (sends OPEN and waits for its ACK).</summary>
+        /// <summary>
+        /// Opens a socket on the host through the engine <see cref="HssNetwork.Start"/> started (sends OPEN and waits
+        /// for its ACK). Throws InvalidOperationException when HssNetwork is not started.
+        /// </summary>
+        public HssSocket(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType)
+            : this(HssNetwork.Require(), addressFamily, socketType, protocolType)
+        {
+        }
+
+        /// <summary>Opens a socket on the host through this engine (a process running several engines).</summary>
         public HssSocket(HssEngine engine, AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType)
         {
             if (engine == null)
@@ -75,6 +84,15 @@ namespace HssDevice.Sockets
         public HssEndPoint RemoteEndPoint
         {
             get { return _remote; }
+        }
+
+        /// <summary>
+        /// Always null: the socket lives on the host, and HSS never tells the device the local address or port the
+        /// host's OS chose (OPEN and CONNECT answers carry no data, docs/protocol.md section 7).
+        /// </summary>
+        public HssEndPoint LocalEndPoint
+        {
+            get { return null; }
         }
 
         /// <summary>Bytes received and not yet read.</summary>
