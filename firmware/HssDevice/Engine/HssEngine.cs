@@ -1,11 +1,10 @@
 using System;
 using HssDevice.Transport;
-using HssDevice.Wire;
 
 namespace HssDevice.Engine
 {
     /// <summary>
-    /// The device side of HSS: what an application starts (directly, or once through <see cref="HssNetwork"/>) and
+    /// The device side of HSS: what an application starts (directly, or once through <see cref="HssDevice.Sockets.HssNetwork"/>) and
     /// what wires the parts that do the work, each owning one concern:
     /// <see cref="LinkReader"/> (reader threads, framing) hands packets to <see cref="PacketDispatcher"/>;
     /// <see cref="SocketRequests"/> (OPEN, CONNECT, SHUTDOWN) and <see cref="SocketCloser"/> (CLOSE) write through

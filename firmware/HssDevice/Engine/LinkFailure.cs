@@ -1,4 +1,3 @@
-using HssDevice.Wire;
 
 namespace HssDevice.Engine
 {
