@@ -13,8 +13,7 @@ namespace HssDevice.Tests.Device
         [TestMethod]
         public void Received_data_is_acknowledged_only_once_read()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 int msgId = rig.Host.Transmit(s.Handle, TestData.Pattern(100, 1), 0, 100);
@@ -32,18 +31,13 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual((int)HssOpcode.Transmit, ack.OrigOpcode);
                 Assert.IsTrue(ack.HasValue);
                 Assert.AreEqual(100, ack.Value);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Data_that_overtakes_the_connect_ack_is_kept()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Background connect = Background.Start(() => s.Connect(HssEndPoint.Parse("127.0.0.1:25")));
@@ -57,18 +51,13 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(12, s.Receive(buffer));
                 Assert.AreEqual(TestData.Pattern(12, 3)[11], buffer[11]);
                 Assert.AreEqual(12, rig.Host.Expect(HssOpcode.Ack).Value);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void One_receive_spanning_several_transmits_acks_each()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 int a = rig.Host.Transmit(s.Handle, TestData.Pattern(10, 1), 0, 10);
@@ -79,18 +68,13 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(TestData.Pattern(20, 2)[0], buffer[10]);
                 Assert.AreEqual(a, rig.Host.Expect(HssOpcode.Ack).MsgId);
                 Assert.AreEqual(b, rig.Host.Expect(HssOpcode.Ack).MsgId);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Datagrams_are_returned_one_per_receive_and_truncated_to_the_buffer()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Dgram);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(50, 1), 0, 50);
@@ -107,18 +91,13 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(0, rig.Host.Expect(HssOpcode.Ack).Value);
                 Assert.AreEqual(30, rig.Host.Expect(HssOpcode.Ack).Value);
                 Assert.AreEqual(0, s.Available);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Host_shutdown_gives_end_of_stream_after_buffered_data()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(10, 1), 0, 10);
@@ -136,18 +115,13 @@ namespace HssDevice.Tests.Device
                 s.Send(TestData.Pattern(3, 0));
                 rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual(3, rig.Host.Expect(HssOpcode.Transmit).PayloadLength);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Host_close_keeps_buffered_data_readable_then_ends_the_stream()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(10, 1), 0, 10);
@@ -168,18 +142,13 @@ namespace HssDevice.Tests.Device
                 s.Close();
                 rig.Host.ExpectSilence(100);
                 Assert.AreEqual(0, rig.Engine.SocketsInUse);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Host_close_fails_a_blocked_send()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Send(TestData.Pattern(1024, 0));
@@ -187,18 +156,13 @@ namespace HssDevice.Tests.Device
                 rig.Host.Close(s.Handle);
                 HssSocketException e = blocked.JoinFailure();
                 Assert.AreEqual((int)SocketError.ConnectionReset, e.ErrorCode);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Requests_for_unknown_handles_get_enosock()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 rig.Host.Shutdown(999);
                 Assert.AreEqual(HssError.NoSocket, rig.Host.Expect(HssOpcode.Ack).Code);
@@ -208,18 +172,13 @@ namespace HssDevice.Tests.Device
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual(HssError.NoSocket, ack.Code);
                 Assert.AreEqual(-HssError.NoSocket, ack.Value);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Receive_timeout_throws_timed_out()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.ReceiveTimeout = 100;
@@ -230,39 +189,29 @@ namespace HssDevice.Tests.Device
                 rig.Host.Transmit(s.Handle, TestData.Pattern(5, 0), 0, 5);
                 Assert.IsTrue(s.Poll(-1, SelectMode.SelectRead));
                 Assert.AreEqual(5, s.Receive(new byte[10]));
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Close_wakes_a_blocked_receive()
         {
-            Rig rig = Rig.Start();
-            rig.Host.StartResponder();
-            try
+            Rig.Run(rig =>
             {
+                rig.Host.StartResponder();
                 var s = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 s.Connect(new HssEndPoint(HssIPAddress.Loopback, 9));
                 Background blocked = Background.Start(() => s.Receive(new byte[10]));
                 System.Threading.Thread.Sleep(50);
                 s.Close();
                 Assert.ThrowsException(typeof(BackgroundException), () => blocked.Join());
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Budget_spent_stops_reading_the_pipe_and_loses_nothing()
         {
             // Per-socket buffer 1024, total 2048: two sockets fill the budget, the third socket's data waits.
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 HssSocket b = rig.OpenConnected(SocketType.Stream);
@@ -292,18 +241,13 @@ namespace HssDevice.Tests.Device
 
                 Assert.AreEqual(1280, total);
                 Assert.IsTrue(rig.Engine.TotalBuffered <= 2048);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Stream_over_a_connected_socket()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 var stream = new HssStream(s, true);
@@ -321,11 +265,7 @@ namespace HssDevice.Tests.Device
                 Assert.ThrowsException(typeof(System.IO.IOException), () => stream.Write(TestData.Pattern(1, 0), 0, 1));
                 stream.Dispose();
                 Assert.ThrowsException(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
     }
 }
