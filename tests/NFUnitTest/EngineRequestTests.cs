@@ -12,8 +12,7 @@ namespace HssDevice.Tests.Device
         [TestMethod]
         public void Open_sends_a_nonzero_handle_and_the_socket_kind()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket socket = null;
                 Background open = Background.Start(() => socket = new HssSocket(rig.Engine, AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp));
@@ -28,18 +27,13 @@ namespace HssDevice.Tests.Device
                 rig.Host.Ack(p, HssError.Success);
                 open.Join();
                 Assert.AreEqual(p.Handle, socket.Handle);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Open_refused_throws_with_both_codes_and_frees_the_slot()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 Background open = Background.Start(() => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
                 rig.Host.Ack(rig.Host.Expect(HssOpcode.Open), HssError.ProtocolNotSupported);
@@ -47,11 +41,7 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual((int)SocketError.ProtocolNotSupported, e.ErrorCode);
                 Assert.AreEqual(3, e.HssCode);
                 Assert.AreEqual(0, rig.Engine.SocketsInUse);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
@@ -59,8 +49,7 @@ namespace HssDevice.Tests.Device
         {
             HssEngineSettings settings = Rig.SmallSettings();
             settings.CommandTimeoutMs = 300;
-            Rig rig = Rig.Start(true, settings);
-            try
+            Rig.Run(true, settings, rig =>
             {
                 Background open = Background.Start(() => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
                 SeenPacket p = rig.Host.Expect(HssOpcode.Open);
@@ -78,18 +67,13 @@ namespace HssDevice.Tests.Device
                 rig.Host.Ack(p, HssError.Success);
                 WaitFor(() => rig.Engine.SocketsInUse == 0 && rig.Engine.Stats.UnmatchedAnswers == 1);
                 Assert.AreEqual(1, rig.Engine.Stats.TimedOutRequests);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Connect_ipv4_bytes_and_refusal()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Background connect = Background.Start(() => socket.Connect(HssEndPoint.Parse("192.0.2.1:443")));
@@ -103,18 +87,13 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual((int)SocketError.ConnectionRefused, e.ErrorCode);
                 Assert.AreEqual(4, e.HssCode);
                 Assert.IsFalse(socket.Connected);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Connect_ipv6_sends_payload_28()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
                 Background connect = Background.Start(() => socket.Connect(HssEndPoint.Parse("[2001:db8::1%5]:8080")));
@@ -127,34 +106,24 @@ namespace HssDevice.Tests.Device
                 connect.Join();
                 Assert.IsTrue(socket.Connected);
                 Assert.AreEqual("[2001:db8::1%5]:8080", socket.RemoteEndPoint.ToString());
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Connect_with_another_family_fails_locally()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Assert.ThrowsException(typeof(HssSocketException), () => socket.Connect(new HssEndPoint(HssIPAddress.IPv6Loopback, 80)));
                 rig.Host.ExpectSilence(100);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Stray_and_mismatched_acks_are_dropped_and_counted()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 Background open = Background.Start(() => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
                 SeenPacket p = rig.Host.Expect(HssOpcode.Open);
@@ -165,11 +134,7 @@ namespace HssDevice.Tests.Device
                 Assert.IsFalse(open.Finished);
                 rig.Host.Ack(p, HssError.Success);
                 open.Join();
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
@@ -177,10 +142,9 @@ namespace HssDevice.Tests.Device
         {
             HssEngineSettings settings = Rig.SmallSettings();
             settings.MaxSockets = 3;
-            Rig rig = Rig.Start(true, settings);
-            rig.Host.StartResponder();
-            try
+            Rig.Run(true, settings, rig =>
             {
+                rig.Host.StartResponder();
                 var a = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 var b = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 var c = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -203,26 +167,17 @@ namespace HssDevice.Tests.Device
                 WaitFor(() => rig.Engine.SocketsInUse == 2);
                 var d = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Assert.AreNotEqual(0u, d.Handle);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Invalid_kind_is_refused_before_anything_is_sent()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 Assert.ThrowsException(typeof(HssSocketException), () => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Udp));
                 rig.Host.ExpectSilence(100);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         /// <summary>Polls a condition for up to 3 s; the engine's threads change state asynchronously.</summary>
