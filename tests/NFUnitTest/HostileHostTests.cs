@@ -16,8 +16,7 @@ namespace HssDevice.Tests.Device
         [TestMethod]
         public void Single_pipe_lost_framing_ends_the_session_until_the_link_goes_down()
         {
-            Rig rig = Rig.Start(false, Rig.SmallSettings());
-            try
+            Rig.Run(false, Rig.SmallSettings(), rig =>
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 // A header whose length cannot be trusted, then what looks like a request inside its "payload".
@@ -39,18 +38,13 @@ namespace HssDevice.Tests.Device
                 rig.Host.StopResponder();
                 rig.Host.Transmit(b.Handle, TestData.Pattern(5, 0), 0, 5);
                 Assert.AreEqual(5, b.Receive(new byte[8]));
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Answers_to_nothing_are_counted_and_change_nothing()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 for (int i = 0; i < 500; i++)
@@ -61,18 +55,13 @@ namespace HssDevice.Tests.Device
                 EngineRequestTests.WaitFor(() => rig.Engine.Stats.UnmatchedAnswers == 500);
                 Assert.IsTrue(s.Connected);
                 AssertStillServes(rig, s);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Transmits_for_unknown_sockets_are_refused_with_enosock_and_buffer_nothing()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 for (int i = 0; i < 200; i++)
@@ -85,18 +74,13 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(200, rig.Engine.Stats.RejectedTransmits);
                 Assert.AreEqual(0, rig.Engine.TotalBuffered);
                 AssertStillServes(rig, s);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Commands_with_bad_lengths_are_answered_einval_and_counted()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 // SHUTDOWN claiming 53 payload bytes (over the 52 a command may carry), and a CLOSE cut short.
@@ -111,18 +95,13 @@ namespace HssDevice.Tests.Device
                 EngineRequestTests.WaitFor(() => rig.Engine.Stats.ProtocolErrors == 2);
                 Assert.IsTrue(s.Connected, "a bad command changes no socket");
                 AssertStillServes(rig, s);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void A_host_that_never_acks_fills_the_window_and_no_more()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.SendTimeout = 500;
@@ -145,18 +124,13 @@ namespace HssDevice.Tests.Device
                 // Never more than one window unacknowledged (coalescing may hold back the window's last partial TRANSMIT).
                 Assert.IsTrue(sent <= rig.Engine.Settings.SendWindow, "over the window: " + sent.ToString());
                 Assert.IsTrue(sent > rig.Engine.Settings.SendWindow - rig.Engine.Settings.MaxTransmitPayload, "window not used: " + sent.ToString());
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void A_transmit_flood_to_a_socket_that_is_not_read_stays_within_the_receive_budget()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 for (int i = 0; i < 40; i++)
@@ -180,11 +154,7 @@ namespace HssDevice.Tests.Device
                 }
 
                 Assert.AreEqual(0, rig.Engine.TotalBuffered);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         /// <summary>The socket still carries data both ways.</summary>
