@@ -46,7 +46,7 @@ namespace HssDevice.Tests.Device
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 Background blocked = Background.Start(() => a.Receive(new byte[10]));
-                System.Threading.Thread.Sleep(50);
+                rig.Clock.AwaitWaiters(1);
                 rig.Link.HostDisconnect();
                 Assert.ThrowsException(typeof(BackgroundException), () => blocked.Join());
             });

@@ -44,7 +44,7 @@ namespace HssDevice.Tests.Device
                 SeenPacket c = rig.Host.Expect(HssOpcode.Connect);
                 // A server that speaks first: its banner arrives on the data pipe before the CONNECT's ACK.
                 rig.Host.Transmit(s.Handle, TestData.Pattern(12, 3), 0, 12);
-                System.Threading.Thread.Sleep(50);
+                EngineRequestTests.WaitFor(() => s.Available == 12);
                 rig.Host.Ack(c, HssError.Success);
                 connect.Join();
                 byte[] buffer = new byte[32];
@@ -201,7 +201,7 @@ namespace HssDevice.Tests.Device
                 var s = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 s.Connect(new HssEndPoint(HssIPAddress.Loopback, 9));
                 Background blocked = Background.Start(() => s.Receive(new byte[10]));
-                System.Threading.Thread.Sleep(50);
+                rig.Clock.AwaitWaiters(1);
                 s.Close();
                 Assert.ThrowsException(typeof(BackgroundException), () => blocked.Join());
             });
