@@ -142,7 +142,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Single_pipe_profile_round_trip_with_short_reads()
+        public void Single_pipe_profile_carries_data_both_ways_with_short_reads()
         {
             int[] limits = new int[] { 1, 5, 12, 13, 64 };
             for (int k = 0; k < limits.Length; k++)
@@ -172,7 +172,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Dual_pipe_data_with_short_reads()
+        public void Dual_pipe_transmits_back_to_back_are_reassembled_from_short_reads()
         {
             int[] limits = new int[] { 1, 5, 12, 13, 64 };
             for (int k = 0; k < limits.Length; k++)

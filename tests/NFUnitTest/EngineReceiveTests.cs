@@ -245,7 +245,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Stream_over_a_connected_socket()
+        public void HssStream_over_a_connected_socket_reads_writes_and_fails_as_NetworkStream_does()
         {
             Rig.Run(rig =>
             {

@@ -71,7 +71,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Connect_ipv4_bytes_and_refusal()
+        public void Connect_ipv4_sends_port_and_address_and_a_refusal_fails_it()
         {
             Rig.Run(rig =>
             {
