@@ -17,7 +17,7 @@ namespace HssDevice.Tests.Device
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 rig.Host.Transmit(a.Handle, TestData.Pattern(4, 0), 0, 4);
-                EngineRequestTests.WaitFor(() => a.Available == 4);
+                Wait.Until(() => a.Available == 4);
                 HssSocket b = null;
                 Background open = Background.Start(() => b = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
                 rig.Host.Expect(HssOpcode.Open);
@@ -79,7 +79,7 @@ namespace HssDevice.Tests.Device
                 rig.Link.HostSendCommand(Hex.Parse("04 00 01 00 01 00 00 00 02 00 00 00 01 00"), 14);
                 // A command whose transfer is longer than its packet is not trusted either.
                 rig.Link.HostSendCommand(Hex.Parse("04 00 01 00 01 00 00 00 03 00 00 00 01 00 00 ff"), 16);
-                EngineRequestTests.WaitFor(() => rig.Engine.Stats.ProtocolErrors == 3);
+                Wait.Until(() => rig.Engine.Stats.ProtocolErrors == 3);
                 rig.Host.ExpectSilence(100);
                 Assert.IsTrue(a.Connected);
             });
@@ -187,7 +187,7 @@ namespace HssDevice.Tests.Device
                     PacketWriter.WriteTransmitHeader(two, 112, 2, s.Handle, 100);
                     System.Array.Copy(TestData.Pattern(100, 2), 0, two, 124, 100);
                     rig.Link.HostSendData(two, two.Length);
-                    EngineRequestTests.WaitFor(() => s.Available == 200);
+                    Wait.Until(() => s.Available == 200);
                     byte[] buffer = new byte[200];
                     Assert.AreEqual(200, s.Receive(buffer));
                     Assert.AreEqual(TestData.Pattern(100, 2)[99], buffer[199]);

@@ -17,7 +17,7 @@ namespace HssDevice.Tests.Device
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 int msgId = rig.Host.Transmit(s.Handle, TestData.Pattern(100, 1), 0, 100);
-                EngineRequestTests.WaitFor(() => s.Available == 100);
+                Wait.Until(() => s.Available == 100);
                 rig.Host.ExpectSilence(100);
                 byte[] buffer = new byte[60];
                 Assert.AreEqual(60, s.Receive(buffer));
@@ -44,7 +44,7 @@ namespace HssDevice.Tests.Device
                 SeenPacket c = rig.Host.Expect(HssOpcode.Connect);
                 // A server that speaks first: its banner arrives on the data pipe before the CONNECT's ACK.
                 rig.Host.Transmit(s.Handle, TestData.Pattern(12, 3), 0, 12);
-                EngineRequestTests.WaitFor(() => s.Available == 12);
+                Wait.Until(() => s.Available == 12);
                 rig.Host.Ack(c, HssError.Success);
                 connect.Join();
                 byte[] buffer = new byte[32];
@@ -62,7 +62,7 @@ namespace HssDevice.Tests.Device
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 int a = rig.Host.Transmit(s.Handle, TestData.Pattern(10, 1), 0, 10);
                 int b = rig.Host.Transmit(s.Handle, TestData.Pattern(20, 2), 0, 20);
-                EngineRequestTests.WaitFor(() => s.Available == 30);
+                Wait.Until(() => s.Available == 30);
                 byte[] buffer = new byte[100];
                 Assert.AreEqual(30, s.Receive(buffer));
                 Assert.AreEqual(TestData.Pattern(20, 2)[0], buffer[10]);
@@ -80,7 +80,7 @@ namespace HssDevice.Tests.Device
                 rig.Host.Transmit(s.Handle, TestData.Pattern(50, 1), 0, 50);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(0, 0), 0, 0);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(30, 3), 0, 30);
-                EngineRequestTests.WaitFor(() => s.Available == 80);
+                Wait.Until(() => s.Available == 80);
                 byte[] buffer = new byte[20];
                 Assert.AreEqual(20, s.Receive(buffer));
                 Assert.AreEqual(TestData.Pattern(50, 1)[19], buffer[19]);
@@ -101,7 +101,7 @@ namespace HssDevice.Tests.Device
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(10, 1), 0, 10);
-                EngineRequestTests.WaitFor(() => s.Available == 10);
+                Wait.Until(() => s.Available == 10);
                 int shutdownId = rig.Host.Shutdown(s.Handle);
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual(shutdownId, ack.MsgId);
@@ -125,7 +125,7 @@ namespace HssDevice.Tests.Device
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(10, 1), 0, 10);
-                EngineRequestTests.WaitFor(() => s.Available == 10);
+                Wait.Until(() => s.Available == 10);
                 int closeId = rig.Host.Close(s.Handle);
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual(closeId, ack.MsgId);
@@ -224,13 +224,13 @@ namespace HssDevice.Tests.Device
 
                 rig.Host.Transmit(c.Handle, TestData.Pattern(100, 50), 0, 100);
                 rig.Host.Transmit(a.Handle, TestData.Pattern(256, 4), 0, 256);
-                EngineRequestTests.WaitFor(() => a.Available == 1024 && b.Available == 1024);
+                Wait.Until(() => a.Available == 1024 && b.Available == 1024);
                 System.Threading.Thread.Sleep(100);
                 Assert.AreEqual(0, c.Available, "c's data must wait while the budget is spent");
                 Assert.AreEqual(2048, rig.Engine.TotalBuffered);
                 byte[] buffer = new byte[2048];
                 Assert.AreEqual(1024, b.Receive(buffer));
-                EngineRequestTests.WaitFor(() => c.Available == 100);
+                Wait.Until(() => c.Available == 100);
                 Assert.AreEqual(100, c.Receive(buffer));
                 Assert.AreEqual(TestData.Pattern(100, 50)[99], buffer[99]);
                 int total = 0;
@@ -260,7 +260,7 @@ namespace HssDevice.Tests.Device
                 rig.Host.Shutdown(s.Handle);
                 Assert.AreEqual(0, stream.Read(buffer, 0, 16));
                 rig.Host.Close(s.Handle);
-                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectError));
+                Wait.Until(() => s.Poll(0, SelectMode.SelectError));
                 // As NetworkStream: a socket failure is an IOException.
                 Assert.ThrowsException(typeof(System.IO.IOException), () => stream.Write(TestData.Pattern(1, 0), 0, 1));
                 stream.Dispose();

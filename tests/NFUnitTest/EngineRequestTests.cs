@@ -65,7 +65,7 @@ namespace HssDevice.Tests.Device
                 rig.Host.Ack(close, HssError.Success);
                 // The late ACK of the OPEN matches nothing and is counted.
                 rig.Host.Ack(p, HssError.Success);
-                WaitFor(() => rig.Engine.SocketsInUse == 0 && rig.Engine.Stats.UnmatchedAnswers == 1);
+                Wait.Until(() => rig.Engine.SocketsInUse == 0 && rig.Engine.Stats.UnmatchedAnswers == 1);
                 Assert.AreEqual(1, rig.Engine.Stats.TimedOutRequests);
             });
         }
@@ -130,7 +130,7 @@ namespace HssDevice.Tests.Device
                 rig.Host.AckRaw(p.MsgId + 1, p.Handle, HssOpcode.Open, 0, 0);          // unknown msg_id
                 rig.Host.AckRaw(p.MsgId, p.Handle, HssOpcode.Connect, 0, 0);           // wrong orig_opcode
                 rig.Host.AckRaw(p.MsgId, p.Handle + 1, HssOpcode.Open, 0, 0);          // wrong sock_id
-                WaitFor(() => rig.Engine.Stats.UnmatchedAnswers == 3);
+                Wait.Until(() => rig.Engine.Stats.UnmatchedAnswers == 3);
                 Assert.IsFalse(open.Finished);
                 rig.Host.Ack(p, HssError.Success);
                 open.Join();
@@ -164,7 +164,7 @@ namespace HssDevice.Tests.Device
                 Assert.IsNotNull(e);
                 Assert.AreEqual((int)SocketError.TooManyOpenSockets, e.ErrorCode);
                 a.Close();
-                WaitFor(() => rig.Engine.SocketsInUse == 2);
+                Wait.Until(() => rig.Engine.SocketsInUse == 2);
                 var d = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Assert.AreNotEqual(0u, d.Handle);
             });
@@ -179,23 +179,5 @@ namespace HssDevice.Tests.Device
                 rig.Host.ExpectSilence(100);
             });
         }
-
-        /// <summary>Polls a condition for up to 3 s; the engine's threads change state asynchronously.</summary>
-        public static void WaitFor(Condition condition)
-        {
-            for (int i = 0; i < 300; i++)
-            {
-                if (condition())
-                {
-                    return;
-                }
-
-                System.Threading.Thread.Sleep(10);
-            }
-
-            Assert.IsTrue(condition(), "condition not reached in 3 s");
-        }
-
-        public delegate bool Condition();
     }
 }

@@ -42,7 +42,7 @@ namespace HssDevice.Tests.Device
                 // The ACK makes the command reader flush the coalesced bytes: that write fails.
                 rig.Link.FailWrites = true;
                 rig.Host.AckTransmit(first, 10);
-                EngineRequestTests.WaitFor(() => rig.Engine.Stats.LinkResets >= 1);
+                Wait.Until(() => rig.Engine.Stats.LinkResets >= 1);
                 rig.Link.FailWrites = false;
                 // The reader still reads: a host request is answered.
                 rig.Host.Shutdown(12345);
@@ -76,7 +76,7 @@ namespace HssDevice.Tests.Device
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 int a = rig.Host.Transmit(s.Handle, TestData.Pattern(10, 0), 0, 10);
                 int b = rig.Host.Transmit(s.Handle, TestData.Pattern(20, 0), 0, 20);
-                EngineRequestTests.WaitFor(() => s.Available == 30);
+                Wait.Until(() => s.Available == 30);
                 s.Close();
                 SeenPacket ackA = rig.Host.Expect(HssOpcode.Ack);
                 SeenPacket ackB = rig.Host.Expect(HssOpcode.Ack);
@@ -85,7 +85,7 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(-HssError.NotConnected, ackA.Value);
                 Assert.AreEqual(HssError.NotConnected, ackB.Code);
                 rig.Host.Ack(rig.Host.Expect(HssOpcode.Close), HssError.Success);
-                EngineRequestTests.WaitFor(() => rig.Engine.SocketsInUse == 0 && rig.Engine.TotalBuffered == 0);
+                Wait.Until(() => rig.Engine.SocketsInUse == 0 && rig.Engine.TotalBuffered == 0);
             });
         }
 
@@ -97,7 +97,7 @@ namespace HssDevice.Tests.Device
                 HssSocket s = rig.OpenConnected(SocketType.Dgram);
                 s.Send(TestData.Pattern(10, 0));
                 rig.Host.AckTransmit(rig.Host.Expect(HssOpcode.Transmit), -HssError.HostError);
-                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectError));
+                Wait.Until(() => s.Poll(0, SelectMode.SelectError));
                 s.Close();
                 SeenPacket close = rig.Host.Expect(HssOpcode.Close);
                 Assert.AreEqual(s.Handle, close.SockId);

@@ -19,7 +19,7 @@ namespace HssDevice.Tests.Device
                 HssSocket s = rig.OpenConnected(SocketType.Dgram);
                 s.Send(TestData.Pattern(40, 1));
                 rig.Host.AckTransmit(rig.Host.Expect(HssOpcode.Transmit), 40);
-                EngineRequestTests.WaitFor(() => rig.Engine.PendingRequests == 0);
+                Wait.Until(() => rig.Engine.PendingRequests == 0);
                 s.Close();
                 Assert.AreEqual(s.Handle, rig.Host.Expect(HssOpcode.Close).SockId);
             });
@@ -121,7 +121,7 @@ namespace HssDevice.Tests.Device
                     rig.Host.AckTransmit(sent[i], 256);
                 }
 
-                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectWrite));
+                Wait.Until(() => s.Poll(0, SelectMode.SelectWrite));
                 s.Send(TestData.Pattern(1024, 4));
                 int total = 0;
                 while (total < 1024)
@@ -140,7 +140,7 @@ namespace HssDevice.Tests.Device
                 s.Send(TestData.Pattern(5, 0));
                 SeenPacket t = rig.Host.Expect(HssOpcode.Transmit);
                 rig.Host.AckTransmit(t, -HssError.NotConnected);
-                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectError));
+                Wait.Until(() => s.Poll(0, SelectMode.SelectError));
                 HssSocketException e = TestData.ExpectSocketError(SocketError.NotConnected, () => s.Send(TestData.Pattern(5, 0)));
                 Assert.AreEqual(HssError.NotConnected, e.HssCode);
             });
@@ -161,7 +161,7 @@ namespace HssDevice.Tests.Device
                     rig.Host.Ack(t, HssError.Success);
                 }
 
-                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectWrite));
+                Wait.Until(() => s.Poll(0, SelectMode.SelectWrite));
             });
         }
 
@@ -204,7 +204,7 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(a.SockId, close.SockId);
                 Assert.AreEqual(1, rig.Engine.SocketsInUse);
                 rig.Host.Ack(close, HssError.Success);
-                EngineRequestTests.WaitFor(() => rig.Engine.SocketsInUse == 0);
+                Wait.Until(() => rig.Engine.SocketsInUse == 0);
             });
         }
 

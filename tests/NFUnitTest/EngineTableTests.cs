@@ -23,7 +23,7 @@ namespace HssDevice.Tests.Device
                 SeenPacket close = rig.Host.Expect(HssOpcode.Close);
                 Assert.AreEqual(s.Handle, close.SockId);
                 rig.Host.Ack(close, HssError.Success);
-                EngineRequestTests.WaitFor(() => rig.Engine.SocketsInUse == 0);
+                Wait.Until(() => rig.Engine.SocketsInUse == 0);
             });
         }
 

@@ -23,7 +23,7 @@ namespace HssDevice.Tests.Device
                 rig.Link.HostSendData(Hex.Parse("0a 00 01 00 01 00 00 00 10 00 00 00"), 12);
                 rig.Host.Shutdown(a.Handle);
                 Assert.AreEqual(a.Handle, rig.Host.Expect(HssOpcode.Close).SockId);
-                EngineRequestTests.WaitFor(() => rig.Engine.Stats.BytesDroppedAfterFramingLoss > 0);
+                Wait.Until(() => rig.Engine.Stats.BytesDroppedAfterFramingLoss > 0);
                 Assert.IsTrue(a.Poll(-1, SelectMode.SelectError));
                 // Nothing after the bad header is parsed: the SHUTDOWN is not answered, opens fail at once.
                 TestData.ExpectSocketError(SocketError.NetworkReset, () => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
@@ -31,7 +31,7 @@ namespace HssDevice.Tests.Device
 
                 // The link goes down and up: a new session, framed from its first byte.
                 rig.Link.HostDisconnect();
-                EngineRequestTests.WaitFor(() => rig.Engine.Stats.LinkResets == 2);
+                Wait.Until(() => rig.Engine.Stats.LinkResets == 2);
                 rig.Host.StartResponder();
                 var b = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 b.Connect(new HssEndPoint(HssIPAddress.Loopback, 80));
@@ -52,7 +52,7 @@ namespace HssDevice.Tests.Device
                     rig.Host.AckRaw(1 + i, i % 2 == 0 ? s.Handle : 999u, i % 3 == 0 ? HssOpcode.Transmit : HssOpcode.Connect, 0, 0);
                 }
 
-                EngineRequestTests.WaitFor(() => rig.Engine.Stats.UnmatchedAnswers == 500);
+                Wait.Until(() => rig.Engine.Stats.UnmatchedAnswers == 500);
                 Assert.IsTrue(s.Connected);
                 AssertStillServes(rig, s);
             });
@@ -92,7 +92,7 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(77, refused.MsgId);
                 Assert.AreEqual(HssError.InvalidArgument, refused.Code);
                 rig.Link.HostSendCommand(longCommand, 6);
-                EngineRequestTests.WaitFor(() => rig.Engine.Stats.ProtocolErrors == 2);
+                Wait.Until(() => rig.Engine.Stats.ProtocolErrors == 2);
                 Assert.IsTrue(s.Connected, "a bad command changes no socket");
                 AssertStillServes(rig, s);
             });
@@ -138,7 +138,7 @@ namespace HssDevice.Tests.Device
                     rig.Host.Transmit(s.Handle, TestData.Pattern(200, i), 0, 200);
                 }
 
-                EngineRequestTests.WaitFor(() => rig.Engine.TotalBuffered == 1000);
+                Wait.Until(() => rig.Engine.TotalBuffered == 1000);
                 Assert.IsTrue(rig.Engine.TotalBuffered <= rig.Engine.Settings.ReceiveBufferPerSocket);
                 // Reading drains it all, in order, ACK by ACK.
                 byte[] buffer = new byte[200];

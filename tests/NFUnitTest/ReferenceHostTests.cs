@@ -38,7 +38,7 @@ namespace HssDevice.Tests.Device
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Shutdown(SocketShutdown.Send);
                 rig.Host.Ack(rig.Host.Expect(HssOpcode.Shutdown), HssError.NotConnected);
-                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectError));
+                Wait.Until(() => s.Poll(0, SelectMode.SelectError));
                 HssSocketException e = TestData.ExpectSocketError(SocketError.NotConnected, () => s.Receive(new byte[8]));
                 Assert.AreEqual(HssError.NotConnected, e.HssCode);
             });
