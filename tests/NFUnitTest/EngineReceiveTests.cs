@@ -153,6 +153,7 @@ namespace HssDevice.Tests.Device
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Send(TestData.Pattern(1024, 0));
                 Background blocked = Background.Start(() => s.Send(TestData.Pattern(10, 0)));
+                rig.Clock.AwaitWaiters(1);
                 rig.Host.Close(s.Handle);
                 HssSocketException e = blocked.JoinFailure();
                 Assert.AreEqual((int)SocketError.ConnectionReset, e.ErrorCode);

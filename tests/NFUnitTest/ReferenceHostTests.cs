@@ -52,6 +52,7 @@ namespace HssDevice.Tests.Device
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 int n = -1;
                 Background reader = Background.Start(() => n = s.Receive(new byte[8]));
+                rig.Clock.AwaitWaiters(1);
                 rig.Host.Close(s.Handle);
                 reader.Join();
                 Assert.AreEqual(0, n);
