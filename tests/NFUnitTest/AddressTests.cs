@@ -18,7 +18,7 @@ namespace HssDevice.Tests.Device
         [DataRow("1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8")]
         [DataRow("1:0:3:4:5:6:7:8", "1:0:3:4:5:6:7:8")]
         [DataRow("::ffff:192.0.2.1", "::ffff:c000:201")]
-        public void Parses_and_prints_canonical_text(string text, string canonical)
+        public void Addresses_parse_and_print_as_canonical_text(string text, string canonical)
         {
             Assert.AreEqual(canonical, HssIPAddress.Parse(text).ToString());
         }
@@ -33,7 +33,7 @@ namespace HssDevice.Tests.Device
         [DataRow("12345::")]
         [DataRow("g::1")]
         [DataRow("1:2:3:4:5:6:7")]
-        public void Refuses_bad_text(string text)
+        public void Bad_address_text_is_refused(string text)
         {
             HssIPAddress address;
             Assert.IsFalse(HssIPAddress.TryParse(text, out address));

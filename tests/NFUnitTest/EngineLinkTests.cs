@@ -13,12 +13,11 @@ namespace HssDevice.Tests.Device
         [TestMethod]
         public void Link_reset_fails_every_socket_and_pending_request_with_network_reset()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 rig.Host.Transmit(a.Handle, TestData.Pattern(4, 0), 0, 4);
-                EngineRequestTests.WaitFor(() => a.Available == 4);
+                Wait.Until(() => a.Available == 4);
                 HssSocket b = null;
                 Background open = Background.Start(() => b = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
                 rig.Host.Expect(HssOpcode.Open);
@@ -37,36 +36,26 @@ namespace HssDevice.Tests.Device
                 var c = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 c.Connect(new HssEndPoint(HssIPAddress.Loopback, 80));
                 Assert.IsTrue(c.Connected);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Link_reset_wakes_a_blocked_receive()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 Background blocked = Background.Start(() => a.Receive(new byte[10]));
-                System.Threading.Thread.Sleep(50);
+                rig.Clock.AwaitWaiters(1);
                 rig.Link.HostDisconnect();
                 Assert.ThrowsException(typeof(BackgroundException), () => blocked.Join());
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Over_long_command_is_answered_einval_and_nothing_else_changes()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 byte[] bad = new byte[64];
@@ -77,39 +66,29 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(HssError.InvalidArgument, ack.Code);
                 Assert.AreEqual(1, rig.Engine.Stats.ProtocolErrors);
                 Assert.IsTrue(a.Connected);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Unknown_opcode_and_short_payload_are_dropped_and_counted()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 rig.Link.HostSendCommand(Hex.Parse("09 00 01 00 01 00 00 00 00 00 00 00"), 12);
                 rig.Link.HostSendCommand(Hex.Parse("04 00 01 00 01 00 00 00 02 00 00 00 01 00"), 14);
                 // A command whose transfer is longer than its packet is not trusted either.
                 rig.Link.HostSendCommand(Hex.Parse("04 00 01 00 01 00 00 00 03 00 00 00 01 00 00 ff"), 16);
-                EngineRequestTests.WaitFor(() => rig.Engine.Stats.ProtocolErrors == 3);
+                Wait.Until(() => rig.Engine.Stats.ProtocolErrors == 3);
                 rig.Host.ExpectSilence(100);
                 Assert.IsTrue(a.Connected);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Open_or_connect_from_the_host_is_refused()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 byte[] buffer = new byte[64];
                 int n = PacketWriter.WriteOpen(buffer, 0, 77, 5, HssFamily.IPv4, HssProtocol.Tcp, HssType.Stream);
@@ -117,18 +96,13 @@ namespace HssDevice.Tests.Device
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual(77, ack.MsgId);
                 Assert.AreEqual(HssError.InvalidArgument, ack.Code);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Oversized_transmit_is_refused_and_framing_holds()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 int bad = rig.Host.Transmit(a.Handle, TestData.Pattern(300, 0), 0, 300);
@@ -141,18 +115,13 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(20, a.Receive(buffer));
                 Assert.AreEqual(TestData.Pattern(20, 9)[19], buffer[19]);
                 Assert.AreEqual(good, rig.Host.Expect(HssOpcode.Ack).MsgId);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Lost_data_framing_resets_the_link_and_closes_host_sockets()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 rig.Link.HostSendData(Hex.Parse("0a 00 01 00 01 00 00 00 10 00 00 00"), 12);
@@ -169,23 +138,18 @@ namespace HssDevice.Tests.Device
                 rig.Host.StopResponder();
                 rig.Host.Transmit(b.Handle, TestData.Pattern(5, 0), 0, 5);
                 Assert.AreEqual(5, b.Receive(new byte[8]));
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
-        public void Single_pipe_profile_round_trip_with_short_reads()
+        public void Single_pipe_profile_carries_data_both_ways_with_short_reads()
         {
             int[] limits = new int[] { 1, 5, 12, 13, 64 };
             for (int k = 0; k < limits.Length; k++)
             {
-                Rig rig = Rig.Start(false, Rig.SmallSettings());
-                rig.Link.ChunkLimit = limits[k];
-                try
+                Rig.Run(false, Rig.SmallSettings(), rig =>
                 {
+                    rig.Link.ChunkLimit = limits[k];
                     HssSocket s = rig.OpenConnected(SocketType.Stream);
                     s.Send(TestData.Pattern(50, k));
                     SeenPacket t = rig.Host.Expect(HssOpcode.Transmit);
@@ -203,24 +167,19 @@ namespace HssDevice.Tests.Device
                     SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
                     Assert.IsFalse(ack.OnCommandPipe, "single pipe: commands travel on the data pipe");
                     Assert.AreEqual(200, ack.Value);
-                }
-                finally
-                {
-                    rig.Stop();
-                }
+                });
             }
         }
 
         [TestMethod]
-        public void Dual_pipe_data_with_short_reads()
+        public void Dual_pipe_transmits_back_to_back_are_reassembled_from_short_reads()
         {
             int[] limits = new int[] { 1, 5, 12, 13, 64 };
             for (int k = 0; k < limits.Length; k++)
             {
-                Rig rig = Rig.Start();
-                rig.Link.ChunkLimit = limits[k];
-                try
+                Rig.Run(rig =>
                 {
+                    rig.Link.ChunkLimit = limits[k];
                     HssSocket s = rig.OpenConnected(SocketType.Stream);
                     byte[] two = new byte[2 * (12 + 100)];
                     PacketWriter.WriteTransmitHeader(two, 0, 1, s.Handle, 100);
@@ -228,15 +187,11 @@ namespace HssDevice.Tests.Device
                     PacketWriter.WriteTransmitHeader(two, 112, 2, s.Handle, 100);
                     System.Array.Copy(TestData.Pattern(100, 2), 0, two, 124, 100);
                     rig.Link.HostSendData(two, two.Length);
-                    EngineRequestTests.WaitFor(() => s.Available == 200);
+                    Wait.Until(() => s.Available == 200);
                     byte[] buffer = new byte[200];
                     Assert.AreEqual(200, s.Receive(buffer));
                     Assert.AreEqual(TestData.Pattern(100, 2)[99], buffer[199]);
-                }
-                finally
-                {
-                    rig.Stop();
-                }
+                });
             }
         }
 

@@ -13,12 +13,11 @@ namespace HssDevice.Tests.Device
         [TestMethod]
         public void Received_data_is_acknowledged_only_once_read()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 int msgId = rig.Host.Transmit(s.Handle, TestData.Pattern(100, 1), 0, 100);
-                EngineRequestTests.WaitFor(() => s.Available == 100);
+                Wait.Until(() => s.Available == 100);
                 rig.Host.ExpectSilence(100);
                 byte[] buffer = new byte[60];
                 Assert.AreEqual(60, s.Receive(buffer));
@@ -32,71 +31,56 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual((int)HssOpcode.Transmit, ack.OrigOpcode);
                 Assert.IsTrue(ack.HasValue);
                 Assert.AreEqual(100, ack.Value);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Data_that_overtakes_the_connect_ack_is_kept()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Background connect = Background.Start(() => s.Connect(HssEndPoint.Parse("127.0.0.1:25")));
                 SeenPacket c = rig.Host.Expect(HssOpcode.Connect);
                 // A server that speaks first: its banner arrives on the data pipe before the CONNECT's ACK.
                 rig.Host.Transmit(s.Handle, TestData.Pattern(12, 3), 0, 12);
-                System.Threading.Thread.Sleep(50);
+                Wait.Until(() => s.Available == 12);
                 rig.Host.Ack(c, HssError.Success);
                 connect.Join();
                 byte[] buffer = new byte[32];
                 Assert.AreEqual(12, s.Receive(buffer));
                 Assert.AreEqual(TestData.Pattern(12, 3)[11], buffer[11]);
                 Assert.AreEqual(12, rig.Host.Expect(HssOpcode.Ack).Value);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void One_receive_spanning_several_transmits_acks_each()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 int a = rig.Host.Transmit(s.Handle, TestData.Pattern(10, 1), 0, 10);
                 int b = rig.Host.Transmit(s.Handle, TestData.Pattern(20, 2), 0, 20);
-                EngineRequestTests.WaitFor(() => s.Available == 30);
+                Wait.Until(() => s.Available == 30);
                 byte[] buffer = new byte[100];
                 Assert.AreEqual(30, s.Receive(buffer));
                 Assert.AreEqual(TestData.Pattern(20, 2)[0], buffer[10]);
                 Assert.AreEqual(a, rig.Host.Expect(HssOpcode.Ack).MsgId);
                 Assert.AreEqual(b, rig.Host.Expect(HssOpcode.Ack).MsgId);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Datagrams_are_returned_one_per_receive_and_truncated_to_the_buffer()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Dgram);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(50, 1), 0, 50);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(0, 0), 0, 0);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(30, 3), 0, 30);
-                EngineRequestTests.WaitFor(() => s.Available == 80);
+                Wait.Until(() => s.Available == 80);
                 byte[] buffer = new byte[20];
                 Assert.AreEqual(20, s.Receive(buffer));
                 Assert.AreEqual(TestData.Pattern(50, 1)[19], buffer[19]);
@@ -107,22 +91,17 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(0, rig.Host.Expect(HssOpcode.Ack).Value);
                 Assert.AreEqual(30, rig.Host.Expect(HssOpcode.Ack).Value);
                 Assert.AreEqual(0, s.Available);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Host_shutdown_gives_end_of_stream_after_buffered_data()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(10, 1), 0, 10);
-                EngineRequestTests.WaitFor(() => s.Available == 10);
+                Wait.Until(() => s.Available == 10);
                 int shutdownId = rig.Host.Shutdown(s.Handle);
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual(shutdownId, ack.MsgId);
@@ -136,22 +115,17 @@ namespace HssDevice.Tests.Device
                 s.Send(TestData.Pattern(3, 0));
                 rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual(3, rig.Host.Expect(HssOpcode.Transmit).PayloadLength);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Host_close_keeps_buffered_data_readable_then_ends_the_stream()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(10, 1), 0, 10);
-                EngineRequestTests.WaitFor(() => s.Available == 10);
+                Wait.Until(() => s.Available == 10);
                 int closeId = rig.Host.Close(s.Handle);
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual(closeId, ack.MsgId);
@@ -168,37 +142,28 @@ namespace HssDevice.Tests.Device
                 s.Close();
                 rig.Host.ExpectSilence(100);
                 Assert.AreEqual(0, rig.Engine.SocketsInUse);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Host_close_fails_a_blocked_send()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Send(TestData.Pattern(1024, 0));
                 Background blocked = Background.Start(() => s.Send(TestData.Pattern(10, 0)));
+                rig.Clock.AwaitWaiters(1);
                 rig.Host.Close(s.Handle);
                 HssSocketException e = blocked.JoinFailure();
                 Assert.AreEqual((int)SocketError.ConnectionReset, e.ErrorCode);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Requests_for_unknown_handles_get_enosock()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 rig.Host.Shutdown(999);
                 Assert.AreEqual(HssError.NoSocket, rig.Host.Expect(HssOpcode.Ack).Code);
@@ -208,18 +173,13 @@ namespace HssDevice.Tests.Device
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual(HssError.NoSocket, ack.Code);
                 Assert.AreEqual(-HssError.NoSocket, ack.Value);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Receive_timeout_throws_timed_out()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.ReceiveTimeout = 100;
@@ -230,39 +190,29 @@ namespace HssDevice.Tests.Device
                 rig.Host.Transmit(s.Handle, TestData.Pattern(5, 0), 0, 5);
                 Assert.IsTrue(s.Poll(-1, SelectMode.SelectRead));
                 Assert.AreEqual(5, s.Receive(new byte[10]));
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Close_wakes_a_blocked_receive()
         {
-            Rig rig = Rig.Start();
-            rig.Host.StartResponder();
-            try
+            Rig.Run(rig =>
             {
+                rig.Host.StartResponder();
                 var s = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 s.Connect(new HssEndPoint(HssIPAddress.Loopback, 9));
                 Background blocked = Background.Start(() => s.Receive(new byte[10]));
-                System.Threading.Thread.Sleep(50);
+                rig.Clock.AwaitWaiters(1);
                 s.Close();
                 Assert.ThrowsException(typeof(BackgroundException), () => blocked.Join());
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Budget_spent_stops_reading_the_pipe_and_loses_nothing()
         {
             // Per-socket buffer 1024, total 2048: two sockets fill the budget, the third socket's data waits.
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 HssSocket b = rig.OpenConnected(SocketType.Stream);
@@ -275,13 +225,13 @@ namespace HssDevice.Tests.Device
 
                 rig.Host.Transmit(c.Handle, TestData.Pattern(100, 50), 0, 100);
                 rig.Host.Transmit(a.Handle, TestData.Pattern(256, 4), 0, 256);
-                EngineRequestTests.WaitFor(() => a.Available == 1024 && b.Available == 1024);
+                Wait.Until(() => a.Available == 1024 && b.Available == 1024);
                 System.Threading.Thread.Sleep(100);
                 Assert.AreEqual(0, c.Available, "c's data must wait while the budget is spent");
                 Assert.AreEqual(2048, rig.Engine.TotalBuffered);
                 byte[] buffer = new byte[2048];
                 Assert.AreEqual(1024, b.Receive(buffer));
-                EngineRequestTests.WaitFor(() => c.Available == 100);
+                Wait.Until(() => c.Available == 100);
                 Assert.AreEqual(100, c.Receive(buffer));
                 Assert.AreEqual(TestData.Pattern(100, 50)[99], buffer[99]);
                 int total = 0;
@@ -292,18 +242,13 @@ namespace HssDevice.Tests.Device
 
                 Assert.AreEqual(1280, total);
                 Assert.IsTrue(rig.Engine.TotalBuffered <= 2048);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
-        public void Stream_over_a_connected_socket()
+        public void HssStream_over_a_connected_socket_reads_writes_and_fails_as_NetworkStream_does()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 var stream = new HssStream(s, true);
@@ -316,16 +261,12 @@ namespace HssDevice.Tests.Device
                 rig.Host.Shutdown(s.Handle);
                 Assert.AreEqual(0, stream.Read(buffer, 0, 16));
                 rig.Host.Close(s.Handle);
-                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectError));
+                Wait.Until(() => s.Poll(0, SelectMode.SelectError));
                 // As NetworkStream: a socket failure is an IOException.
                 Assert.ThrowsException(typeof(System.IO.IOException), () => stream.Write(TestData.Pattern(1, 0), 0, 1));
                 stream.Dispose();
                 Assert.ThrowsException(typeof(System.ObjectDisposedException), () => s.Send(TestData.Pattern(1, 0)));
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
     }
 }

@@ -12,8 +12,7 @@ namespace HssDevice.Tests.Device
         [TestMethod]
         public void Open_sends_a_nonzero_handle_and_the_socket_kind()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket socket = null;
                 Background open = Background.Start(() => socket = new HssSocket(rig.Engine, AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp));
@@ -28,18 +27,13 @@ namespace HssDevice.Tests.Device
                 rig.Host.Ack(p, HssError.Success);
                 open.Join();
                 Assert.AreEqual(p.Handle, socket.Handle);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Open_refused_throws_with_both_codes_and_frees_the_slot()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 Background open = Background.Start(() => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
                 rig.Host.Ack(rig.Host.Expect(HssOpcode.Open), HssError.ProtocolNotSupported);
@@ -47,11 +41,7 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual((int)SocketError.ProtocolNotSupported, e.ErrorCode);
                 Assert.AreEqual(3, e.HssCode);
                 Assert.AreEqual(0, rig.Engine.SocketsInUse);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
@@ -59,8 +49,7 @@ namespace HssDevice.Tests.Device
         {
             HssEngineSettings settings = Rig.SmallSettings();
             settings.CommandTimeoutMs = 300;
-            Rig rig = Rig.Start(true, settings);
-            try
+            Rig.Run(true, settings, rig =>
             {
                 Background open = Background.Start(() => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
                 SeenPacket p = rig.Host.Expect(HssOpcode.Open);
@@ -76,20 +65,15 @@ namespace HssDevice.Tests.Device
                 rig.Host.Ack(close, HssError.Success);
                 // The late ACK of the OPEN matches nothing and is counted.
                 rig.Host.Ack(p, HssError.Success);
-                WaitFor(() => rig.Engine.SocketsInUse == 0 && rig.Engine.Stats.UnmatchedAnswers == 1);
+                Wait.Until(() => rig.Engine.SocketsInUse == 0 && rig.Engine.Stats.UnmatchedAnswers == 1);
                 Assert.AreEqual(1, rig.Engine.Stats.TimedOutRequests);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
-        public void Connect_ipv4_bytes_and_refusal()
+        public void Connect_ipv4_sends_port_and_address_and_a_refusal_fails_it()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Background connect = Background.Start(() => socket.Connect(HssEndPoint.Parse("192.0.2.1:443")));
@@ -103,18 +87,13 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual((int)SocketError.ConnectionRefused, e.ErrorCode);
                 Assert.AreEqual(4, e.HssCode);
                 Assert.IsFalse(socket.Connected);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Connect_ipv6_sends_payload_28()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
                 Background connect = Background.Start(() => socket.Connect(HssEndPoint.Parse("[2001:db8::1%5]:8080")));
@@ -127,49 +106,35 @@ namespace HssDevice.Tests.Device
                 connect.Join();
                 Assert.IsTrue(socket.Connected);
                 Assert.AreEqual("[2001:db8::1%5]:8080", socket.RemoteEndPoint.ToString());
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Connect_with_another_family_fails_locally()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket socket = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Assert.ThrowsException(typeof(HssSocketException), () => socket.Connect(new HssEndPoint(HssIPAddress.IPv6Loopback, 80)));
                 rig.Host.ExpectSilence(100);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Stray_and_mismatched_acks_are_dropped_and_counted()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 Background open = Background.Start(() => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
                 SeenPacket p = rig.Host.Expect(HssOpcode.Open);
                 rig.Host.AckRaw(p.MsgId + 1, p.Handle, HssOpcode.Open, 0, 0);          // unknown msg_id
                 rig.Host.AckRaw(p.MsgId, p.Handle, HssOpcode.Connect, 0, 0);           // wrong orig_opcode
                 rig.Host.AckRaw(p.MsgId, p.Handle + 1, HssOpcode.Open, 0, 0);          // wrong sock_id
-                WaitFor(() => rig.Engine.Stats.UnmatchedAnswers == 3);
+                Wait.Until(() => rig.Engine.Stats.UnmatchedAnswers == 3);
                 Assert.IsFalse(open.Finished);
                 rig.Host.Ack(p, HssError.Success);
                 open.Join();
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
@@ -177,10 +142,9 @@ namespace HssDevice.Tests.Device
         {
             HssEngineSettings settings = Rig.SmallSettings();
             settings.MaxSockets = 3;
-            Rig rig = Rig.Start(true, settings);
-            rig.Host.StartResponder();
-            try
+            Rig.Run(true, settings, rig =>
             {
+                rig.Host.StartResponder();
                 var a = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 var b = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 var c = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -200,47 +164,20 @@ namespace HssDevice.Tests.Device
                 Assert.IsNotNull(e);
                 Assert.AreEqual((int)SocketError.TooManyOpenSockets, e.ErrorCode);
                 a.Close();
-                WaitFor(() => rig.Engine.SocketsInUse == 2);
+                Wait.Until(() => rig.Engine.SocketsInUse == 2);
                 var d = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Assert.AreNotEqual(0u, d.Handle);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Invalid_kind_is_refused_before_anything_is_sent()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 Assert.ThrowsException(typeof(HssSocketException), () => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Udp));
                 rig.Host.ExpectSilence(100);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
-
-        /// <summary>Polls a condition for up to 3 s; the engine's threads change state asynchronously.</summary>
-        public static void WaitFor(Condition condition)
-        {
-            for (int i = 0; i < 300; i++)
-            {
-                if (condition())
-                {
-                    return;
-                }
-
-                System.Threading.Thread.Sleep(10);
-            }
-
-            Assert.IsTrue(condition(), "condition not reached in 3 s");
-        }
-
-        public delegate bool Condition();
     }
 }

@@ -14,8 +14,7 @@ namespace HssDevice.Tests.Device
         {
             HssEngineSettings settings = Rig.SmallSettings();
             settings.MaxSockets = 2;
-            Rig rig = Rig.Start(true, settings);
-            try
+            Rig.Run(true, settings, rig =>
             {
                 rig.Link.FailWrites = true;
                 for (int i = 0; i < 4; i++)
@@ -28,18 +27,13 @@ namespace HssDevice.Tests.Device
                 rig.Host.StartResponder();
                 var s = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Assert.AreNotEqual(0u, s.Handle);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void A_flush_that_fails_in_the_reader_thread_does_not_stop_it()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Send(TestData.Pattern(10, 0));
@@ -48,23 +42,18 @@ namespace HssDevice.Tests.Device
                 // The ACK makes the command reader flush the coalesced bytes: that write fails.
                 rig.Link.FailWrites = true;
                 rig.Host.AckTransmit(first, 10);
-                EngineRequestTests.WaitFor(() => rig.Engine.Stats.LinkResets >= 1);
+                Wait.Until(() => rig.Engine.Stats.LinkResets >= 1);
                 rig.Link.FailWrites = false;
                 // The reader still reads: a host request is answered.
                 rig.Host.Shutdown(12345);
                 Assert.AreEqual(HssError.NoSocket, rig.Host.Expect(HssOpcode.Ack).Code);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Shutdown_retried_after_a_drain_timeout_still_sends_shutdown()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Send(TestData.Pattern(10, 0));
@@ -76,23 +65,18 @@ namespace HssDevice.Tests.Device
                 Background retry = Background.Start(() => s.Shutdown(SocketShutdown.Send));
                 rig.Host.Ack(rig.Host.Expect(HssOpcode.Shutdown), HssError.Success);
                 retry.Join();
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Close_refuses_buffered_host_transmits_with_one_ack_each()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 int a = rig.Host.Transmit(s.Handle, TestData.Pattern(10, 0), 0, 10);
                 int b = rig.Host.Transmit(s.Handle, TestData.Pattern(20, 0), 0, 20);
-                EngineRequestTests.WaitFor(() => s.Available == 30);
+                Wait.Until(() => s.Available == 30);
                 s.Close();
                 SeenPacket ackA = rig.Host.Expect(HssOpcode.Ack);
                 SeenPacket ackB = rig.Host.Expect(HssOpcode.Ack);
@@ -101,32 +85,23 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(-HssError.NotConnected, ackA.Value);
                 Assert.AreEqual(HssError.NotConnected, ackB.Code);
                 rig.Host.Ack(rig.Host.Expect(HssOpcode.Close), HssError.Success);
-                EngineRequestTests.WaitFor(() => rig.Engine.SocketsInUse == 0 && rig.Engine.TotalBuffered == 0);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+                Wait.Until(() => rig.Engine.SocketsInUse == 0 && rig.Engine.TotalBuffered == 0);
+            });
         }
 
         [TestMethod]
         public void Close_after_the_host_failed_a_transmit_still_sends_close()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Dgram);
                 s.Send(TestData.Pattern(10, 0));
                 rig.Host.AckTransmit(rig.Host.Expect(HssOpcode.Transmit), -HssError.HostError);
-                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectError));
+                Wait.Until(() => s.Poll(0, SelectMode.SelectError));
                 s.Close();
                 SeenPacket close = rig.Host.Expect(HssOpcode.Close);
                 Assert.AreEqual(s.Handle, close.SockId);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
@@ -134,8 +109,7 @@ namespace HssDevice.Tests.Device
         {
             HssEngineSettings settings = Rig.SmallSettings();
             settings.ConnectTimeoutMs = 200;
-            Rig rig = Rig.Start(true, settings);
-            try
+            Rig.Run(true, settings, rig =>
             {
                 HssSocket s = rig.OpenAnswered(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 Background connect = Background.Start(() => s.Connect(HssEndPoint.Parse("127.0.0.1:9")));
@@ -148,11 +122,7 @@ namespace HssDevice.Tests.Device
                 TestData.ExpectSocketError(SocketError.TimedOut, () => s.Connect(HssEndPoint.Parse("127.0.0.1:9")));
                 s.Close();
                 Assert.AreEqual(s.Handle, rig.Host.Expect(HssOpcode.Close).SockId);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
@@ -160,8 +130,7 @@ namespace HssDevice.Tests.Device
         {
             HssEngineSettings settings = Rig.SmallSettings();
             settings.MaxOutstandingRequests = 4;
-            Rig rig = Rig.Start(true, settings);
-            try
+            Rig.Run(true, settings, rig =>
             {
                 HssSocket u1 = rig.OpenConnected(SocketType.Dgram);
                 HssSocket u2 = rig.OpenConnected(SocketType.Dgram);
@@ -178,11 +147,7 @@ namespace HssDevice.Tests.Device
                 SeenPacket t = rig.Host.Expect(HssOpcode.Transmit);
                 Assert.AreEqual(u2.Handle, t.SockId);
                 blocked.Join();
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
     }
 }

@@ -14,27 +14,21 @@ namespace HssDevice.Tests.Device
         {
             // Regression: a datagram's ACK used to discard bytes from the (unused) send ring, so Close saw unsent
             // data and lingered CloseLingerMs before sending CLOSE. The manual clock never reaches the linger.
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Dgram);
                 s.Send(TestData.Pattern(40, 1));
                 rig.Host.AckTransmit(rig.Host.Expect(HssOpcode.Transmit), 40);
-                EngineRequestTests.WaitFor(() => rig.Engine.PendingRequests == 0);
+                Wait.Until(() => rig.Engine.PendingRequests == 0);
                 s.Close();
                 Assert.AreEqual(s.Handle, rig.Host.Expect(HssOpcode.Close).SockId);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Send_emits_one_transmit_on_the_data_pipe()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 Assert.AreEqual(5, s.Send(Hex.Parse("68 65 6c 6c 6f")));
@@ -43,18 +37,13 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(s.Handle, t.SockId);
                 Hex.AssertBytes("68 65 6c 6c 6f", t.Payload, 0, 5);
                 rig.Host.AckTransmit(t, 5);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Window_blocks_sending_until_acks_free_it()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.SendTimeout = 300;
@@ -87,18 +76,13 @@ namespace HssDevice.Tests.Device
 
                 SeenPacket more = rig.Host.Expect(HssOpcode.Transmit);
                 Assert.AreEqual(10, more.PayloadLength);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Small_writes_coalesce_while_one_is_unacknowledged()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Send(TestData.Pattern(10, 0));
@@ -113,11 +97,7 @@ namespace HssDevice.Tests.Device
                 SeenPacket second = rig.Host.Expect(HssOpcode.Transmit);
                 Assert.AreEqual(200, second.PayloadLength);
                 Assert.AreEqual(TestData.Pattern(10, 20)[9], second.Payload[199]);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
@@ -125,8 +105,7 @@ namespace HssDevice.Tests.Device
         {
             HssEngineSettings settings = Rig.SmallSettings();
             settings.CoalesceWrites = false;
-            Rig rig = Rig.Start(true, settings);
-            try
+            Rig.Run(true, settings, rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Send(TestData.Pattern(1024, 3));
@@ -142,45 +121,35 @@ namespace HssDevice.Tests.Device
                     rig.Host.AckTransmit(sent[i], 256);
                 }
 
-                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectWrite));
+                Wait.Until(() => s.Poll(0, SelectMode.SelectWrite));
                 s.Send(TestData.Pattern(1024, 4));
                 int total = 0;
                 while (total < 1024)
                 {
                     total += rig.Host.Expect(HssOpcode.Transmit).PayloadLength;
                 }
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Negative_transmit_ack_fails_the_socket_with_the_host_code()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Send(TestData.Pattern(5, 0));
                 SeenPacket t = rig.Host.Expect(HssOpcode.Transmit);
                 rig.Host.AckTransmit(t, -HssError.NotConnected);
-                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectError));
+                Wait.Until(() => s.Poll(0, SelectMode.SelectError));
                 HssSocketException e = TestData.ExpectSocketError(SocketError.NotConnected, () => s.Send(TestData.Pattern(5, 0)));
                 Assert.AreEqual(HssError.NotConnected, e.HssCode);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Reference_style_three_byte_ack_frees_the_window()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Send(TestData.Pattern(1024, 0));
@@ -192,19 +161,14 @@ namespace HssDevice.Tests.Device
                     rig.Host.Ack(t, HssError.Success);
                 }
 
-                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectWrite));
-            }
-            finally
-            {
-                rig.Stop();
-            }
+                Wait.Until(() => s.Poll(0, SelectMode.SelectWrite));
+            });
         }
 
         [TestMethod]
         public void Shutdown_goes_out_only_after_every_transmit_is_acknowledged()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Send(TestData.Pattern(100, 0));
@@ -217,18 +181,13 @@ namespace HssDevice.Tests.Device
                 rig.Host.Ack(sd, HssError.Success);
                 shutdown.Join();
                 Assert.ThrowsException(typeof(HssSocketException), () => s.Send(TestData.Pattern(1, 0)));
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Close_returns_at_once_and_close_follows_the_last_ack()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Send(TestData.Pattern(300, 0));
@@ -245,19 +204,14 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(a.SockId, close.SockId);
                 Assert.AreEqual(1, rig.Engine.SocketsInUse);
                 rig.Host.Ack(close, HssError.Success);
-                EngineRequestTests.WaitFor(() => rig.Engine.SocketsInUse == 0);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+                Wait.Until(() => rig.Engine.SocketsInUse == 0);
+            });
         }
 
         [TestMethod]
         public void Datagrams_keep_their_boundaries_and_size_limit()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Dgram);
                 s.Send(TestData.Pattern(30, 0));
@@ -265,27 +219,18 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(30, rig.Host.Expect(HssOpcode.Transmit).PayloadLength);
                 Assert.AreEqual(40, rig.Host.Expect(HssOpcode.Transmit).PayloadLength);
                 HssSocketException e = TestData.ExpectSocketError(SocketError.MessageSize, () => s.Send(TestData.Pattern(257, 0)));
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Send_before_connect_is_not_connected()
         {
-            Rig rig = Rig.Start();
-            rig.Host.StartResponder();
-            try
+            Rig.Run(rig =>
             {
+                rig.Host.StartResponder();
                 var s = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 HssSocketException e = TestData.ExpectSocketError(SocketError.NotConnected, () => s.Send(TestData.Pattern(1, 0)));
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
     }
 }

@@ -11,8 +11,7 @@ namespace HssDevice.Tests.Device
         [TestMethod]
         public void A_socket_dropped_without_close_is_closed_by_housekeeping_and_frees_its_slot()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 EngineSocket s = null;
                 Background open = Background.Start(() => s = rig.Engine.Open(HssFamily.IPv4, HssProtocol.Tcp, HssType.Stream));
@@ -24,12 +23,8 @@ namespace HssDevice.Tests.Device
                 SeenPacket close = rig.Host.Expect(HssOpcode.Close);
                 Assert.AreEqual(s.Handle, close.SockId);
                 rig.Host.Ack(close, HssError.Success);
-                EngineRequestTests.WaitFor(() => rig.Engine.SocketsInUse == 0);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+                Wait.Until(() => rig.Engine.SocketsInUse == 0);
+            });
         }
 
         [TestMethod]

@@ -16,15 +16,14 @@ namespace HssDevice.Tests.Device
         [TestMethod]
         public void Single_pipe_lost_framing_ends_the_session_until_the_link_goes_down()
         {
-            Rig rig = Rig.Start(false, Rig.SmallSettings());
-            try
+            Rig.Run(false, Rig.SmallSettings(), rig =>
             {
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 // A header whose length cannot be trusted, then what looks like a request inside its "payload".
                 rig.Link.HostSendData(Hex.Parse("0a 00 01 00 01 00 00 00 10 00 00 00"), 12);
                 rig.Host.Shutdown(a.Handle);
                 Assert.AreEqual(a.Handle, rig.Host.Expect(HssOpcode.Close).SockId);
-                EngineRequestTests.WaitFor(() => rig.Engine.Stats.BytesDroppedAfterFramingLoss > 0);
+                Wait.Until(() => rig.Engine.Stats.BytesDroppedAfterFramingLoss > 0);
                 Assert.IsTrue(a.Poll(-1, SelectMode.SelectError));
                 // Nothing after the bad header is parsed: the SHUTDOWN is not answered, opens fail at once.
                 TestData.ExpectSocketError(SocketError.NetworkReset, () => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
@@ -32,25 +31,20 @@ namespace HssDevice.Tests.Device
 
                 // The link goes down and up: a new session, framed from its first byte.
                 rig.Link.HostDisconnect();
-                EngineRequestTests.WaitFor(() => rig.Engine.Stats.LinkResets == 2);
+                Wait.Until(() => rig.Engine.Stats.LinkResets == 2);
                 rig.Host.StartResponder();
                 var b = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 b.Connect(new HssEndPoint(HssIPAddress.Loopback, 80));
                 rig.Host.StopResponder();
                 rig.Host.Transmit(b.Handle, TestData.Pattern(5, 0), 0, 5);
                 Assert.AreEqual(5, b.Receive(new byte[8]));
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Answers_to_nothing_are_counted_and_change_nothing()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 for (int i = 0; i < 500; i++)
@@ -58,21 +52,16 @@ namespace HssDevice.Tests.Device
                     rig.Host.AckRaw(1 + i, i % 2 == 0 ? s.Handle : 999u, i % 3 == 0 ? HssOpcode.Transmit : HssOpcode.Connect, 0, 0);
                 }
 
-                EngineRequestTests.WaitFor(() => rig.Engine.Stats.UnmatchedAnswers == 500);
+                Wait.Until(() => rig.Engine.Stats.UnmatchedAnswers == 500);
                 Assert.IsTrue(s.Connected);
                 AssertStillServes(rig, s);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Transmits_for_unknown_sockets_are_refused_with_enosock_and_buffer_nothing()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 for (int i = 0; i < 200; i++)
@@ -85,18 +74,13 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(200, rig.Engine.Stats.RejectedTransmits);
                 Assert.AreEqual(0, rig.Engine.TotalBuffered);
                 AssertStillServes(rig, s);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Commands_with_bad_lengths_are_answered_einval_and_counted()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 // SHUTDOWN claiming 53 payload bytes (over the 52 a command may carry), and a CLOSE cut short.
@@ -108,21 +92,16 @@ namespace HssDevice.Tests.Device
                 Assert.AreEqual(77, refused.MsgId);
                 Assert.AreEqual(HssError.InvalidArgument, refused.Code);
                 rig.Link.HostSendCommand(longCommand, 6);
-                EngineRequestTests.WaitFor(() => rig.Engine.Stats.ProtocolErrors == 2);
+                Wait.Until(() => rig.Engine.Stats.ProtocolErrors == 2);
                 Assert.IsTrue(s.Connected, "a bad command changes no socket");
                 AssertStillServes(rig, s);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void A_host_that_never_acks_fills_the_window_and_no_more()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.SendTimeout = 500;
@@ -145,18 +124,13 @@ namespace HssDevice.Tests.Device
                 // Never more than one window unacknowledged (coalescing may hold back the window's last partial TRANSMIT).
                 Assert.IsTrue(sent <= rig.Engine.Settings.SendWindow, "over the window: " + sent.ToString());
                 Assert.IsTrue(sent > rig.Engine.Settings.SendWindow - rig.Engine.Settings.MaxTransmitPayload, "window not used: " + sent.ToString());
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void A_transmit_flood_to_a_socket_that_is_not_read_stays_within_the_receive_budget()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 for (int i = 0; i < 40; i++)
@@ -164,7 +138,7 @@ namespace HssDevice.Tests.Device
                     rig.Host.Transmit(s.Handle, TestData.Pattern(200, i), 0, 200);
                 }
 
-                EngineRequestTests.WaitFor(() => rig.Engine.TotalBuffered == 1000);
+                Wait.Until(() => rig.Engine.TotalBuffered == 1000);
                 Assert.IsTrue(rig.Engine.TotalBuffered <= rig.Engine.Settings.ReceiveBufferPerSocket);
                 // Reading drains it all, in order, ACK by ACK.
                 byte[] buffer = new byte[200];
@@ -180,11 +154,7 @@ namespace HssDevice.Tests.Device
                 }
 
                 Assert.AreEqual(0, rig.Engine.TotalBuffered);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         /// <summary>The socket still carries data both ways.</summary>

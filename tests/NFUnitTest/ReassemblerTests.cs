@@ -59,7 +59,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Every_split_offset_of_two_transfers()
+        public void Packets_are_reassembled_at_every_split_offset_of_two_transfers()
         {
             byte[] bytes = Hex.Parse(Stream);
             for (int split = 1; split < bytes.Length; split++)
@@ -69,7 +69,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Chunk_limits_1_5_12_13_64()
+        public void Packets_are_reassembled_at_chunk_limits_1_5_12_13_64()
         {
             byte[] bytes = Hex.Parse(Stream);
             int[] limits = new int[] { 1, 5, 12, 13, 64 };
@@ -82,7 +82,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Payload_spanning_many_transfers()
+        public void A_payload_spanning_many_transfers_is_reassembled()
         {
             var r = new PacketReassembler(4096);
             byte[] header = new byte[12];

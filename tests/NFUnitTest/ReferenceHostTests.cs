@@ -15,8 +15,7 @@ namespace HssDevice.Tests.Device
         [TestMethod]
         public void Shutdown_send_returns_once_sent_and_an_unanswered_shutdown_is_only_counted()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Shutdown(SocketShutdown.Send);
@@ -28,49 +27,36 @@ namespace HssDevice.Tests.Device
                 rig.Host.Transmit(s.Handle, TestData.Pattern(4, 0), 0, 4);
                 Assert.AreEqual(4, s.Receive(new byte[8]));
                 rig.Host.Expect(HssOpcode.Ack);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Shutdown_refused_by_the_host_fails_the_socket_afterwards()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 s.Shutdown(SocketShutdown.Send);
                 rig.Host.Ack(rig.Host.Expect(HssOpcode.Shutdown), HssError.NotConnected);
-                EngineRequestTests.WaitFor(() => s.Poll(0, SelectMode.SelectError));
+                Wait.Until(() => s.Poll(0, SelectMode.SelectError));
                 HssSocketException e = TestData.ExpectSocketError(SocketError.NotConnected, () => s.Receive(new byte[8]));
                 Assert.AreEqual(HssError.NotConnected, e.HssCode);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
         public void Host_close_wakes_a_blocked_receive_with_end_of_stream()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 int n = -1;
                 Background reader = Background.Start(() => n = s.Receive(new byte[8]));
+                rig.Clock.AwaitWaiters(1);
                 rig.Host.Close(s.Handle);
                 reader.Join();
                 Assert.AreEqual(0, n);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
@@ -78,8 +64,7 @@ namespace HssDevice.Tests.Device
         {
             HssEngineSettings settings = Rig.SmallSettings();
             settings.AckHostTransmits = false;
-            Rig rig = Rig.Start(true, settings);
-            try
+            Rig.Run(true, settings, rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(6, 0), 0, 6);
@@ -93,11 +78,7 @@ namespace HssDevice.Tests.Device
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
                 Assert.AreEqual((int)HssOpcode.Shutdown, ack.OrigOpcode);
                 Assert.AreEqual(shutdownId, ack.MsgId);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
     }
 }

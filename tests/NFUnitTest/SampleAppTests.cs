@@ -44,8 +44,7 @@ namespace HssDevice.Tests.Device
         [TestMethod]
         public void Waiting_for_sockets_closed_lasts_until_the_host_answers_the_last_close()
         {
-            Rig rig = Rig.Start();
-            try
+            Rig.Run(rig =>
             {
                 SampleResult result = null;
                 Background run = Background.Start(() => result = SampleApp.UdpEcho(rig.Engine, HssEndPoint.Parse("127.0.0.1:7"), 1, new NoProgress()));
@@ -63,11 +62,7 @@ namespace HssDevice.Tests.Device
                 rig.Host.Ack(close, HssError.Success);
                 Assert.IsTrue(SampleApp.WaitForSocketsClosed(rig.Engine, 5000));
                 Assert.AreEqual(0, rig.Engine.SocketsInUse);
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
         }
 
         [TestMethod]
@@ -103,10 +98,9 @@ namespace HssDevice.Tests.Device
 
         private static SampleResult RunUdpEcho(bool corrupt)
         {
-            Rig rig = Rig.Start();
-            try
+            SampleResult result = null;
+            Rig.Run(rig =>
             {
-                SampleResult result = null;
                 Background run = Background.Start(() => result = SampleApp.UdpEcho(rig.Engine, HssEndPoint.Parse("127.0.0.1:7"), 3, new NoProgress()));
                 rig.Host.Ack(rig.Host.Expect(HssOpcode.Open), HssError.Success);
                 rig.Host.Ack(rig.Host.Expect(HssOpcode.Connect), HssError.Success);
@@ -125,12 +119,8 @@ namespace HssDevice.Tests.Device
 
                 rig.Host.Ack(rig.Host.Expect(HssOpcode.Close), HssError.Success);
                 run.Join();
-                return result;
-            }
-            finally
-            {
-                rig.Stop();
-            }
+            });
+            return result;
         }
 
         private sealed class NoProgress : ISampleProgress

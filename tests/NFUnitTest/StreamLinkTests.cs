@@ -44,7 +44,7 @@ namespace HssDevice.Tests.Device
         [DataRow(12)]
         [DataRow(13)]
         [DataRow(64)]
-        public void PacketsGoOutWholeAndBackToBack(int chunkLimit)
+        public void Packets_go_out_whole_and_back_to_back(int chunkLimit)
         {
             var stream = new ChunkedStream(chunkLimit);
             var link = new StreamLink(stream, true);
@@ -86,7 +86,7 @@ namespace HssDevice.Tests.Device
         [DataRow(12)]
         [DataRow(13)]
         [DataRow(64)]
-        public void ConcurrentWritersNeverInterleaveAPacket(int chunkLimit)
+        public void Concurrent_writers_never_interleave_a_packet(int chunkLimit)
         {
             var stream = new ChunkedStream(chunkLimit);
             _sharedLink = new StreamLink(stream, true);
@@ -146,7 +146,7 @@ namespace HssDevice.Tests.Device
         [DataRow(12)]
         [DataRow(13)]
         [DataRow(64)]
-        public void ReadsReturnWhatTheStreamDelivers(int chunkLimit)
+        public void Reads_return_what_the_stream_delivers(int chunkLimit)
         {
             var stream = new ChunkedStream(chunkLimit);
             var link = new StreamLink(stream, true);
@@ -170,7 +170,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void ReadsHonourTheCallersBufferRange()
+        public void Reads_honour_the_callers_buffer_range()
         {
             var stream = new ChunkedStream(64);
             var link = new StreamLink(stream, true);
@@ -184,7 +184,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void IsSinglePipeAndRefusesCommandReads()
+        public void Stream_link_is_single_pipe_and_refuses_command_reads()
         {
             var link = new StreamLink(new ChunkedStream(64), true);
             Assert.IsFalse(link.HasCommandPipe);
@@ -192,7 +192,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void BadArgumentsAreRejected()
+        public void Bad_arguments_are_rejected()
         {
             var link = new StreamLink(new ChunkedStream(64), true);
             Assert.ThrowsException(typeof(ArgumentNullException), () => link.WriteData(null, 0, 0));
@@ -202,7 +202,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void DisconnectMakesAPendingReadReturnZero()
+        public void Disconnect_makes_a_pending_read_return_zero()
         {
             var stream = new ChunkedStream(64);
             _sharedLink = new StreamLink(stream, true);
@@ -220,7 +220,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void DisconnectMakesTheNextReadReturnZeroOnceThenReconnectResumes()
+        public void Disconnect_makes_the_next_read_return_zero_once_then_reconnect_resumes()
         {
             var stream = new ChunkedStream(5);
             _sharedLink = new StreamLink(stream, true);
@@ -239,7 +239,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void AStreamThatLosesTheHostReportsDownBeforeTheEventArrives()
+        public void A_stream_that_loses_the_host_reports_down_before_the_event_arrives()
         {
             var stream = new ChunkedStream(13);
             var link = new StreamLink(stream, true);
@@ -259,7 +259,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void AReadFailureTheEventDoesNotExplainIsRetried()
+        public void A_read_failure_the_event_does_not_explain_is_retried()
         {
             var stream = new ChunkedStream(12);
             var link = new StreamLink(stream, true);
@@ -275,7 +275,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void TheEndOfTheStreamIsLinkDown()
+        public void The_end_of_the_stream_is_link_down()
         {
             var stream = new ChunkedStream(64);
             var link = new StreamLink(stream, true);
@@ -287,7 +287,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void ALinkThatStartsDownWaitsForTheHostWithoutReportingZero()
+        public void A_link_that_starts_down_waits_for_the_host_without_reporting_zero()
         {
             var stream = new ChunkedStream(64);
             _sharedLink = new StreamLink(stream, false);
@@ -301,7 +301,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void WritesWhileDownFailWithIOException()
+        public void Writes_while_down_fail_with_IOException()
         {
             var stream = new ChunkedStream(64);
             var link = new StreamLink(stream, true);
@@ -311,7 +311,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void AStreamWriteFailureBecomesIOException()
+        public void A_stream_write_failure_becomes_IOException()
         {
             var stream = new ChunkedStream(64);
             var link = new StreamLink(stream, true);
@@ -320,7 +320,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void CloseUnblocksABlockedRead()
+        public void Close_unblocks_a_blocked_read()
         {
             var stream = new ChunkedStream(64);
             _sharedLink = new StreamLink(stream, true);
@@ -337,7 +337,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void CloseUnblocksAReadWaitingForTheLinkToComeBack()
+        public void Close_unblocks_a_read_waiting_for_the_link_to_come_back()
         {
             var stream = new ChunkedStream(64);
             _sharedLink = new StreamLink(stream, true);

@@ -22,7 +22,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Esp32S3_vendor_full_speed()
+        public void Esp32S3_vendor_descriptors_at_full_speed_match_the_vectors()
         {
             UsbDescriptorBuilder b = Builder("esp32-s3", HssUsbProfile.Vendor);
             AssertDescriptor(UsbDescriptorVectors.VendorDevice, b.BuildDeviceDescriptor());
@@ -32,7 +32,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Esp32S3_cdc_full_speed()
+        public void Esp32S3_cdc_descriptors_at_full_speed_match_the_vectors()
         {
             UsbDescriptorBuilder b = Builder("esp32-s3", HssUsbProfile.Cdc);
             AssertDescriptor(UsbDescriptorVectors.CdcDevice, b.BuildDeviceDescriptor());
@@ -42,7 +42,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Esp32S3_strings()
+        public void Esp32S3_strings_match_the_vectors_and_have_no_serial_number()
         {
             UsbDescriptorBuilder b = Builder("esp32-s3", HssUsbProfile.Vendor);
             AssertDescriptor(UsbDescriptorVectors.LanguageIds, b.BuildString(0));
@@ -65,7 +65,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Stm32F769_vendor_high_speed()
+        public void Stm32F769_vendor_descriptors_at_high_speed_match_the_vectors()
         {
             UsbDescriptorBuilder b = Builder("stm32f769i-discovery", HssUsbProfile.Vendor);
             AssertDescriptor(UsbDescriptorVectors.VendorDevice, b.BuildDeviceDescriptor());
@@ -77,7 +77,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Stm32F769_vendor_running_at_full_speed()
+        public void Stm32F769_vendor_at_full_speed_describes_high_speed_as_the_other_speed()
         {
             UsbDescriptorBuilder b = Builder("stm32f769i-discovery", HssUsbProfile.Vendor);
             AssertDescriptor(UsbDescriptorVectors.ConfigurationHead + UsbDescriptorVectors.VendorFullSpeedBody, b.BuildConfiguration(UsbSpeed.Full));
@@ -85,7 +85,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Stm32F769_cdc_both_speeds()
+        public void Stm32F769_cdc_descriptors_match_the_vectors_at_both_speeds()
         {
             UsbDescriptorBuilder b = Builder("stm32f769i-discovery", HssUsbProfile.Cdc);
             AssertDescriptor(UsbDescriptorVectors.CdcDevice, b.BuildDeviceDescriptor());
@@ -99,7 +99,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Stm32F769_strings()
+        public void Stm32F769_strings_name_the_board()
         {
             UsbDescriptorBuilder b = Builder("stm32f769i-discovery", HssUsbProfile.Vendor);
             AssertDescriptor(UsbDescriptorVectors.ManufacturerHssDevice, b.BuildString(1));
@@ -120,7 +120,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Serial_number_string_when_set()
+        public void A_serial_number_set_on_the_board_becomes_string_3()
         {
             BoardSettings board = BoardCatalog.Create("esp32-s3");
             board.SerialNumber = "A1";
@@ -163,7 +163,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Interrupt_interval_from_the_board()
+        public void Interrupt_interval_and_max_power_come_from_the_board()
         {
             BoardSettings board = BoardCatalog.Create("stm32f769i-discovery");
             board.InterruptIntervalMicroseconds = 10000;

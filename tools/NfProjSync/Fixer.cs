@@ -153,7 +153,8 @@ public sealed class Fixer
             xml.Save(writer);
         }
 
-        // XmlWriter drops the final newline the file had.
-        File.AppendAllText(path, "\n");
+        // The document keeps the whitespace after its root as loaded: end the file with exactly one newline, so
+        // repeated runs do not grow it.
+        File.WriteAllText(path, File.ReadAllText(path).TrimEnd() + "\n", new UTF8Encoding(false));
     }
 }

@@ -13,6 +13,7 @@ namespace HssDevice.Tests.Device
         private readonly object _lock = new object();
         private long _nowMs = 1000000;
         private int _timedWaiters;
+        private int _waiters;
 
         public long NowMs
         {
@@ -33,6 +34,12 @@ namespace HssDevice.Tests.Device
             get { lock (_lock) { return _timedWaiters; } }
         }
 
+        /// <summary>Threads blocked in an engine call now, with or without a deadline.</summary>
+        public int Waiters
+        {
+            get { lock (_lock) { return _waiters; } }
+        }
+
         /// <summary>Waits (real time, bounded) until at least count threads wait with a deadline.</summary>
         public void AwaitTimedWaiters(int count)
         {
@@ -44,12 +51,27 @@ namespace HssDevice.Tests.Device
             nanoFramework.TestFramework.Assert.IsTrue(TimedWaiters >= count, "no engine call is waiting on a timeout");
         }
 
+        /// <summary>
+        /// Waits (real time, bounded) until at least count threads are blocked in an engine call: what a test checks
+        /// next (a wake-up) then happens to a call that is really waiting, however slow the machine.
+        /// </summary>
+        public void AwaitWaiters(int count)
+        {
+            for (int i = 0; i < 1000 && Waiters < count; i++)
+            {
+                Thread.Sleep(5);
+            }
+
+            nanoFramework.TestFramework.Assert.IsTrue(Waiters >= count, "no engine call is blocked");
+        }
+
         public bool WaitUntil(AutoResetEvent signal, long deadlineMs)
         {
             bool timed = deadlineMs != long.MaxValue;
-            if (timed)
+            lock (_lock)
             {
-                lock (_lock)
+                _waiters++;
+                if (timed)
                 {
                     _timedWaiters++;
                 }
@@ -72,9 +94,10 @@ namespace HssDevice.Tests.Device
             }
             finally
             {
-                if (timed)
+                lock (_lock)
                 {
-                    lock (_lock)
+                    _waiters--;
+                    if (timed)
                     {
                         _timedWaiters--;
                     }

@@ -46,6 +46,39 @@ namespace HssDevice.Tests.Device
             return Start(true, SmallSettings());
         }
 
+        /// <summary>
+        /// Starts a rig with a command pipe and <see cref="SmallSettings"/>, runs body on it and stops the rig,
+        /// whether body passes or fails. nanoFramework's [Setup]/[Cleanup] run once per class, so each test uses this.
+        /// </summary>
+        public static void Run(RigBody body)
+        {
+            Run(true, SmallSettings(), body);
+        }
+
+        /// <summary>Starts a rig on the given profile and settings, runs body on it and stops the rig.</summary>
+        public static void Run(bool commandPipe, HssEngineSettings settings, RigBody body)
+        {
+            Rig rig = Start(commandPipe, settings);
+            bool bodyPassed = false;
+            try
+            {
+                body(rig);
+                bodyPassed = true;
+            }
+            finally
+            {
+                if (bodyPassed)
+                {
+                    rig.Stop();
+                }
+                else
+                {
+                    // The body's failure is what the test reports: a second failure while stopping must not replace it.
+                    rig.StopQuietly();
+                }
+            }
+        }
+
         /// <summary>Opens and connects a socket, answering OPEN and CONNECT by hand.</summary>
         public HssSocket OpenConnected(SocketType type)
         {
@@ -97,6 +130,18 @@ namespace HssDevice.Tests.Device
         {
             Host.StopResponder();
             Engine.Dispose();
+        }
+
+        private void StopQuietly()
+        {
+            try
+            {
+                Stop();
+            }
+            catch (System.Exception)
+            {
+                // Already failing: the body's exception, still propagating, is the one to report.
+            }
         }
     }
 }

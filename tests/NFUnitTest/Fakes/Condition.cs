@@ -1,0 +1,5 @@
+namespace HssDevice.Tests.Device
+{
+    /// <summary>A state a test waits for; see <see cref="Wait.Until"/>.</summary>
+    public delegate bool Condition();
+}
