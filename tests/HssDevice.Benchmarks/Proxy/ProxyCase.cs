@@ -31,6 +31,9 @@ namespace HssDevice.Benchmarks.Proxy
 
         public long Bytes { get; private set; }
 
+        /// <summary>Bytes moved before the counters are read (first calls, JIT, buffers); -1: an eighth of <see cref="Bytes"/>.</summary>
+        public long WarmupBytes { get; set; } = -1;
+
         public string Direction
         {
             get { return DeviceToHost ? "device-to-host" : "host-to-device"; }

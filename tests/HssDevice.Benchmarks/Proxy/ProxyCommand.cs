@@ -5,7 +5,7 @@ using System.Globalization;
 namespace HssDevice.Benchmarks.Proxy
 {
     /// <summary>
-    /// `proxy [--json] [--runs 3] [--bytes N] [--settings a,b] [--sizes a,b] [--devices a,b] [--directions a,b]`: the
+    /// `proxy [--json] [--runs 3] [--bytes N] [--warmup-bytes N] [--settings a,b] [--sizes a,b] [--devices a,b] [--directions a,b]`: the
     /// interpreter proxy of issue 9. For every combination (the median of --runs runs by throughput) it prints per packet what an interpreter pays for:
     /// wake-ups of the device's threads, lock contention, thread-pool work items and allocated bytes, beside the
     /// zero-work device (the link's own cost). The same code runs under .NET (this project) and under Mono's
@@ -17,6 +17,7 @@ namespace HssDevice.Benchmarks.Proxy
         {
             bool json = false;
             int runs = 3;
+            long warmupBytes = -1;
             long bytes = 8L * 1024 * 1024;
             string[] settings = { ProxyCase.Defaults, "esp32-s3", "stm32f769i-discovery" };
             string[] sizes = { "1024", "16384" };
@@ -31,6 +32,9 @@ namespace HssDevice.Benchmarks.Proxy
                         break;
                     case "--runs":
                         runs = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture);
+                        break;
+                    case "--warmup-bytes":
+                        warmupBytes = long.Parse(Value(args, ++i), CultureInfo.InvariantCulture);
                         break;
                     case "--bytes":
                         bytes = long.Parse(Value(args, ++i), CultureInfo.InvariantCulture);
@@ -71,6 +75,7 @@ namespace HssDevice.Benchmarks.Proxy
                         foreach (string device in devices)
                         {
                             var c = new ProxyCase(device, s, direction == "device-to-host", int.Parse(size, CultureInfo.InvariantCulture), bytes);
+                            c.WarmupBytes = warmupBytes;
                             ProxyResult r = Median(c, runs);
                             results.Add(r);
                             if (!json)

@@ -169,9 +169,7 @@ namespace HssDevice.Benchmarks.Proxy
 
                 // Back for more: every command delivered so far has been handled.
                 _commandsHandled = _commandsDelivered;
-#if NETCOREAPP
-                _commandReaderAllocated = GC.GetAllocatedBytesForCurrentThread();
-#endif
+                _commandReaderAllocated = ThreadCounters.AllocatedBytes();
                 if (_commandWaiters > 0)
                 {
                     Monitor.PulseAll(_commandLock);
@@ -203,9 +201,7 @@ namespace HssDevice.Benchmarks.Proxy
                     _dataReaderTid = ThreadCounters.CurrentThreadId();
                 }
 
-#if NETCOREAPP
-                _dataReaderAllocated = GC.GetAllocatedBytesForCurrentThread();
-#endif
+                _dataReaderAllocated = ThreadCounters.AllocatedBytes();
                 while (_dataCount == 0 && !_closed)
                 {
                     _dataReaderWaiting = true;

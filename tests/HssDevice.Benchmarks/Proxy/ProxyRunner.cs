@@ -26,9 +26,13 @@ namespace HssDevice.Benchmarks.Proxy
                 byte[] received = new byte[payload.Length];
                 new Random(9).NextBytes(payload);
                 int hostTransmit = Math.Min(c.WriteSize, settings.MaxDataPayload);
-                long warmup = Math.Max(c.Bytes / 8, c.WriteSize);
+                long warmup = c.WarmupBytes >= 0 ? c.WarmupBytes : Math.Max(c.Bytes / 8, c.WriteSize);
 
-                Move(c, device, link, payload, received, hostTransmit, warmup);
+                if (warmup > 0)
+                {
+                    Move(c, device, link, payload, received, hostTransmit, warmup);
+                }
+
                 var clock = new Stopwatch();
                 Snapshot before = Snapshot.Take(link, true);
                 clock.Start();

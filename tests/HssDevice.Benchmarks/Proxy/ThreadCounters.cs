@@ -18,6 +18,16 @@ namespace HssDevice.Benchmarks.Proxy
             return NativeGetTid();
         }
 
+        /// <summary>Bytes the calling thread has allocated so far; -1 where the runtime cannot tell (Mono, .NET Framework).</summary>
+        public static long AllocatedBytes()
+        {
+#if NETCOREAPP
+            return GC.GetAllocatedBytesForCurrentThread();
+#else
+            return -1;
+#endif
+        }
+
         /// <summary>Voluntary context switches of the thread so far; -1 when it has ended (no status file).</summary>
         public static long Voluntary(int tid)
         {
