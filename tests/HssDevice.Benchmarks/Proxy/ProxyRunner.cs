@@ -134,12 +134,14 @@ namespace HssDevice.Benchmarks.Proxy
             /// <summary>Reading /proc allocates on this thread: before a run its allocation count is read last, after it first.</summary>
             public static Snapshot Take(ProxyHostLink link, bool beforeRun)
             {
+                // Read before this snapshot object is allocated (112 bytes on the application thread).
+                long allocatedAfterRun = beforeRun ? 0 : ThreadCounters.AllocatedBytes();
                 int app = ThreadCounters.CurrentThreadId();
                 var s = new Snapshot();
 #if NETCOREAPP
                 if (!beforeRun)
                 {
-                    s.AppAllocated = GC.GetAllocatedBytesForCurrentThread();
+                    s.AppAllocated = allocatedAfterRun;
                 }
 
                 s.LockContentions = Monitor.LockContentionCount;
