@@ -5,12 +5,18 @@ namespace HssDevice.Benchmarks;
 
 /// <summary>
 /// `dotnet run -c Release --project tests/HssDevice.Benchmarks -- --filter '*'` runs the benchmarks;
-/// `-- --check-alloc [packets]` measures steady-state allocations per packet without BenchmarkDotNet.
+/// `-- --check-alloc [packets]` measures steady-state allocations per packet without BenchmarkDotNet;
+/// `-- proxy [--json]` is the interpreter proxy of issue 9 (Proxy/ProxyCommand.cs).
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "proxy")
+        {
+            return Proxy.ProxyCommand.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "--check-alloc")
         {
             int packets = args.Length > 1 ? int.Parse(args[1]) : 10_000;
