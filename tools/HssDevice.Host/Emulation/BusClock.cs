@@ -17,11 +17,14 @@ namespace HssDevice.Host.Emulation;
 internal static class BusClock
 {
     private static readonly object Gate = new();
-    private static readonly PriorityQueue<TaskCompletionSource, long> Waiters = new();
+    private static readonly PriorityQueue<object, long> Waiters = new(); // TaskCompletionSource or IBusClockWaiter
     private static readonly AutoResetEvent Wake = new(false);
     private static readonly long FineStepTicks = Stopwatch.Frequency / 10_000; // 100 us
     private static readonly long CoarseThresholdTicks = Stopwatch.Frequency / 500; // 2 ms
     private static Thread? _thread;
+
+    /// <summary>The clock thread's name (benchmarks charge its CPU to the emulation).</summary>
+    public const string ThreadName = "usb-bus-clock";
 
     /// <summary>A task that completes once Stopwatch.GetTimestamp() has reached <paramref name="stopwatchTicks"/>.</summary>
     public static Task WhenReached(long stopwatchTicks)
@@ -32,6 +35,16 @@ internal static class BusClock
         }
 
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(waiter, stopwatchTicks);
+        return waiter.Task;
+    }
+
+    /// <summary>Calls <see cref="IBusClockWaiter.OnBusTime"/> on the clock's thread once the time is reached; always from
+    /// the clock's thread, even for a time already past, since the caller may hold its own lock.</summary>
+    public static void Schedule(long stopwatchTicks, IBusClockWaiter waiter) => Enqueue(waiter, stopwatchTicks);
+
+    private static void Enqueue(object waiter, long stopwatchTicks)
+    {
         bool earliest;
         lock (Gate)
         {
@@ -39,7 +52,7 @@ internal static class BusClock
             Waiters.Enqueue(waiter, stopwatchTicks);
             if (_thread == null)
             {
-                _thread = new Thread(Run) { IsBackground = true, Name = "usb-bus-clock" };
+                _thread = new Thread(Run) { IsBackground = true, Name = ThreadName };
                 _thread.Start();
             }
         }
@@ -48,20 +61,18 @@ internal static class BusClock
         {
             Wake.Set();
         }
-
-        return waiter.Task;
     }
 
     private static void Run()
     {
-        var due = new List<TaskCompletionSource>();
+        var due = new List<object>();
         while (true)
         {
             long next = -1;
             long now = Stopwatch.GetTimestamp();
             lock (Gate)
             {
-                while (Waiters.TryPeek(out TaskCompletionSource? waiter, out long deadline))
+                while (Waiters.TryPeek(out object? waiter, out long deadline))
                 {
                     if (deadline > now)
                     {
@@ -74,9 +85,16 @@ internal static class BusClock
                 }
             }
 
-            foreach (TaskCompletionSource waiter in due)
+            foreach (object waiter in due)
             {
-                waiter.TrySetResult();
+                if (waiter is IBusClockWaiter pipe)
+                {
+                    pipe.OnBusTime(now);
+                }
+                else
+                {
+                    ((TaskCompletionSource)waiter).TrySetResult();
+                }
             }
 
             due.Clear();
@@ -115,4 +133,11 @@ internal static class BusClock
 
     [DllImport("libc", SetLastError = false)]
     private static extern int usleep(uint microseconds);
+}
+
+/// <summary>Something the bus clock wakes at a time it asked for (an emulated pipe whose next transfer is crossing the bus).</summary>
+internal interface IBusClockWaiter
+{
+    /// <summary>Called on the clock's thread, holding no lock of the clock's.</summary>
+    void OnBusTime(long now);
 }

@@ -70,7 +70,6 @@ public sealed partial class DeviceConnection
         {
             Interlocked.Increment(ref Counters.socketsOpened);
             _log.LogDebug("device {Device}: opened {Socket}", Name, socket.Describe);
-            Track(RunSendLoopAsync(socket), "send loop of " + socket.Describe);
         }
 
         SendAck(packet.MsgId, handle, HssOpcode.Open, code);
@@ -158,6 +157,7 @@ public sealed partial class DeviceConnection
 
     private void HandleTransmit(HssPacket packet)
     {
+        Interlocked.Increment(ref Counters.transmitsDeviceToHost);
         int length = (int)packet.PayloadLength;
         if (!TryGetSocket(packet.SockId, out HostSocket socket))
         {
@@ -179,7 +179,7 @@ public sealed partial class DeviceConnection
 
         byte[] payload = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         Array.Copy(packet.Buffer, packet.PayloadOffset, payload, 0, length);
-        if (!socket.Sends.Writer.TryWrite(new SendItem(HssOpcode.Transmit, packet.MsgId, payload, length)))
+        if (!QueueSend(socket, new SendItem(HssOpcode.Transmit, packet.MsgId, payload, length)))
         {
             // Closed between the check and the write.
             _deviceToHostBudget.Release(length);
@@ -210,7 +210,7 @@ public sealed partial class DeviceConnection
 
         socket.MarkSendShutdown();
         // Behind every earlier TRANSMIT of the socket: FIN goes out after their bytes (section 8).
-        if (!socket.Sends.Writer.TryWrite(new SendItem(HssOpcode.Shutdown, packet.MsgId, null, 0)))
+        if (!QueueSend(socket, new SendItem(HssOpcode.Shutdown, packet.MsgId, null, 0)))
         {
             _deviceToHostBudget.Release(0);
             SendAck(packet.MsgId, packet.SockId, HssOpcode.Shutdown, HssError.NotConnected);
@@ -246,14 +246,47 @@ public sealed partial class DeviceConnection
         SendAck(packet.MsgId, packet.SockId, HssOpcode.Close, HssError.Success);
     }
 
-    /// <summary>Writes the device's data to the OS socket in order; ACKs each TRANSMIT once written (section 6).</summary>
-    private async Task RunSendLoopAsync(HostSocket socket)
+    /// <summary>Queues device-to-host work behind the socket's earlier work. When no send is under way this thread
+    /// writes it to the OS socket at once (and whatever queues meanwhile); false when the socket refused it.</summary>
+    private bool QueueSend(HostSocket socket, SendItem item)
     {
-        await foreach (SendItem item in socket.Sends.Reader.ReadAllAsync().ConfigureAwait(false))
+        switch (socket.QueueSend(item))
+        {
+            case SendQueueResult.Refused:
+                return false;
+            case SendQueueResult.StartSending:
+                Task pass = SendQueuedAsync(socket);
+                if (!pass.IsCompletedSuccessfully)
+                {
+                    Track(pass, "send of " + socket.Describe);
+                }
+
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>One send pass: writes the device's data to the OS socket in order; ACKs each TRANSMIT once written
+    /// (section 6). Runs until the socket's queue is empty; only one pass per socket at a time.</summary>
+    private async Task SendQueuedAsync(HostSocket socket)
+    {
+        while (socket.TryTakeSend(out SendItem item))
         {
             if (item.Opcode == HssOpcode.Transmit)
             {
-                byte code = await WriteToOsSocketAsync(socket, item).ConfigureAwait(false);
+                byte code;
+                try
+                {
+                    code = await WriteToOsSocketAsync(socket, item).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    // Unexpected: still answered, and the pass goes on, so later items are not stranded behind it.
+                    _log.LogError(e, "device {Device}: send on {Socket} failed", Name, socket.Describe);
+                    code = HssError.HostError;
+                }
+
                 SendTransmitAck(item.MsgId, socket.Handle, code, item.Length);
             }
             else
