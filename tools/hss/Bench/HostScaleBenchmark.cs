@@ -28,12 +28,21 @@ public static class HostScaleBenchmark
 {
     private const int TimeoutMs = 60_000;
     private const int WriteSize = 16 * 1024;
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+
+    /// <summary>The managed heap after full collections, finalizers run (what an earlier run left is gone).</summary>
+    private static long SettledHeap()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
 
     /// <summary>The active run, then the same devices quiet (connected, sending nothing): two records.</summary>
     public static async Task<HostScaleRecord[]> MeasureActiveAsync(int devices, double seconds, TextWriter progress)
     {
         var setup = new LinkSetup(UsbSpeed.FullSpeed, Reference: false, Timing: true);
-        long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        long heapBefore = SettledHeap();
         var engines = new List<HssEngine>(devices);
         var apps = new List<Thread>(devices);
         long received = 0;
@@ -54,8 +63,7 @@ public static class HostScaleBenchmark
             {
                 var usb = new EmulatedUsbLink(setup.LinkOptions);
                 host.Attach(usb.HostEnd, "device-" + i);
-                var engine = new HssEngine(usb.DeviceEnd, setup.EngineSettings);
-                engine.Start();
+                HssEngine engine = StartDevice(usb, setup);
                 engines.Add(engine);
                 var app = new Thread(() =>
                 {
@@ -99,8 +107,10 @@ public static class HostScaleBenchmark
                                                     (failure == null ? "" : ": " + failure.Message));
             }
 
-            double memoryPerDevice = (double)(GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / devices;
-            await Task.Delay(500).ConfigureAwait(false); // every device in its steady state
+            double memoryPerDevice = (double)(SettledHeap() - heapBefore) / devices;
+            // Every device in its steady state, and the hot code past tiered compilation's first tiers (at a load of 20
+            // on two cores that takes seconds; measured earlier, the run is partly the JIT's).
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(WarmUp.TotalSeconds, seconds))).ConfigureAwait(false);
             HostScaleRecord active = await MeasureAsync("active", devices, seconds, memoryPerDevice, host, () => Interlocked.Read(ref received), progress)
                 .ConfigureAwait(false);
             if (failure != null)
@@ -110,7 +120,7 @@ public static class HostScaleBenchmark
 
             // Quiet: the applications stop writing; what is in flight drains, then nothing moves.
             Volatile.Write(ref quiet, 1);
-            await Task.Delay(1000).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(1, seconds))).ConfigureAwait(false);
             HostScaleRecord quietRecord = await MeasureAsync("quiet", devices, seconds, memoryPerDevice, host, () => Interlocked.Read(ref received), progress)
                 .ConfigureAwait(false);
             return new[] { active, quietRecord };
@@ -132,6 +142,23 @@ public static class HostScaleBenchmark
             listener.Stop();
             sinks.Join(TimeoutMs);
         }
+    }
+
+    /// <summary>Starts a device engine from a thread of the devices' own: on Linux a thread inherits its creator's name,
+    /// and the engine's reader threads are unnamed, so started from a thread-pool thread they would be counted as the
+    /// host's (".NET TP Worker") by <see cref="ProcessCpu"/>.</summary>
+    private static HssEngine StartDevice(EmulatedUsbLink usb, LinkSetup setup)
+    {
+        HssEngine? engine = null;
+        var starter = new Thread(() =>
+        {
+            engine = new HssEngine(usb.DeviceEnd, setup.EngineSettings);
+            engine.Start();
+        })
+        { Name = ProcessCpu.DeviceThreadName };
+        starter.Start();
+        starter.Join();
+        return engine!;
     }
 
     private static async Task<HostScaleRecord> MeasureAsync(string state, int devices, double seconds, double memoryPerDevice, HssHost host,
@@ -169,7 +196,7 @@ public static class HostScaleBenchmark
 
     public static async Task<HostScaleRecord> MeasureIdleAsync(int devices, double seconds, TextWriter progress)
     {
-        long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        long heapBefore = SettledHeap();
         await using var host = new HssHost(new HssHostSettings { MaxDevices = devices });
         var links = new List<EmulatedUsbLink>(devices);
         for (int i = 0; i < devices; i++)
@@ -180,7 +207,7 @@ public static class HostScaleBenchmark
         }
 
         await Task.Delay(200).ConfigureAwait(false); // every device's loops waiting on its link
-        double memoryPerDevice = (double)(GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / devices;
+        double memoryPerDevice = (double)(SettledHeap() - heapBefore) / devices;
         progress.WriteLine($"bench: host scale, {devices} idle devices: {memoryPerDevice:N0} B each");
         HostScaleRecord record = await MeasureAsync("idle", devices, seconds, memoryPerDevice, host, () => 0, progress).ConfigureAwait(false);
         GC.KeepAlive(links);

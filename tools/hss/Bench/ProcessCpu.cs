@@ -10,11 +10,15 @@ namespace HssDevice.Tool.Bench;
 /// end: its copies into and out of the emulated pipes are inline in the host's calls, as a USB driver's are), the
 /// emulation (the bus clock thread that wakes every emulated pipe when a transfer has crossed the bus), the bench's
 /// loopback sink (its own threads), and the rest: the emulated devices (engine threads and applications, which also
-/// run the device end of the emulated link) and the runtime (GC, JIT).
+/// run the device end of the emulated link) and the runtime (GC, JIT). Work the devices queue to the thread pool (the
+/// engine's housekeeping timer callbacks) is counted as the host's.
 /// </summary>
 internal static class ProcessCpu
 {
     public const string SinkThreadName = "bench-sink";
+
+    /// <summary>The thread that starts the emulated devices' engines; their (unnamed) threads inherit the name.</summary>
+    public const string DeviceThreadName = "bench-device";
 
     public static TimeSpan Total()
     {
