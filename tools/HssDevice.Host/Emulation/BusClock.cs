@@ -22,6 +22,7 @@ internal static class BusClock
     private static readonly long FineStepTicks = Stopwatch.Frequency / 10_000; // 100 us
     private static readonly long CoarseThresholdTicks = Stopwatch.Frequency / 500; // 2 ms
     private static Thread? _thread;
+    private static long _looksAgainAt = long.MaxValue; // guarded by Gate: when the clock thread looks at the queue next (MaxValue: when woken)
 
     /// <summary>The clock thread's name (benchmarks charge its CPU to the emulation).</summary>
     public const string ThreadName = "usb-bus-clock";
@@ -48,7 +49,10 @@ internal static class BusClock
         bool earliest;
         lock (Gate)
         {
-            earliest = !Waiters.TryPeek(out _, out long first) || stopwatchTicks < first;
+            // Wake the clock only when it would otherwise look too late: while it sleeps in fine steps it looks every
+            // 100 us anyway, and a wake-up per transfer (a futex call on the caller's thread, the host's) was the
+            // emulation's largest cost charged to the host.
+            earliest = stopwatchTicks < _looksAgainAt;
             Waiters.Enqueue(waiter, stopwatchTicks);
             if (_thread == null)
             {
@@ -83,6 +87,9 @@ internal static class BusClock
                     Waiters.Dequeue();
                     due.Add(waiter);
                 }
+
+                long left = next - now;
+                _looksAgainAt = next < 0 ? long.MaxValue : left > CoarseThresholdTicks ? now + left - CoarseThresholdTicks / 2 : now + Math.Min(left, FineStepTicks);
             }
 
             foreach (object waiter in due)
@@ -104,15 +111,15 @@ internal static class BusClock
                 continue;
             }
 
-            long left = next - now;
-            if (left > CoarseThresholdTicks)
+            long remaining = next - now;
+            if (remaining > CoarseThresholdTicks)
             {
                 // The OS timer (about 1 ms granularity) for most of the way; an earlier deadline interrupts it.
-                Wake.WaitOne(TimeSpan.FromSeconds((double)(left - CoarseThresholdTicks / 2) / Stopwatch.Frequency));
+                Wake.WaitOne(TimeSpan.FromSeconds((double)(remaining - CoarseThresholdTicks / 2) / Stopwatch.Frequency));
             }
             else
             {
-                SleepFinely(Math.Min(left, FineStepTicks));
+                SleepFinely(Math.Min(remaining, FineStepTicks));
             }
         }
     }
