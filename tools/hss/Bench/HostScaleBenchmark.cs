@@ -30,7 +30,27 @@ public static class HostScaleBenchmark
     private const int WriteSize = 16 * 1024;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
 
-    /// <summary>The managed heap after full collections, finalizers run (what an earlier run left is gone).</summary>
+    /// <summary>The heap once what an earlier run left has gone: the idle run's devices take a while to become
+    /// unreachable after their host is disposed, and counting them made the active figure wrong by megabytes.</summary>
+    private static async Task<long> StableHeapAsync()
+    {
+        long previous = SettledHeap();
+        for (int i = 0; i < 30; i++)
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+            long now = SettledHeap();
+            if (Math.Abs(now - previous) < previous / 100)
+            {
+                return now;
+            }
+
+            previous = now;
+        }
+
+        return previous;
+    }
+
+    /// <summary>The managed heap after full collections, finalizers run.</summary>
     private static long SettledHeap()
     {
         GC.Collect();
@@ -42,7 +62,7 @@ public static class HostScaleBenchmark
     public static async Task<HostScaleRecord[]> MeasureActiveAsync(int devices, double seconds, TextWriter progress)
     {
         var setup = new LinkSetup(UsbSpeed.FullSpeed, Reference: false, Timing: true);
-        long heapBefore = SettledHeap();
+        long heapBefore = await StableHeapAsync().ConfigureAwait(false);
         var engines = new List<HssEngine>(devices);
         var apps = new List<Thread>(devices);
         long received = 0;
@@ -56,7 +76,6 @@ public static class HostScaleBenchmark
         // The host's device cap (MaxDevices, 32 by default) is a safety limit; the bench attaches exactly this many.
         var host = new HssHost(setup.HostSettings with { MaxDevices = devices });
         HostScaleRecord[] records;
-        long heapWith;
         Thread sinks = StartSinks(listener, devices, n => Interlocked.Add(ref received, n));
         try
         {
@@ -109,8 +128,7 @@ public static class HostScaleBenchmark
                                                     (failure == null ? "" : ": " + failure.Message));
             }
 
-            heapWith = SettledHeap();
-            double memoryPerDevice = (double)(heapWith - heapBefore) / devices;
+            double memoryPerDevice = (double)(SettledHeap() - heapBefore) / devices;
             // Every device in its steady state, and the hot code past tiered compilation's first tiers (at a load of 20
             // on two cores that takes seconds; measured earlier, the run is partly the JIT's).
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(WarmUp.TotalSeconds, seconds))).ConfigureAwait(false);
@@ -147,11 +165,7 @@ public static class HostScaleBenchmark
             await host.DisposeAsync().ConfigureAwait(false);
         }
 
-        // What the run leaves behind (pooled buffers, the runtime's own growth) is not the devices': the baseline is
-        // the lower of the heap before and after, so the figure is what the live devices held.
-        long baseline = Math.Min(heapBefore, SettledHeap());
-        double perDevice = Math.Round((double)(heapWith - baseline) / devices);
-        return Array.ConvertAll(records, r => r with { MemoryBytesPerDevice = perDevice });
+        return records;
     }
 
     /// <summary>Starts a device engine from a thread of the devices' own: on Linux a thread inherits its creator's name,
