@@ -40,7 +40,7 @@ public class HostSocketSendQueueTests
         HostSocket socket = NewSocket(2);
         Assert.Equal(SendQueueResult.StartSending, socket.QueueSend(Item(1)));
         Assert.Equal(SendQueueResult.Queued, socket.QueueSend(Item(2)));
-        Assert.Equal(SendQueueResult.Refused, socket.QueueSend(Item(3)));
+        Assert.Equal(SendQueueResult.Full, socket.QueueSend(Item(3)));
         Assert.Equal(2, socket.QueuedSends);
 
         socket.Dispose();

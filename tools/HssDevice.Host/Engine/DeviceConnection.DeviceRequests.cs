@@ -179,12 +179,13 @@ public sealed partial class DeviceConnection
 
         byte[] payload = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         Array.Copy(packet.Buffer, packet.PayloadOffset, payload, 0, length);
-        if (!QueueSend(socket, new SendItem(HssOpcode.Transmit, packet.MsgId, payload, length)))
+        byte refused = QueueSend(socket, new SendItem(HssOpcode.Transmit, packet.MsgId, payload, length));
+        if (refused != HssError.Success)
         {
-            // Closed between the check and the write.
+            // Closed between the check and the write (or the socket's own bound).
             _deviceToHostBudget.Release(length);
             ArrayPool<byte>.Shared.Return(payload);
-            SendTransmitAck(packet.MsgId, packet.SockId, HssError.NotConnected, 0);
+            SendTransmitAck(packet.MsgId, packet.SockId, refused, 0);
         }
     }
 
@@ -210,10 +211,11 @@ public sealed partial class DeviceConnection
 
         socket.MarkSendShutdown();
         // Behind every earlier TRANSMIT of the socket: FIN goes out after their bytes (section 8).
-        if (!QueueSend(socket, new SendItem(HssOpcode.Shutdown, packet.MsgId, null, 0)))
+        byte refused = QueueSend(socket, new SendItem(HssOpcode.Shutdown, packet.MsgId, null, 0));
+        if (refused != HssError.Success)
         {
             _deviceToHostBudget.Release(0);
-            SendAck(packet.MsgId, packet.SockId, HssOpcode.Shutdown, HssError.NotConnected);
+            SendAck(packet.MsgId, packet.SockId, HssOpcode.Shutdown, refused);
         }
     }
 
@@ -247,13 +249,18 @@ public sealed partial class DeviceConnection
     }
 
     /// <summary>Queues device-to-host work behind the socket's earlier work. When no send is under way this thread
-    /// writes it to the OS socket at once (and whatever queues meanwhile); false when the socket refused it.</summary>
-    private bool QueueSend(HostSocket socket, SendItem item)
+    /// writes it to the OS socket at once (and whatever queues meanwhile). Returns Success, or the code to answer when
+    /// the socket refused it: ENOTCONN once closed, EHOSTERR at its bound (reported as a limit).</summary>
+    private byte QueueSend(HostSocket socket, SendItem item)
     {
         switch (socket.QueueSend(item))
         {
             case SendQueueResult.Refused:
-                return false;
+                return HssError.NotConnected;
+            case SendQueueResult.Full:
+                Interlocked.Increment(ref Counters.bufferLimitHits);
+                ReportLimit(HostLimitNames.QueuedItems, $"{socket.QueuedSends} items queued for {socket.Describe}; refused with EHOSTERR");
+                return HssError.HostError;
             case SendQueueResult.StartSending:
                 Task pass = SendQueuedAsync(socket);
                 if (!pass.IsCompletedSuccessfully)
@@ -261,9 +268,9 @@ public sealed partial class DeviceConnection
                     Track(pass, "send of " + socket.Describe);
                 }
 
-                return true;
+                return HssError.Success;
             default:
-                return true;
+                return HssError.Success;
         }
     }
 

@@ -62,15 +62,20 @@ internal sealed class HostSocket
     /// <summary>
     /// Queues device-to-host work, in the order the device sent it. <see cref="SendQueueResult.StartSending"/>: no send
     /// pass is under way, and the caller runs one now (taking items with <see cref="TryTakeSend"/>), so an idle socket's
-    /// data goes to the OS socket without a hop to another task. Refused once the socket is disposed, or at the bound.
+    /// data goes to the OS socket without a hop to another task. Refused once the socket is disposed; Full at the bound.
     /// </summary>
     public SendQueueResult QueueSend(SendItem item)
     {
         lock (_gate)
         {
-            if (_disposed || _sends.Count >= _maxQueuedSends)
+            if (_disposed)
             {
                 return SendQueueResult.Refused;
+            }
+
+            if (_sends.Count >= _maxQueuedSends)
+            {
+                return SendQueueResult.Full;
             }
 
             _sends.Enqueue(item);
@@ -220,7 +225,11 @@ internal sealed class HostSocket
 
 internal enum SendQueueResult
 {
+    /// <summary>The socket is closed.</summary>
     Refused,
+
+    /// <summary>At the bound (the device's BufferBudget, with the same item limit over all sockets, refuses first).</summary>
+    Full,
     Queued,
     StartSending,
 }
