@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
@@ -83,8 +84,8 @@ public class HostScaleBenchTests
         Assert.True(run.ExitCode == 0, run.Error);
         using var document = JsonDocument.Parse(run.Output);
         JsonElement[] records = document.RootElement.EnumerateArray().ToArray();
-        Assert.Equal(new[] { "idle", "active" }, records.Select(r => r.GetProperty("state").GetString()).ToArray());
-        Assert.Equal(new[] { 3, 2 }, records.Select(r => r.GetProperty("devices").GetInt32()).ToArray());
+        Assert.Equal(new[] { "idle", "active", "quiet" }, records.Select(r => r.GetProperty("state").GetString()).ToArray());
+        Assert.Equal(new[] { 3, 2, 2 }, records.Select(r => r.GetProperty("devices").GetInt32()).ToArray());
         foreach (JsonElement record in records)
         {
             Assert.True(record.GetProperty("cpuSecondsPerSecond").GetDouble() >= 0);
@@ -94,6 +95,17 @@ public class HostScaleBenchTests
 
         Assert.Equal(0, records[0].GetProperty("perDeviceBytesPerSecond").GetDouble());
         Assert.True(records[1].GetProperty("perDeviceBytesPerSecond").GetDouble() > 0, "active devices moved no data");
+        // The active run counts the TRANSMITs the host handled and, where /proc is readable, splits the CPU so that the
+        // host's own share is visible apart from the emulation, the devices and the bench's sink.
+        Assert.True(records[1].GetProperty("transmits").GetInt64() > 0);
+        Assert.True(records[1].GetProperty("threadPoolWorkItemsPerTransmit").GetDouble() >= 0);
+        if (OperatingSystem.IsLinux())
+        {
+            foreach (string split in new[] { "hostCpuSecondsPerSecond", "emulationCpuSecondsPerSecond", "devicesCpuSecondsPerSecond", "sinkCpuSecondsPerSecond" })
+            {
+                Assert.True(records[1].GetProperty(split).GetDouble() >= 0, split);
+            }
+        }
     }
 
     [Fact]
@@ -103,6 +115,7 @@ public class HostScaleBenchTests
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("active     1 devices:", run.Output);
         Assert.Contains("idle       2 devices:", run.Output);
+        Assert.Contains("quiet      1 devices:", run.Output);
         Assert.Equal(ExitCodes.Usage, (await ToolRun.OfAsync("bench", "--host-scale", "--seconds", "0")).ExitCode);
     }
 }

@@ -17,11 +17,15 @@ namespace HssDevice.Host.Emulation;
 internal static class BusClock
 {
     private static readonly object Gate = new();
-    private static readonly PriorityQueue<TaskCompletionSource, long> Waiters = new();
+    private static readonly PriorityQueue<object, long> Waiters = new(); // TaskCompletionSource or IBusClockWaiter
     private static readonly AutoResetEvent Wake = new(false);
     private static readonly long FineStepTicks = Stopwatch.Frequency / 10_000; // 100 us
     private static readonly long CoarseThresholdTicks = Stopwatch.Frequency / 500; // 2 ms
     private static Thread? _thread;
+    private static long _looksAgainAt = long.MaxValue; // guarded by Gate: when the clock thread looks at the queue next (MaxValue: when woken)
+
+    /// <summary>The clock thread's name (benchmarks charge its CPU to the emulation).</summary>
+    public const string ThreadName = "usb-bus-clock";
 
     /// <summary>A task that completes once Stopwatch.GetTimestamp() has reached <paramref name="stopwatchTicks"/>.</summary>
     public static Task WhenReached(long stopwatchTicks)
@@ -32,14 +36,27 @@ internal static class BusClock
         }
 
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(waiter, stopwatchTicks);
+        return waiter.Task;
+    }
+
+    /// <summary>Calls <see cref="IBusClockWaiter.OnBusTime"/> on the clock's thread once the time is reached; always from
+    /// the clock's thread, even for a time already past, since the caller may hold its own lock.</summary>
+    public static void Schedule(long stopwatchTicks, IBusClockWaiter waiter) => Enqueue(waiter, stopwatchTicks);
+
+    private static void Enqueue(object waiter, long stopwatchTicks)
+    {
         bool earliest;
         lock (Gate)
         {
-            earliest = !Waiters.TryPeek(out _, out long first) || stopwatchTicks < first;
+            // Wake the clock only when it would otherwise look too late: while it sleeps in fine steps it looks every
+            // 100 us anyway, and a wake-up per transfer (a futex call on the caller's thread, the host's) was the
+            // emulation's largest cost charged to the host.
+            earliest = stopwatchTicks < _looksAgainAt;
             Waiters.Enqueue(waiter, stopwatchTicks);
             if (_thread == null)
             {
-                _thread = new Thread(Run) { IsBackground = true, Name = "usb-bus-clock" };
+                _thread = new Thread(Run) { IsBackground = true, Name = ThreadName };
                 _thread.Start();
             }
         }
@@ -48,20 +65,18 @@ internal static class BusClock
         {
             Wake.Set();
         }
-
-        return waiter.Task;
     }
 
     private static void Run()
     {
-        var due = new List<TaskCompletionSource>();
+        var due = new List<object>();
         while (true)
         {
             long next = -1;
             long now = Stopwatch.GetTimestamp();
             lock (Gate)
             {
-                while (Waiters.TryPeek(out TaskCompletionSource? waiter, out long deadline))
+                while (Waiters.TryPeek(out object? waiter, out long deadline))
                 {
                     if (deadline > now)
                     {
@@ -72,11 +87,21 @@ internal static class BusClock
                     Waiters.Dequeue();
                     due.Add(waiter);
                 }
+
+                long left = next - now;
+                _looksAgainAt = next < 0 ? long.MaxValue : left > CoarseThresholdTicks ? now + left - CoarseThresholdTicks / 2 : now + Math.Min(left, FineStepTicks);
             }
 
-            foreach (TaskCompletionSource waiter in due)
+            foreach (object waiter in due)
             {
-                waiter.TrySetResult();
+                if (waiter is IBusClockWaiter pipe)
+                {
+                    pipe.OnBusTime(now);
+                }
+                else
+                {
+                    ((TaskCompletionSource)waiter).TrySetResult();
+                }
             }
 
             due.Clear();
@@ -86,15 +111,15 @@ internal static class BusClock
                 continue;
             }
 
-            long left = next - now;
-            if (left > CoarseThresholdTicks)
+            long remaining = next - now;
+            if (remaining > CoarseThresholdTicks)
             {
                 // The OS timer (about 1 ms granularity) for most of the way; an earlier deadline interrupts it.
-                Wake.WaitOne(TimeSpan.FromSeconds((double)(left - CoarseThresholdTicks / 2) / Stopwatch.Frequency));
+                Wake.WaitOne(TimeSpan.FromSeconds((double)(remaining - CoarseThresholdTicks / 2) / Stopwatch.Frequency));
             }
             else
             {
-                SleepFinely(Math.Min(left, FineStepTicks));
+                SleepFinely(Math.Min(remaining, FineStepTicks));
             }
         }
     }
@@ -115,4 +140,11 @@ internal static class BusClock
 
     [DllImport("libc", SetLastError = false)]
     private static extern int usleep(uint microseconds);
+}
+
+/// <summary>Something the bus clock wakes at a time it asked for (an emulated pipe whose next transfer is crossing the bus).</summary>
+internal interface IBusClockWaiter
+{
+    /// <summary>Called on the clock's thread, holding no lock of the clock's.</summary>
+    void OnBusTime(long now);
 }

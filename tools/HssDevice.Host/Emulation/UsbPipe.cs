@@ -11,9 +11,10 @@ namespace HssDevice.Host.Emulation;
 /// One direction of an emulated USB pipe (bulk or interrupt): a bounded queue of transfers between one writer side
 /// and one reader side. A reader sees transfer boundaries: one read returns bytes of one transfer at most, except
 /// that a transfer with no short packet at its end (no ZLP) runs on into the next one, as it does on a real bus.
-/// Sync callers (the device end) block on the same waits the async host end awaits.
+/// Sync callers (the device end) block on the pipe's monitor; the async host end awaits a task; both are woken by
+/// the same changes.
 /// </summary>
-internal sealed class UsbPipe
+internal sealed class UsbPipe : IBusClockWaiter
 {
     private readonly object _lock = new();
     private readonly Queue<Transfer> _queue = new();
@@ -26,6 +27,8 @@ internal sealed class UsbPipe
     private readonly bool _readerWaitsAfterDown;
     private readonly int _interruptDirection;
     private TaskCompletionSource? _changed;
+    private int _syncWaiters;
+    private long _clockArmedAt;
     private int _queuedBytes;
     private int _generation;
     private bool _resetNotice;
@@ -65,18 +68,20 @@ internal sealed class UsbPipe
     /// <summary>Writes one transfer (or, with packing off on a bulk pipe, one per HSS packet it holds).</summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        if (IsInterrupt && data.Length > MaxPacketSize)
-        {
-            throw new ArgumentException($"{Name}: an interrupt transfer here is one packet of at most {MaxPacketSize} bytes, not {data.Length}");
-        }
-
+        CheckTransferLength(data.Length);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             while (data.Length > 0)
             {
-                int length = _splitAtHssPackets && !IsInterrupt ? HssTransferSplitter.FirstTransferLength(data.Span) : data.Length;
-                await WriteTransferAsync(data.Slice(0, length), cancellationToken).ConfigureAwait(false);
+                int length = NextTransferLength(data.Span);
+                int generation;
+                while (!TryReserve(length, out generation, out Task? changed))
+                {
+                    await changed!.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                Commit(data.Slice(0, length), generation);
                 data = data.Slice(length);
             }
         }
@@ -86,8 +91,36 @@ internal sealed class UsbPipe
         }
     }
 
-    public void Write(byte[] buffer, int offset, int count) =>
-        WriteAsync(new ReadOnlyMemory<byte>(buffer, offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    /// <summary>The device end's blocking write: waits on the pipe's own monitor, so a device thread is woken directly
+    /// by the reader that made room (no thread-pool continuation per wait, which would be charged to the host).</summary>
+    public void Write(byte[] buffer, int offset, int count)
+    {
+        CheckTransferLength(count);
+        _writeLock.Wait();
+        try
+        {
+            var data = new ReadOnlyMemory<byte>(buffer, offset, count);
+            while (data.Length > 0)
+            {
+                int length = NextTransferLength(data.Span);
+                int generation;
+                lock (_lock)
+                {
+                    while (!TryReserveLocked(length, out generation))
+                    {
+                        WaitLocked();
+                    }
+                }
+
+                Commit(data.Slice(0, length), generation);
+                data = data.Slice(length);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
 
     /// <summary>
     /// Reads the next bytes: at most one transfer (running on into the next only where no short packet ended it).
@@ -107,28 +140,17 @@ internal sealed class UsbPipe
             while (true)
             {
                 Task changed;
-                long arrival = 0;
-                TaskCompletionSource? signal = null;
+                TaskCompletionSource? signal;
                 int copied;
                 lock (_lock)
                 {
-                    if (_readerClosed || (_down && !_readerWaitsAfterDown && !_resetNotice))
+                    int status = TryReadLocked(buffer.Span, wholeTransfer, out copied, out signal);
+                    if (status == ReadEnded)
                     {
                         return 0;
                     }
 
-                    if (_resetNotice)
-                    {
-                        _resetNotice = false;
-                        return 0;
-                    }
-
-                    copied = CopyOut(buffer.Span, wholeTransfer, ref arrival);
-                    changed = copied > 0 ? Task.CompletedTask : Changed();
-                    if (copied > 0)
-                    {
-                        signal = TakeChanged();
-                    }
+                    changed = status == ReadCopied ? Task.CompletedTask : Changed();
                 }
 
                 if (copied > 0)
@@ -137,16 +159,9 @@ internal sealed class UsbPipe
                     return copied;
                 }
 
-                if (arrival == 0)
-                {
-                    await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    // Timing mode: the next transfer is queued but its last packet has not crossed the bus yet.
-                    // A reset or close meanwhile is seen once it has (at most a few frames later).
-                    await BusClock.WhenReached(arrival).WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
+                // Nothing readable yet: woken when a transfer arrives (in timing mode by the bus clock, at the time its
+                // last packet has crossed the bus), or on a reset or close.
+                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -155,6 +170,7 @@ internal sealed class UsbPipe
         }
     }
 
+    /// <summary>The device end's blocking read, waiting on the pipe's own monitor (see <see cref="Write"/>).</summary>
     public int Read(byte[] buffer, int offset, int count, bool wholeTransfer)
     {
         if (_readerClosedAndNotified)
@@ -162,7 +178,42 @@ internal sealed class UsbPipe
             throw new ObjectDisposedException(Name, "the link was closed");
         }
 
-        return ReadAsync(new Memory<byte>(buffer, offset, count), wholeTransfer, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        if (count == 0)
+        {
+            throw new ArgumentException("read buffer is empty");
+        }
+
+        _readLock.Wait();
+        try
+        {
+            int copied;
+            TaskCompletionSource? signal;
+            lock (_lock)
+            {
+                while (true)
+                {
+                    int status = TryReadLocked(new Span<byte>(buffer, offset, count), wholeTransfer, out copied, out signal);
+                    if (status == ReadEnded)
+                    {
+                        return 0;
+                    }
+
+                    if (status == ReadCopied)
+                    {
+                        break;
+                    }
+
+                    WaitLocked();
+                }
+            }
+
+            Complete(signal);
+            return copied;
+        }
+        finally
+        {
+            _readLock.Release();
+        }
     }
 
     /// <summary>The link went down (the other end left): writes fail, reads return 0 (the device end: once).</summary>
@@ -223,33 +274,103 @@ internal sealed class UsbPipe
         Complete(signal);
     }
 
-    private async ValueTask WriteTransferAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private const int ReadEnded = 0, ReadCopied = 1, ReadNothing = 2;
+
+    private void CheckTransferLength(int length)
     {
-        int length = data.Length;
-        int generation;
-        while (true)
+        if (IsInterrupt && length > MaxPacketSize)
         {
-            Task changed;
-            lock (_lock)
-            {
-                if (_down)
-                {
-                    throw new IOException($"{Name}: the USB link is down");
-                }
+            throw new ArgumentException($"{Name}: an interrupt transfer here is one packet of at most {MaxPacketSize} bytes, not {length}");
+        }
+    }
 
-                if (_queuedBytes == 0 || _queuedBytes + length <= _capacity)
-                {
-                    _queuedBytes += length;
-                    generation = _generation;
-                    break;
-                }
+    private int NextTransferLength(ReadOnlySpan<byte> data) =>
+        _splitAtHssPackets && !IsInterrupt ? HssTransferSplitter.FirstTransferLength(data) : data.Length;
 
-                changed = Changed();
-            }
-
-            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>Under the lock: ended (0 to return), copied, or nothing readable yet (the bus clock is armed for a
+    /// transfer still crossing the bus).</summary>
+    private int TryReadLocked(Span<byte> buffer, bool wholeTransfer, out int copied, out TaskCompletionSource? signal)
+    {
+        copied = 0;
+        signal = null;
+        if (_readerClosed || (_down && !_readerWaitsAfterDown && !_resetNotice))
+        {
+            return ReadEnded;
         }
 
+        if (_resetNotice)
+        {
+            _resetNotice = false;
+            return ReadEnded;
+        }
+
+        long arrival = 0;
+        copied = CopyOut(buffer, wholeTransfer, ref arrival);
+        if (copied > 0)
+        {
+            // Room was made: wake a writer waiting for it.
+            signal = TakeChanged();
+            return ReadCopied;
+        }
+
+        if (arrival != 0)
+        {
+            ArmBusClockLocked(arrival);
+        }
+
+        return ReadNothing;
+    }
+
+    private bool TryReserve(int length, out int generation, out Task? changed)
+    {
+        lock (_lock)
+        {
+            if (TryReserveLocked(length, out generation))
+            {
+                changed = null;
+                return true;
+            }
+
+            changed = Changed();
+            return false;
+        }
+    }
+
+    private bool TryReserveLocked(int length, out int generation)
+    {
+        if (_down)
+        {
+            throw new IOException($"{Name}: the USB link is down");
+        }
+
+        generation = _generation;
+        if (_queuedBytes == 0 || _queuedBytes + length <= _capacity)
+        {
+            _queuedBytes += length;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A blocking (device-end) waiter under the lock: woken by <see cref="TakeChanged"/>.</summary>
+    private void WaitLocked()
+    {
+        _syncWaiters++;
+        try
+        {
+            Monitor.Wait(_lock);
+        }
+        finally
+        {
+            _syncWaiters--;
+        }
+    }
+
+    /// <summary>Queues one reserved transfer; its reader is woken now, or in timing mode when it has crossed the bus.</summary>
+    private void Commit(ReadOnlyMemory<byte> data, int generation)
+    {
+        int length = data.Length;
         byte[] copy = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         data.CopyTo(copy);
         int packets = UsbPacketizer.PacketCount(length, MaxPacketSize, _sendZeroLengthPackets);
@@ -260,7 +381,7 @@ internal sealed class UsbPipe
             arrival = IsInterrupt ? _schedule.ReserveInterrupt(_interruptDirection) : _schedule.ReserveBulk(packets);
         }
 
-        TaskCompletionSource? signal;
+        TaskCompletionSource? signal = null;
         lock (_lock)
         {
             if (generation != _generation || _down)
@@ -272,7 +393,15 @@ internal sealed class UsbPipe
             }
 
             _queue.Enqueue(new Transfer(copy, length, terminated, arrival));
-            signal = TakeChanged();
+            if (arrival > UsbBusSchedule.Now)
+            {
+                // The reader is woken once, when the transfer has crossed the bus, not now and again then.
+                ArmBusClockLocked(arrival);
+            }
+            else
+            {
+                signal = TakeChanged();
+            }
         }
 
         Interlocked.Increment(ref _transfers);
@@ -285,6 +414,35 @@ internal sealed class UsbPipe
 
         Complete(signal);
         TransferSent?.Invoke(new UsbTransferTrace(Name, length, UsbPacketizer.PacketSizes(length, MaxPacketSize, _sendZeroLengthPackets)));
+    }
+
+    /// <summary>Asks the bus clock to wake this pipe's waiters at `arrival` unless an earlier wake is armed already.</summary>
+    private void ArmBusClockLocked(long arrival)
+    {
+        if (_clockArmedAt != 0 && _clockArmedAt <= arrival)
+        {
+            return;
+        }
+
+        _clockArmedAt = arrival;
+        BusClock.Schedule(arrival, this);
+    }
+
+    /// <summary>The bus clock reached a time this pipe armed: wake its waiters (they look again at what has arrived).</summary>
+    void IBusClockWaiter.OnBusTime(long now)
+    {
+        TaskCompletionSource? signal;
+        lock (_lock)
+        {
+            if (_clockArmedAt != 0 && _clockArmedAt <= now)
+            {
+                _clockArmedAt = 0;
+            }
+
+            signal = TakeChanged();
+        }
+
+        Complete(signal);
     }
 
     /// <summary>Copies what has arrived; when the next transfer has not, sets arrival to when it will (Stopwatch ticks).</summary>
@@ -347,8 +505,15 @@ internal sealed class UsbPipe
         return _changed.Task;
     }
 
+    /// <summary>Under the lock: wakes the blocking waiters now, and returns the async waiters' signal to complete
+    /// after the lock is left.</summary>
     private TaskCompletionSource? TakeChanged()
     {
+        if (_syncWaiters > 0)
+        {
+            Monitor.PulseAll(_lock);
+        }
+
         TaskCompletionSource? signal = _changed;
         _changed = null;
         return signal;

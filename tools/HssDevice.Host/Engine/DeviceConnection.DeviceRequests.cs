@@ -70,7 +70,6 @@ public sealed partial class DeviceConnection
         {
             Interlocked.Increment(ref Counters.socketsOpened);
             _log.LogDebug("device {Device}: opened {Socket}", Name, socket.Describe);
-            Track(RunSendLoopAsync(socket), "send loop of " + socket.Describe);
         }
 
         SendAck(packet.MsgId, handle, HssOpcode.Open, code);
@@ -158,6 +157,7 @@ public sealed partial class DeviceConnection
 
     private void HandleTransmit(HssPacket packet)
     {
+        Interlocked.Increment(ref Counters.transmitsDeviceToHost);
         int length = (int)packet.PayloadLength;
         if (!TryGetSocket(packet.SockId, out HostSocket socket))
         {
@@ -179,12 +179,13 @@ public sealed partial class DeviceConnection
 
         byte[] payload = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         Array.Copy(packet.Buffer, packet.PayloadOffset, payload, 0, length);
-        if (!socket.Sends.Writer.TryWrite(new SendItem(HssOpcode.Transmit, packet.MsgId, payload, length)))
+        byte refused = QueueSend(socket, new SendItem(HssOpcode.Transmit, packet.MsgId, payload, length));
+        if (refused != HssError.Success)
         {
-            // Closed between the check and the write.
+            // Closed between the check and the write (or the socket's own bound).
             _deviceToHostBudget.Release(length);
             ArrayPool<byte>.Shared.Return(payload);
-            SendTransmitAck(packet.MsgId, packet.SockId, HssError.NotConnected, 0);
+            SendTransmitAck(packet.MsgId, packet.SockId, refused, 0);
         }
     }
 
@@ -210,10 +211,11 @@ public sealed partial class DeviceConnection
 
         socket.MarkSendShutdown();
         // Behind every earlier TRANSMIT of the socket: FIN goes out after their bytes (section 8).
-        if (!socket.Sends.Writer.TryWrite(new SendItem(HssOpcode.Shutdown, packet.MsgId, null, 0)))
+        byte refused = QueueSend(socket, new SendItem(HssOpcode.Shutdown, packet.MsgId, null, 0));
+        if (refused != HssError.Success)
         {
             _deviceToHostBudget.Release(0);
-            SendAck(packet.MsgId, packet.SockId, HssOpcode.Shutdown, HssError.NotConnected);
+            SendAck(packet.MsgId, packet.SockId, HssOpcode.Shutdown, refused);
         }
     }
 
@@ -246,14 +248,52 @@ public sealed partial class DeviceConnection
         SendAck(packet.MsgId, packet.SockId, HssOpcode.Close, HssError.Success);
     }
 
-    /// <summary>Writes the device's data to the OS socket in order; ACKs each TRANSMIT once written (section 6).</summary>
-    private async Task RunSendLoopAsync(HostSocket socket)
+    /// <summary>Queues device-to-host work behind the socket's earlier work. When no send is under way this thread
+    /// writes it to the OS socket at once (and whatever queues meanwhile). Returns Success, or the code to answer when
+    /// the socket refused it: ENOTCONN once closed, EHOSTERR at its bound (reported as a limit).</summary>
+    private byte QueueSend(HostSocket socket, SendItem item)
     {
-        await foreach (SendItem item in socket.Sends.Reader.ReadAllAsync().ConfigureAwait(false))
+        switch (socket.QueueSend(item))
+        {
+            case SendQueueResult.Refused:
+                return HssError.NotConnected;
+            case SendQueueResult.Full:
+                Interlocked.Increment(ref Counters.bufferLimitHits);
+                ReportLimit(HostLimitNames.QueuedItems, $"{socket.QueuedSends} items queued for {socket.Describe}; refused with EHOSTERR");
+                return HssError.HostError;
+            case SendQueueResult.StartSending:
+                Task pass = SendQueuedAsync(socket);
+                if (!pass.IsCompletedSuccessfully)
+                {
+                    Track(pass, "send of " + socket.Describe);
+                }
+
+                return HssError.Success;
+            default:
+                return HssError.Success;
+        }
+    }
+
+    /// <summary>One send pass: writes the device's data to the OS socket in order; ACKs each TRANSMIT once written
+    /// (section 6). Runs until the socket's queue is empty; only one pass per socket at a time.</summary>
+    private async Task SendQueuedAsync(HostSocket socket)
+    {
+        while (socket.TryTakeSend(out SendItem item))
         {
             if (item.Opcode == HssOpcode.Transmit)
             {
-                byte code = await WriteToOsSocketAsync(socket, item).ConfigureAwait(false);
+                byte code;
+                try
+                {
+                    code = await WriteToOsSocketAsync(socket, item).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    // Unexpected: still answered, and the pass goes on, so later items are not stranded behind it.
+                    _log.LogError(e, "device {Device}: send on {Socket} failed", Name, socket.Describe);
+                    code = HssError.HostError;
+                }
+
                 SendTransmitAck(item.MsgId, socket.Handle, code, item.Length);
             }
             else

@@ -27,7 +27,7 @@ public sealed partial class DeviceConnection : IAsyncDisposable
     private readonly PendingRequestTable<PendingHostRequest> _pending;
     private readonly CancellationTokenSource _stop = new();
     private readonly LinkWriter _writer;
-    private readonly PacketReassembler _reassembler;
+    private readonly HostPacketFramer _reassembler;
     private readonly ByteWindow _hostToDeviceBudget;
     private readonly MsgIdCounter _msgIds = new();
     private readonly HssHost _host;
@@ -48,7 +48,7 @@ public sealed partial class DeviceConnection : IAsyncDisposable
         _link = link;
         _settings = settings;
         _log = new RateLimitedLogger(log, Counters, name);
-        _reassembler = new PacketReassembler(settings.MaxDeviceTransmitPayload);
+        _reassembler = new HostPacketFramer(settings.MaxDeviceTransmitPayload);
         _hostToDeviceBudget = new ByteWindow(settings.MaxHostToDeviceBytesPerDevice);
         _writer = new LinkWriter(link, settings.PackDataPackets, settings.MaxDataTransferBytes, () => Volatile.Read(ref _generation),
             new OutboundQueue(settings.MaxOutboundBytesPerDevice, settings.MaxOutboundPacketsPerDevice));
@@ -170,14 +170,15 @@ public sealed partial class DeviceConnection : IAsyncDisposable
                 return;
             }
 
-            HandlePacket(packet, buffer, read);
+            HandlePacket(packet, buffer, 0, read);
         }
     }
 
     private async Task DataReadLoopAsync()
     {
-        // A read returns one transfer at most; the reassembler joins packets longer than this. 16 KiB (the host's own
-        // largest transfer) rather than 64: an idle device keeps this read pending, so the size is memory per device.
+        // A read returns one transfer at most; packets lying whole in it are handled in place, every one of the read
+        // before the next read; the framer joins packets split across reads. 16 KiB (the host's own largest transfer)
+        // rather than 64: an idle device keeps this read pending, so the size is memory per device.
         byte[] buffer = new byte[DataReadBytes];
         var packet = new HssPacket();
         while (true)
@@ -199,7 +200,7 @@ public sealed partial class DeviceConnection : IAsyncDisposable
                 offset += _reassembler.Feed(buffer, offset, read - offset);
                 if (_reassembler.HasPacket)
                 {
-                    HandlePacket(packet, _reassembler.PacketBuffer, _reassembler.PacketLength);
+                    HandlePacket(packet, _reassembler.PacketBuffer, _reassembler.PacketOffset, _reassembler.PacketLength);
                     _reassembler.Release();
                 }
                 else if (_reassembler.FramingLost)
@@ -217,11 +218,15 @@ public sealed partial class DeviceConnection : IAsyncDisposable
     }
 
     /// <summary>Decodes one packet and acts on it. The buffer is reused after this returns: payloads are copied out.</summary>
-    private void HandlePacket(HssPacket packet, byte[] buffer, int length)
+    private void HandlePacket(HssPacket packet, byte[] buffer, int offset, int length)
     {
         NoteActivity();
-        Interlocked.Exchange(ref _packetsSeen, 1);
-        int status = packet.Decode(buffer, 0, length, _settings.MaxDeviceTransmitPayload);
+        if (Volatile.Read(ref _packetsSeen) == 0)
+        {
+            Interlocked.Exchange(ref _packetsSeen, 1);
+        }
+
+        int status = packet.Decode(buffer, offset, length, _settings.MaxDeviceTransmitPayload);
         if (status != DecodeStatus.Ok)
         {
             HandleBadPacket(packet, status, length);

@@ -9,7 +9,7 @@ public sealed class DeviceCounters
 {
     internal long protocolErrors, unmatchedAnswers, ignoredTransmitAcks, linkResets, requestTimeouts, droppedDatagrams,
         bytesDeviceToHost, bytesHostToDevice, socketsOpened, bufferLimitHits, socketLimitHits, refusedTransmits,
-        deniedDestinations, strangerDatagrams, suppressedLogMessages;
+        deniedDestinations, strangerDatagrams, suppressedLogMessages, transmitsDeviceToHost;
 
     private readonly ConcurrentDictionary<string, long> _limitHits = new();
 
@@ -35,6 +35,9 @@ public sealed class DeviceCounters
 
     /// <summary>Bytes written to OS sockets for the device.</summary>
     public long BytesDeviceToHost => Interlocked.Read(ref bytesDeviceToHost);
+
+    /// <summary>TRANSMITs the device sent (well-formed ones, whatever their answer).</summary>
+    public long TransmitsDeviceToHost => Interlocked.Read(ref transmitsDeviceToHost);
 
     /// <summary>Bytes read from OS sockets and sent to the device.</summary>
     public long BytesHostToDevice => Interlocked.Read(ref bytesHostToDevice);

@@ -1,14 +1,14 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Sockets;
 using System.Threading;
-using System.Threading.Channels;
 using HssDevice.Wire;
 
 namespace HssDevice.Host;
 
 /// <summary>
 /// One device socket on the host: the device's handle, the OS socket, the queue of device-to-host work (TRANSMITs and
-/// SHUTDOWN, written in order by one send loop) and the host-to-device window.
+/// SHUTDOWN, written in order by one send pass at a time) and the host-to-device window.
 /// </summary>
 internal sealed class HostSocket
 {
@@ -19,11 +19,14 @@ internal sealed class HostSocket
     private bool _hostClosing;
     private bool _disposed;
     private volatile bool _deviceRefusesData;
+    private readonly Queue<SendItem> _sends = new();
+    private readonly int _maxQueuedSends;
+    private bool _sending;
 
     public HostSocket(uint handle, ushort family, ushort protocol, int hostToDeviceWindow, ByteWindow deviceBudget, int maxQueuedItems)
     {
         // Bounded too, though the device's BufferBudget (items over all its sockets) refuses work before this fills.
-        Sends = Channel.CreateBounded<SendItem>(new BoundedChannelOptions(maxQueuedItems) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _maxQueuedSends = maxQueuedItems;
         Handle = handle;
         Family = family;
         Protocol = protocol;
@@ -50,8 +53,56 @@ internal sealed class HostSocket
 
     public ByteWindow Window { get; }
 
-    /// <summary>Device-to-host work, in the order the device sent it.</summary>
-    public Channel<SendItem> Sends { get; }
+    /// <summary>Device-to-host work queued behind the send under way.</summary>
+    public int QueuedSends
+    {
+        get { lock (_gate) { return _sends.Count; } }
+    }
+
+    /// <summary>
+    /// Queues device-to-host work, in the order the device sent it. <see cref="SendQueueResult.StartSending"/>: no send
+    /// pass is under way, and the caller runs one now (taking items with <see cref="TryTakeSend"/>), so an idle socket's
+    /// data goes to the OS socket without a hop to another task. Refused once the socket is disposed; Full at the bound.
+    /// </summary>
+    public SendQueueResult QueueSend(SendItem item)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return SendQueueResult.Refused;
+            }
+
+            if (_sends.Count >= _maxQueuedSends)
+            {
+                return SendQueueResult.Full;
+            }
+
+            _sends.Enqueue(item);
+            if (_sending)
+            {
+                return SendQueueResult.Queued;
+            }
+
+            _sending = true;
+            return SendQueueResult.StartSending;
+        }
+    }
+
+    /// <summary>For the send pass: the next item, or false (and the pass is over) when none is queued.</summary>
+    public bool TryTakeSend(out SendItem item)
+    {
+        lock (_gate)
+        {
+            if (_sends.TryDequeue(out item))
+            {
+                return true;
+            }
+
+            _sending = false;
+            return false;
+        }
+    }
 
     /// <summary>Cancelled when the socket is closed (by either side) or the device goes away.</summary>
     public CancellationToken Lifetime => _lifetime.Token;
@@ -133,7 +184,7 @@ internal sealed class HostSocket
         }
     }
 
-    /// <summary>Closes the OS socket and stops its loops; queued sends are then answered ENOTCONN.</summary>
+    /// <summary>Closes the OS socket and stops its loops; queued sends are then answered ENOTCONN, new ones refused.</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -149,7 +200,6 @@ internal sealed class HostSocket
         _lifetime.Cancel();
         Window.Close();
         Os.Dispose();
-        Sends.Writer.TryComplete();
     }
 
     public bool IsDisposed
@@ -171,6 +221,17 @@ internal sealed class HostSocket
 
         return socket;
     }
+}
+
+internal enum SendQueueResult
+{
+    /// <summary>The socket is closed.</summary>
+    Refused,
+
+    /// <summary>At the bound (the device's BufferBudget, with the same item limit over all sockets, refuses first).</summary>
+    Full,
+    Queued,
+    StartSending,
 }
 
 /// <summary>Device-to-host work for one socket: a TRANSMIT's payload (a pooled buffer) or a SHUTDOWN.</summary>

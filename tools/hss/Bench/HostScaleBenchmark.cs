@@ -28,21 +28,55 @@ public static class HostScaleBenchmark
 {
     private const int TimeoutMs = 60_000;
     private const int WriteSize = 16 * 1024;
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
 
-    public static async Task<HostScaleRecord> MeasureActiveAsync(int devices, double seconds, TextWriter progress)
+    /// <summary>The heap once what an earlier run left has gone: the idle run's devices take a while to become
+    /// unreachable after their host is disposed, and counting them made the active figure wrong by megabytes.</summary>
+    private static async Task<long> StableHeapAsync()
+    {
+        long previous = SettledHeap();
+        for (int i = 0; i < 30; i++)
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+            long now = SettledHeap();
+            if (Math.Abs(now - previous) < previous / 100)
+            {
+                return now;
+            }
+
+            previous = now;
+        }
+
+        return previous;
+    }
+
+    /// <summary>The managed heap after full collections, finalizers run.</summary>
+    private static long SettledHeap()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    /// <summary>The active run, then the same devices quiet (connected, sending nothing): two records.</summary>
+    public static async Task<HostScaleRecord[]> MeasureActiveAsync(int devices, double seconds, TextWriter progress)
     {
         var setup = new LinkSetup(UsbSpeed.FullSpeed, Reference: false, Timing: true);
-        long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        long heapBefore = await StableHeapAsync().ConfigureAwait(false);
         var engines = new List<HssEngine>(devices);
         var apps = new List<Thread>(devices);
         long received = 0;
         int stop = 0;
+        int quiet = 0;
         Exception? failure = null;
         using var connected = new CountdownEvent(devices);
+        using var stopping = new ManualResetEventSlim(false);
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start(devices);
-        await using var host = new HssHost(setup.HostSettings);
-        Task sinks = SinkAllAsync(listener, devices, n => Interlocked.Add(ref received, n));
+        // The host's device cap (MaxDevices, 32 by default) is a safety limit; the bench attaches exactly this many.
+        var host = new HssHost(setup.HostSettings with { MaxDevices = devices });
+        HostScaleRecord[] records;
+        Thread sinks = StartSinks(listener, devices, n => Interlocked.Add(ref received, n));
         try
         {
             HssEndPoint target = HssEndPoint.Parse(listener.LocalEndpoint.ToString()!);
@@ -50,8 +84,7 @@ public static class HostScaleBenchmark
             {
                 var usb = new EmulatedUsbLink(setup.LinkOptions);
                 host.Attach(usb.HostEnd, "device-" + i);
-                var engine = new HssEngine(usb.DeviceEnd, setup.EngineSettings);
-                engine.Start();
+                HssEngine engine = StartDevice(usb, setup);
                 engines.Add(engine);
                 var app = new Thread(() =>
                 {
@@ -64,6 +97,12 @@ public static class HostScaleBenchmark
                         byte[] chunk = new byte[WriteSize];
                         while (Volatile.Read(ref stop) == 0)
                         {
+                            if (Volatile.Read(ref quiet) != 0)
+                            {
+                                stopping.Wait();
+                                continue;
+                            }
+
                             socket.Send(chunk, 0, chunk.Length, SocketFlags.None);
                         }
 
@@ -89,34 +128,32 @@ public static class HostScaleBenchmark
                                                     (failure == null ? "" : ": " + failure.Message));
             }
 
-            double memoryPerDevice = (double)(GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / devices;
-            await Task.Delay(500).ConfigureAwait(false); // every device in its steady state
-            Snapshot start = Snapshot.Take(Interlocked.Read(ref received));
-            await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
-            Snapshot end = Snapshot.Take(Interlocked.Read(ref received));
+            // Every device in its steady state, and the hot code past tiered compilation's first tiers (at a load of 20
+            // on two cores that takes seconds; measured earlier, the run is partly the JIT's).
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(WarmUp.TotalSeconds, seconds))).ConfigureAwait(false);
+            HostScaleRecord active = await MeasureAsync("active", devices, seconds, 0, host, () => Interlocked.Read(ref received), progress)
+                .ConfigureAwait(false);
             if (failure != null)
             {
                 throw new InvalidOperationException("host scale: a device failed: " + failure.Message);
             }
 
-            double wall = end.Wall - start.Wall;
-            progress.WriteLine($"bench: host scale, {devices} active devices: {(end.Bytes - start.Bytes) / wall / devices:N0} B/s each, " +
-                               $"{(end.Cpu - start.Cpu) / wall:0.000} CPU s/s");
-            return new HostScaleRecord
-            {
-                State = "active",
-                Devices = devices,
-                PerDeviceBytesPerSecond = Math.Round((end.Bytes - start.Bytes) / wall / devices),
-                CpuSecondsPerSecond = Math.Round((end.Cpu - start.Cpu) / wall, 3),
-                HostCpuSecondsPerSecond = end.HostCpu is double h && start.HostCpu is double h0 ? Math.Round((h - h0) / wall, 3) : null,
-                MemoryBytesPerDevice = Math.Round(memoryPerDevice),
-                Seconds = Math.Round(wall, 3),
-                CeilingBytesPerSecond = UsbSpeedFacts.BulkCeilingBytesPerSecond(UsbSpeed.FullSpeed),
-            };
+            // Quiet: the applications stop writing; what is in flight drains, then nothing moves.
+            Volatile.Write(ref quiet, 1);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(1, seconds))).ConfigureAwait(false);
+            // Memory per connected device (host, emulated link, engine, application), measured with nothing moving. Not
+            // reliable on a loaded machine: the heap difference came out negative in runs of both the old and new host
+            // (docs/performance.md, Host scale); the idle row is the memory figure.
+            double memoryPerDevice = (double)(SettledHeap() - heapBefore) / devices;
+            active = active with { MemoryBytesPerDevice = Math.Round(memoryPerDevice) };
+            HostScaleRecord quietRecord = await MeasureAsync("quiet", devices, seconds, memoryPerDevice, host, () => Interlocked.Read(ref received), progress)
+                .ConfigureAwait(false);
+            records = new[] { active, quietRecord };
         }
         finally
         {
             Volatile.Write(ref stop, 1);
+            stopping.Set();
             foreach (HssEngine engine in engines)
             {
                 engine.Dispose();
@@ -128,14 +165,67 @@ public static class HostScaleBenchmark
             }
 
             listener.Stop();
-            await sinks.ConfigureAwait(false);
+            sinks.Join(TimeoutMs);
+            await host.DisposeAsync().ConfigureAwait(false);
         }
+
+        return records;
     }
+
+    /// <summary>Starts a device engine from a thread of the devices' own: on Linux a thread inherits its creator's name,
+    /// and the engine's reader threads are unnamed, so started from a thread-pool thread they would be counted as the
+    /// host's (".NET TP Worker") by <see cref="ProcessCpu"/>.</summary>
+    private static HssEngine StartDevice(EmulatedUsbLink usb, LinkSetup setup)
+    {
+        HssEngine? engine = null;
+        var starter = new Thread(() =>
+        {
+            engine = new HssEngine(usb.DeviceEnd, setup.EngineSettings);
+            engine.Start();
+        })
+        { Name = ProcessCpu.DeviceThreadName };
+        starter.Start();
+        starter.Join();
+        return engine!;
+    }
+
+    private static async Task<HostScaleRecord> MeasureAsync(string state, int devices, double seconds, double memoryPerDevice, HssHost host,
+        Func<long> received, TextWriter progress)
+    {
+        Snapshot start = Snapshot.Take(received(), host);
+        await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+        Snapshot end = Snapshot.Take(received(), host);
+        double wall = end.Wall - start.Wall;
+        long transmits = end.Transmits - start.Transmits;
+        double perDevice = (end.Bytes - start.Bytes) / wall / devices;
+        progress.WriteLine($"bench: host scale, {devices} {state} devices: {perDevice:N0} B/s each, {(end.Cpu - start.Cpu) / wall:0.000} CPU s/s" +
+                           (end.Threads is ThreadCpu t && start.Threads is ThreadCpu t0 ? $" (host threads {(t.Host - t0.Host) / wall:0.000})" : "") +
+                           $", {transmits} TRANSMITs, {end.WorkItems - start.WorkItems} thread-pool work items");
+        return new HostScaleRecord
+        {
+            State = state,
+            Devices = devices,
+            PerDeviceBytesPerSecond = Math.Round(perDevice),
+            CpuSecondsPerSecond = Math.Round((end.Cpu - start.Cpu) / wall, 3),
+            HostCpuSecondsPerSecond = PerSecond(start, end, wall, c => c.Host),
+            EmulationCpuSecondsPerSecond = PerSecond(start, end, wall, c => c.Emulation),
+            SinkCpuSecondsPerSecond = PerSecond(start, end, wall, c => c.Sink),
+            DevicesCpuSecondsPerSecond = PerSecond(start, end, wall, c => c.DevicesAndRuntime),
+            MemoryBytesPerDevice = Math.Round(memoryPerDevice),
+            Seconds = Math.Round(wall, 3),
+            CeilingBytesPerSecond = UsbSpeedFacts.BulkCeilingBytesPerSecond(UsbSpeed.FullSpeed),
+            Transmits = transmits,
+            ThreadPoolWorkItemsPerTransmit = transmits > 0 ? Math.Round((double)(end.WorkItems - start.WorkItems) / transmits, 2) : null,
+        };
+    }
+
+    private static double? PerSecond(Snapshot start, Snapshot end, double wall, Func<ThreadCpu, double> group) =>
+        end.Threads is ThreadCpu t && start.Threads is ThreadCpu t0 ? Math.Round((group(t) - group(t0)) / wall, 3) : null;
 
     public static async Task<HostScaleRecord> MeasureIdleAsync(int devices, double seconds, TextWriter progress)
     {
-        long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        await using var host = new HssHost(new HssHostSettings());
+        long heapBefore = SettledHeap();
+        await using var host = new HssHost(new HssHostSettings { MaxDevices = devices });
         var links = new List<EmulatedUsbLink>(devices);
         for (int i = 0; i < devices; i++)
         {
@@ -145,66 +235,76 @@ public static class HostScaleBenchmark
         }
 
         await Task.Delay(200).ConfigureAwait(false); // every device's loops waiting on its link
-        double memoryPerDevice = (double)(GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / devices;
-        Snapshot start = Snapshot.Take(0);
-        await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
-        Snapshot end = Snapshot.Take(0);
+        double memoryPerDevice = (double)(SettledHeap() - heapBefore) / devices;
+        progress.WriteLine($"bench: host scale, {devices} idle devices: {memoryPerDevice:N0} B each");
+        HostScaleRecord record = await MeasureAsync("idle", devices, seconds, memoryPerDevice, host, () => 0, progress).ConfigureAwait(false);
         GC.KeepAlive(links);
-        double wall = end.Wall - start.Wall;
-        progress.WriteLine($"bench: host scale, {devices} idle devices: {memoryPerDevice:N0} B each, {(end.Cpu - start.Cpu) / wall:0.000} CPU s/s");
-        return new HostScaleRecord
-        {
-            State = "idle",
-            Devices = devices,
-            PerDeviceBytesPerSecond = 0,
-            CpuSecondsPerSecond = Math.Round((end.Cpu - start.Cpu) / wall, 3),
-            HostCpuSecondsPerSecond = end.HostCpu is double h && start.HostCpu is double h0 ? Math.Round((h - h0) / wall, 3) : null,
-            MemoryBytesPerDevice = Math.Round(memoryPerDevice),
-            Seconds = Math.Round(wall, 3),
-        };
+        return record with { CeilingBytesPerSecond = null, Transmits = null };
     }
 
-    /// <summary>Accepts count connections and reads each to its end, reporting every read.</summary>
-    private static async Task SinkAllAsync(TcpListener listener, int count, Action<int> onBytes)
+    /// <summary>The loopback peer: accepts count connections and reads each to its end on threads of its own (named
+    /// for <see cref="ProcessCpu"/>), so that its CPU is not charged to the host's thread pool.</summary>
+    private static Thread StartSinks(TcpListener listener, int count, Action<int> onBytes)
     {
-        var readers = new List<Task>(count);
-        try
+        var acceptor = new Thread(() =>
         {
-            for (int i = 0; i < count; i++)
+            var readers = new List<Thread>(count);
+            try
             {
-                Socket connection = await listener.AcceptSocketAsync().ConfigureAwait(false);
-                readers.Add(Task.Run(async () =>
+                for (int i = 0; i < count; i++)
                 {
-                    using (connection)
+                    Socket connection = listener.AcceptSocket();
+                    var reader = new Thread(() =>
                     {
-                        byte[] buffer = new byte[64 * 1024];
-                        try
+                        using (connection)
                         {
-                            int n;
-                            while ((n = await connection.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None).ConfigureAwait(false)) > 0)
+                            byte[] buffer = new byte[64 * 1024];
+                            try
                             {
-                                onBytes(n);
+                                int n;
+                                while ((n = connection.Receive(buffer)) > 0)
+                                {
+                                    onBytes(n);
+                                }
+                            }
+                            catch (SocketException)
+                            {
+                                // The host closed the socket when its device went away.
                             }
                         }
-                        catch (SocketException)
-                        {
-                            // The host closed the socket when its device went away.
-                        }
-                    }
-                }));
+                    })
+                    { IsBackground = true, Name = ProcessCpu.SinkThreadName };
+                    reader.Start();
+                    readers.Add(reader);
+                }
             }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // The listener stopped before every device connected (a failed run).
-        }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The listener stopped before every device connected (a failed run).
+            }
 
-        await Task.WhenAll(readers).ConfigureAwait(false);
+            foreach (Thread reader in readers)
+            {
+                reader.Join(TimeoutMs);
+            }
+        })
+        { IsBackground = true, Name = ProcessCpu.SinkThreadName };
+        acceptor.Start();
+        return acceptor;
     }
 
-    private readonly record struct Snapshot(double Wall, double Cpu, double? HostCpu, long Bytes)
+    private readonly record struct Snapshot(double Wall, double Cpu, ThreadCpu? Threads, long Bytes, long Transmits, long WorkItems)
     {
-        public static Snapshot Take(long bytes) =>
-            new((double)Stopwatch.GetTimestamp() / Stopwatch.Frequency, ProcessCpu.Total().TotalSeconds, ProcessCpu.HostThreadSeconds(), bytes);
+        public static Snapshot Take(long bytes, HssHost host)
+        {
+            long transmits = 0;
+            foreach (DeviceConnection device in host.Devices)
+            {
+                transmits += device.Counters.TransmitsDeviceToHost;
+            }
+
+            return new((double)Stopwatch.GetTimestamp() / Stopwatch.Frequency, ProcessCpu.Total().TotalSeconds, ProcessCpu.ByThreadGroup(), bytes,
+                transmits, ThreadPool.CompletedWorkItemCount);
+        }
     }
 }

@@ -6,8 +6,12 @@ namespace HssDevice.Tool.Bench;
 /// <summary>
 /// One line of `hss bench --host-scale --json`: devices, perDeviceBytesPerSecond, cpuSecondsPerSecond (the whole
 /// process: host and emulated devices), memoryBytesPerDevice (managed heap after a full collection, per device).
-/// Also: state ("active": each device sends device-to-host as fast as its link allows; "idle": attached, nothing
-/// sent), seconds measured, hostCpuSecondsPerSecond (thread-pool and socket threads only, Linux), ceiling.
+/// Also: state ("idle": attached, nothing ever sent; "active": each device sends device-to-host as fast as its link
+/// allows; "quiet": the active devices right after, connected, sending nothing), seconds measured, the ceiling, and on
+/// Linux the CPU split by thread group (ProcessCpu): hostCpuSecondsPerSecond (thread pool and socket threads: the host
+/// engine with the emulated link's host end inline), emulationCpuSecondsPerSecond (the bus clock thread),
+/// sinkCpuSecondsPerSecond (the bench's loopback peer), devicesCpuSecondsPerSecond (emulated devices and the
+/// runtime); threadPoolWorkItemsPerTransmit and transmits (device TRANSMITs the host handled) for active runs.
 /// </summary>
 public sealed record HostScaleRecord
 {
@@ -16,6 +20,11 @@ public sealed record HostScaleRecord
     public required double PerDeviceBytesPerSecond { get; init; }
     public required double CpuSecondsPerSecond { get; init; }
     public double? HostCpuSecondsPerSecond { get; init; }
+    public double? EmulationCpuSecondsPerSecond { get; init; }
+    public double? SinkCpuSecondsPerSecond { get; init; }
+    public double? DevicesCpuSecondsPerSecond { get; init; }
+    public long? Transmits { get; init; }
+    public double? ThreadPoolWorkItemsPerTransmit { get; init; }
     public required double MemoryBytesPerDevice { get; init; }
     public required double Seconds { get; init; }
     public long? CeilingBytesPerSecond { get; init; }

@@ -206,7 +206,7 @@ public sealed class BenchCommand : Command, IHelpNotes
         {
             // Idle first: afterwards the runtime still settles (tiered JIT, background GC) from the active run.
             records.Add(await HostScaleBenchmark.MeasureIdleAsync(idleDevices, seconds, error).ConfigureAwait(false));
-            records.Add(await HostScaleBenchmark.MeasureActiveAsync(devices, seconds, error).ConfigureAwait(false));
+            records.AddRange(await HostScaleBenchmark.MeasureActiveAsync(devices, seconds, error).ConfigureAwait(false));
         }
         catch (Exception e) when (e is HssSocketException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
         {
@@ -223,10 +223,13 @@ public sealed class BenchCommand : Command, IHelpNotes
         output.WriteLine($"hss bench --host-scale: one host, emulated full-speed devices (board {LinkSetup.FullSpeedBoard}, timing model), {seconds.ToString("0.##", CultureInfo.InvariantCulture)} s per state");
         foreach (HostScaleRecord r in records)
         {
-            string rate = r.State == "active"
+            string rate = r.State != "idle"
                 ? $"{r.PerDeviceBytesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} B/s per device ({(r.PerDeviceBytesPerSecond / r.CeilingBytesPerSecond!.Value * 100).ToString("0.0", CultureInfo.InvariantCulture)} % of the ceiling), "
                 : "";
-            string hostCpu = r.HostCpuSecondsPerSecond is double h ? $" (host threads {h.ToString("0.000", CultureInfo.InvariantCulture)})" : "";
+            string hostCpu = r.HostCpuSecondsPerSecond is double h
+                ? $" (host threads {h.ToString("0.000", CultureInfo.InvariantCulture)}, emulation {r.EmulationCpuSecondsPerSecond!.Value.ToString("0.000", CultureInfo.InvariantCulture)}, " +
+                  $"devices {r.DevicesCpuSecondsPerSecond!.Value.ToString("0.000", CultureInfo.InvariantCulture)}, sink {r.SinkCpuSecondsPerSecond!.Value.ToString("0.000", CultureInfo.InvariantCulture)})"
+                : "";
             output.WriteLine($"{r.State,-6} {r.Devices,5} devices: {rate}{r.CpuSecondsPerSecond.ToString("0.000", CultureInfo.InvariantCulture)} CPU s/s{hostCpu}, " +
                              $"{r.MemoryBytesPerDevice.ToString("N0", CultureInfo.InvariantCulture)} B per device");
         }
