@@ -18,6 +18,10 @@ public static class DeviceAcceptor
     /// <summary>Longest pause after repeated accept errors.</summary>
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
 
+    /// <summary>SO_SNDBUF of an accepted device socket (Linux doubles it): enough for a full-speed USB link's worth of
+    /// data in flight, small enough that back-pressure reaches the host's bounded queue at once.</summary>
+    internal const int KernelSendBufferBytes = 64 * 1024;
+
     /// <summary>Runs until cancelled (then throws OperationCanceledException) or until the listener is stopped.</summary>
     public static async Task RunAsync(Func<CancellationToken, ValueTask<Socket>> accept, HssHost host, ILogger log,
         Action<DeviceConnection> attached, CancellationToken cancellationToken)
@@ -52,6 +56,9 @@ public static class DeviceAcceptor
             StreamHostLink link;
             try
             {
+                // The kernel's send buffer is a queue towards the device too: autotuned, it holds megabytes of answers
+                // a device never reads before the host's own bound (MaxOutboundBytesPerDevice) sees any of them.
+                socket.SendBufferSize = KernelSendBufferBytes;
                 link = StreamHostLink.ForSocket(socket);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
