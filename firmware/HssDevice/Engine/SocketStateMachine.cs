@@ -35,21 +35,81 @@ namespace HssDevice.Engine
 
         // ---- transitions ----
 
-        /// <summary>The host acknowledged OPEN with ESUCCESS.</summary>
-        public void OnOpenAcked()
+        /// <summary>
+        /// The host acknowledged OPEN with ESUCCESS. Returns true when the application closed the socket meanwhile:
+        /// it is Closing now and its CLOSE may go out.
+        /// </summary>
+        public bool OnOpenAcked()
         {
             if (_state == SocketState.Opening)
             {
                 _state = SocketState.Open;
             }
+            else if (_state == SocketState.OpeningConnecting)
+            {
+                _state = SocketState.Connecting;
+            }
+            else if (_state == SocketState.OpeningClosed)
+            {
+                _state = SocketState.Closing;
+                return true;
+            }
+
+            return false;
         }
 
-        /// <summary>CONNECT is about to be sent.</summary>
+        /// <summary>
+        /// The host refused OPEN with hssCode (error is its SocketError). Returns true when the application had
+        /// closed the socket already: nothing to close on the host, the slot is free.
+        /// </summary>
+        public bool OnOpenRefused(SocketError error, int hssCode)
+        {
+            if (_state == SocketState.OpeningClosed)
+            {
+                _state = SocketState.Released;
+                return true;
+            }
+
+            if (_state == SocketState.Opening || _state == SocketState.OpeningConnecting)
+            {
+                _error = error;
+                _errorHssCode = hssCode;
+                _state = SocketState.OpenRefused;
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// OPEN was not answered in time: the host may have opened it late, so it is closed as after an app close
+        /// (CLOSE in the background, then the slot is free); the application sees TimedOut.
+        /// </summary>
+        public void OnOpenTimedOut()
+        {
+            if (!IsOpening && _state != SocketState.OpeningClosed)
+            {
+                return;
+            }
+
+            if (_error == SocketError.Success)
+            {
+                _error = SocketError.TimedOut;
+                _errorHssCode = HssSocketException.NoHssCode;
+            }
+
+            _state = SocketState.Closing;
+        }
+
+        /// <summary>CONNECT is about to be sent (right behind OPEN when OPEN is still unanswered).</summary>
         public void OnConnectSent()
         {
             if (_state == SocketState.Open)
             {
                 _state = SocketState.Connecting;
+            }
+            else if (_state == SocketState.Opening)
+            {
+                _state = SocketState.OpeningConnecting;
             }
         }
 
@@ -59,6 +119,15 @@ namespace HssDevice.Engine
             if (_state == SocketState.Connecting)
             {
                 _state = connected ? SocketState.Established : SocketState.Open;
+            }
+            else if (_state == SocketState.OpeningConnecting && connected)
+            {
+                // The host answers in order, so OPEN's ACK comes first; an accepted CONNECT means it was opened.
+                _state = SocketState.Established;
+            }
+            else if (_state == SocketState.OpeningConnecting)
+            {
+                _state = SocketState.Opening;
             }
         }
 
@@ -92,7 +161,7 @@ namespace HssDevice.Engine
         {
             // From Connecting too: the SHUTDOWN can come before the CONNECT's ACK is read (a peer that sends its data
             // and shuts down at once), and it means the connect succeeded.
-            if (_state == SocketState.Established || _state == SocketState.Connecting)
+            if (_state == SocketState.Established || _state == SocketState.Connecting || _state == SocketState.OpeningConnecting)
             {
                 _state = SocketState.RemoteShutdown;
             }
@@ -139,6 +208,12 @@ namespace HssDevice.Engine
                 return;
             }
 
+            if (_state == SocketState.OpenRefused)
+            {
+                // The OPEN's refusal stays the error; the host never held the handle.
+                return;
+            }
+
             if (_error == SocketError.Success)
             {
                 _error = error;
@@ -153,19 +228,20 @@ namespace HssDevice.Engine
 
         /// <summary>
         /// Close() by the application. Returns true when the host no longer holds the handle (its CLOSE, a link
-        /// reset, the engine stopped, ENOSOCK, or OPEN never answered): the slot is free at once, no CLOSE is sent.
+        /// reset, the engine stopped, ENOSOCK, or OPEN refused): the slot is free at once, no CLOSE is sent. Before
+        /// OPEN's answer the socket waits for it (OpeningClosed): the host may open it yet.
         /// </summary>
         public bool OnAppClose()
         {
+            if (IsOpening)
+            {
+                _state = SocketState.OpeningClosed;
+                return false;
+            }
+
             bool hostForgot = HostForgotHandle;
             _state = hostForgot ? SocketState.Released : SocketState.Closing;
             return hostForgot;
-        }
-
-        /// <summary>An OPEN that timed out: the host may have opened it late, so it is closed like an app close.</summary>
-        public void OnOpenTimedOut()
-        {
-            _state = SocketState.Closing;
         }
 
         /// <summary>CLOSE is being written.</summary>
@@ -190,7 +266,13 @@ namespace HssDevice.Engine
 
         public bool IsAppClosed
         {
-            get { return _state == SocketState.Closing || _state == SocketState.CloseSent; }
+            get { return _state == SocketState.Closing || _state == SocketState.CloseSent || _state == SocketState.OpeningClosed; }
+        }
+
+        /// <summary>OPEN not answered yet and the application still holds the socket (CONNECT may be out too).</summary>
+        public bool IsOpening
+        {
+            get { return _state == SocketState.Opening || _state == SocketState.OpeningConnecting; }
         }
 
         public bool IsCloseSent
@@ -244,7 +326,8 @@ namespace HssDevice.Engine
             get
             {
                 return _error == SocketError.Success
-                    && (_state == SocketState.Established || _state == SocketState.SendShutdown || _state == SocketState.Connecting);
+                    && (_state == SocketState.Established || _state == SocketState.SendShutdown || _state == SocketState.Connecting
+                        || _state == SocketState.OpeningConnecting);
             }
         }
 
@@ -307,7 +390,7 @@ namespace HssDevice.Engine
             get
             {
                 return _state == SocketState.RemoteClosed
-                    || _state == SocketState.Opening
+                    || _state == SocketState.OpenRefused
                     || _error == SocketError.NetworkReset
                     || _error == SocketError.OperationAborted
                     || _errorHssCode == HssDevice.Wire.HssError.NoSocket;
