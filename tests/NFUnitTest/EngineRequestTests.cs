@@ -31,7 +31,7 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void Open_refused_fails_the_first_operation_with_both_codes_and_close_frees_the_slot()
+        public void Open_refused_frees_the_slot_and_fails_the_first_operation_with_both_codes()
         {
             // The constructor no longer waits for OPEN's ACK (set-up in one round trip): the refusal surfaces at the
             // first operation, with the same codes the constructor used to throw.
@@ -43,9 +43,9 @@ namespace HssDevice.Tests.Device
                 HssSocketException e = TestData.ExpectSocketError(SocketError.ProtocolNotSupported, () => socket.Connect(new HssEndPoint(HssIPAddress.Loopback, 7)));
                 Assert.AreEqual(3, e.HssCode);
                 TestData.ExpectSocketError(SocketError.ProtocolNotSupported, () => socket.Send(new byte[1]));
-                Assert.AreEqual(1, rig.Engine.SocketsInUse);
-                socket.Close();
+                // The host holds nothing: the slot was freed with the refusal, and Close sends no CLOSE.
                 Assert.AreEqual(0, rig.Engine.SocketsInUse);
+                socket.Close();
                 rig.Host.ExpectSilence(100);
             });
         }
@@ -84,6 +84,7 @@ namespace HssDevice.Tests.Device
                 HssSocketException e = connect.JoinFailure();
                 Assert.AreEqual((int)SocketError.ProtocolNotSupported, e.ErrorCode);
                 Assert.AreEqual(HssError.ProtocolNotSupported, e.HssCode);
+                Assert.AreEqual(0, rig.Engine.SocketsInUse);
                 // The CONNECT's own answer (the host found no socket) is absorbed: its slot is freed, nothing counted.
                 Assert.AreEqual(1, rig.Engine.PendingRequests);
                 rig.Host.Ack(c, HssError.NoSocket);
@@ -92,7 +93,6 @@ namespace HssDevice.Tests.Device
                 HssSocketException again = TestData.ExpectSocketError(SocketError.ProtocolNotSupported, () => socket.Receive(new byte[1]));
                 Assert.AreEqual(HssError.ProtocolNotSupported, again.HssCode);
                 socket.Close();
-                Assert.AreEqual(0, rig.Engine.SocketsInUse);
                 rig.Host.ExpectSilence(100);
             });
         }

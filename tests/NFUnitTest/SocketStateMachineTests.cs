@@ -231,23 +231,21 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void OnOpenRefused_keeps_the_open_error_and_the_host_holds_nothing()
+        public void OnOpenRefused_frees_the_slot_and_keeps_the_open_error()
         {
             var m = new SocketStateMachine();
             m.OnConnectSent();
-            Assert.IsFalse(m.OnOpenRefused(SocketError.SocketError, HssError.HostError));
-            Assert.AreEqual((int)SocketState.OpenRefused, (int)m.State);
+            m.OnOpenRefused(SocketError.SocketError, HssError.HostError);
+            Assert.AreEqual((int)SocketState.Released, (int)m.State);
+            Assert.IsFalse(m.InUse, "the host never held the handle: the slot is free at once");
             Assert.IsFalse(m.IsOpening);
             Assert.AreEqual((int)SocketError.SocketError, (int)m.Error);
             Assert.AreEqual(HssError.HostError, m.ErrorHssCode);
-            Assert.IsTrue(m.HostForgotHandle);
+            Assert.IsTrue(m.HasError);
             Assert.IsFalse(m.CanAcceptHostData);
-            // A later failure (the CONNECT's ENOSOCK, a link reset) does not replace the OPEN's error.
-            m.OnFailure(SocketError.NotSocket, HssError.NoSocket);
+            // A later failure (a link reset) does not replace the OPEN's error.
             m.OnLinkReset();
-            Assert.AreEqual((int)SocketState.OpenRefused, (int)m.State);
             Assert.AreEqual(HssError.HostError, m.ErrorHssCode);
-            Assert.IsTrue(m.OnAppClose(), "nothing to CLOSE on the host");
         }
 
         [TestMethod]
@@ -264,8 +262,9 @@ namespace HssDevice.Tests.Device
             var refused = new SocketStateMachine();
             refused.OnConnectSent();
             refused.OnAppClose();
-            Assert.IsTrue(refused.OnOpenRefused(SocketError.SocketError, HssError.HostError), "refused: the slot is free");
+            refused.OnOpenRefused(SocketError.SocketError, HssError.HostError);
             Assert.AreEqual((int)SocketState.Released, (int)refused.State);
+            Assert.AreEqual((int)SocketError.Success, (int)refused.Error, "closed before the answer: nobody to report to");
 
             var timedOut = new SocketStateMachine();
             timedOut.OnAppClose();

@@ -169,13 +169,11 @@ namespace HssDevice.Engine
                 return closeNow ? s : null;
             }
 
-            if (s.Machine.OnOpenRefused(ErrorMap.ToSocketError(code), code))
-            {
-                c.ReleaseLocked(s);
-                return null;
-            }
-
+            // Refused: the host holds nothing, so the slot is free now; the socket keeps the OPEN's error for the
+            // application, and a CONNECT behind the OPEN reports it (its own answer, ENOSOCK, is absorbed).
+            s.Machine.OnOpenRefused(ErrorMap.ToSocketError(code), code);
             SocketRequests.HandOverConnectLocked(c, s);
+            c.ReleaseLocked(s);
             return null;
         }
 

@@ -83,9 +83,9 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// Waits while the socket's OPEN is unanswered (any operation but Connect and Close does). The answer, its
-        /// timeout, a link reset or the engine's stop always end it and set both signals; the caller's next check
-        /// then reports the outcome (NotConnected, or the OPEN's error).
+        /// Waits while the socket's OPEN is unanswered (any operation but Connect and Close does), then throws the
+        /// OPEN's error if it failed (the slot is already free then). The answer, its timeout, a link reset or the
+        /// engine's stop always end the wait and set both signals.
         /// </summary>
         public void AwaitOpen(EngineSocket s, bool sendSide)
         {
@@ -94,8 +94,15 @@ namespace HssDevice.Engine
             {
                 lock (c.Sync)
                 {
-                    if (!s.Machine.IsOpening)
+                    SocketStateMachine m = s.Machine;
+                    if (!m.IsOpening)
                     {
+                        if (!m.InUse && m.HasFailed)
+                        {
+                            // Released by the engine, not by the application: the OPEN was refused or timed out.
+                            SocketChecks.ThrowIfFailed(s);
+                        }
+
                         return;
                     }
                 }

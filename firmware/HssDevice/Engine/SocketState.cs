@@ -15,9 +15,6 @@ namespace HssDevice.Engine
         /// <summary>The application closed it before OPEN's answer: CLOSE goes once OPEN is acknowledged, none if refused.</summary>
         OpeningClosed,
 
-        /// <summary>The host refused OPEN: the handle never existed there; operations fail with the OPEN's error.</summary>
-        OpenRefused,
-
         /// <summary>The host holds the handle; not connected.</summary>
         Open,
 

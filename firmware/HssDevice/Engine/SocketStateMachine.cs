@@ -59,25 +59,22 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// The host refused OPEN with hssCode (error is its SocketError). Returns true when the application had
-        /// closed the socket already: nothing to close on the host, the slot is free.
+        /// The host refused OPEN with hssCode (error is its SocketError): the handle never existed there, so the slot
+        /// is free at once (Released). The application's socket keeps the OPEN's error: its operations (Connect
+        /// first) report it. Closed before the answer, there is nothing to report.
         /// </summary>
-        public bool OnOpenRefused(SocketError error, int hssCode)
+        public void OnOpenRefused(SocketError error, int hssCode)
         {
-            if (_state == SocketState.OpeningClosed)
-            {
-                _state = SocketState.Released;
-                return true;
-            }
-
-            if (_state == SocketState.Opening || _state == SocketState.OpeningConnecting)
+            if (IsOpening && _error == SocketError.Success)
             {
                 _error = error;
                 _errorHssCode = hssCode;
-                _state = SocketState.OpenRefused;
             }
 
-            return false;
+            if (IsOpening || _state == SocketState.OpeningClosed)
+            {
+                _state = SocketState.Released;
+            }
         }
 
         /// <summary>
@@ -208,12 +205,6 @@ namespace HssDevice.Engine
                 return;
             }
 
-            if (_state == SocketState.OpenRefused)
-            {
-                // The OPEN's refusal stays the error; the host never held the handle.
-                return;
-            }
-
             if (_error == SocketError.Success)
             {
                 _error = error;
@@ -228,7 +219,7 @@ namespace HssDevice.Engine
 
         /// <summary>
         /// Close() by the application. Returns true when the host no longer holds the handle (its CLOSE, a link
-        /// reset, the engine stopped, ENOSOCK, or OPEN refused): the slot is free at once, no CLOSE is sent. Before
+        /// reset, the engine stopped, ENOSOCK): the slot is free at once, no CLOSE is sent. Before
         /// OPEN's answer the socket waits for it (OpeningClosed): the host may open it yet.
         /// </summary>
         public bool OnAppClose()
@@ -390,7 +381,6 @@ namespace HssDevice.Engine
             get
             {
                 return _state == SocketState.RemoteClosed
-                    || _state == SocketState.OpenRefused
                     || _error == SocketError.NetworkReset
                     || _error == SocketError.OperationAborted
                     || _errorHssCode == HssDevice.Wire.HssError.NoSocket;
