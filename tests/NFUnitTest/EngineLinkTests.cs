@@ -18,12 +18,12 @@ namespace HssDevice.Tests.Device
                 HssSocket a = rig.OpenConnected(SocketType.Stream);
                 rig.Host.Transmit(a.Handle, TestData.Pattern(4, 0), 0, 4);
                 Wait.Until(() => a.Available == 4);
-                HssSocket b = null;
-                Background open = Background.Start(() => b = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+                // b's OPEN is unanswered when the link goes (the constructor does not wait): b's Connect reports the reset.
+                var b = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 rig.Host.Expect(HssOpcode.Open);
                 rig.Link.HostDisconnect();
-                HssSocketException e = open.JoinFailure();
-                Assert.AreEqual((int)SocketError.NetworkReset, e.ErrorCode);
+                TestData.ExpectSocketError(SocketError.NetworkReset, () => b.Connect(new HssEndPoint(HssIPAddress.Loopback, 80)));
+                b.Close();
                 // Data that arrived stays readable, then the reset is reported.
                 byte[] buffer = new byte[10];
                 Assert.AreEqual(4, a.Receive(buffer));
@@ -199,8 +199,11 @@ namespace HssDevice.Tests.Device
         public void Dispose_fails_waiters_with_operation_aborted()
         {
             Rig rig = Rig.Start();
-            Background open = Background.Start(() => new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+            // The constructor does not wait for OPEN: the waiter is the Connect sent right behind it.
+            var socket = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            Background open = Background.Start(() => socket.Connect(new HssEndPoint(HssIPAddress.Loopback, 80)));
             rig.Host.Expect(HssOpcode.Open);
+            rig.Host.Expect(HssOpcode.Connect);
             rig.Engine.Dispose();
             HssSocketException e = open.JoinFailure();
             Assert.AreEqual((int)SocketError.OperationAborted, e.ErrorCode);

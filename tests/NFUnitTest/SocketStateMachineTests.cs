@@ -17,7 +17,8 @@ namespace HssDevice.Tests.Device
             Assert.IsFalse(m.CanWrite);
             Assert.IsFalse(m.CanAcceptHostData);
             Assert.IsFalse(m.IsConnected);
-            Assert.IsTrue(m.HostForgotHandle, "an OPEN never answered: the host holds nothing to close");
+            Assert.IsTrue(m.IsOpening);
+            Assert.IsFalse(m.HostForgotHandle, "an OPEN not answered yet: the host may still open it");
         }
 
         [TestMethod]
@@ -209,6 +210,78 @@ namespace HssDevice.Tests.Device
             var m = new SocketStateMachine();
             m.OnOpenTimedOut();
             Assert.AreEqual((int)SocketState.Closing, (int)m.State);
+            Assert.AreEqual((int)SocketError.TimedOut, (int)m.Error);
+            Assert.AreEqual(HssSocketException.NoHssCode, m.ErrorHssCode);
+        }
+
+        [TestMethod]
+        public void OnConnectSent_while_opening_is_opening_connecting_and_takes_host_data()
+        {
+            var m = new SocketStateMachine();
+            m.OnConnectSent();
+            Assert.AreEqual((int)SocketState.OpeningConnecting, (int)m.State);
+            Assert.IsTrue(m.IsOpening);
+            Assert.IsTrue(m.CanAcceptHostData, "host data can overtake the OPEN and CONNECT ACKs");
+            Assert.IsFalse(m.CanWrite);
+            Assert.IsFalse(m.IsConnected);
+            Assert.IsFalse(m.OnOpenAcked());
+            Assert.AreEqual((int)SocketState.Connecting, (int)m.State);
+            m.OnConnectAnswered(true);
+            Assert.AreEqual((int)SocketState.Established, (int)m.State);
+        }
+
+        [TestMethod]
+        public void OnOpenRefused_frees_the_slot_and_keeps_the_open_error()
+        {
+            var m = new SocketStateMachine();
+            m.OnConnectSent();
+            m.OnOpenRefused(SocketError.SocketError, HssError.HostError);
+            Assert.AreEqual((int)SocketState.Released, (int)m.State);
+            Assert.IsFalse(m.InUse, "the host never held the handle: the slot is free at once");
+            Assert.IsFalse(m.IsOpening);
+            Assert.AreEqual((int)SocketError.SocketError, (int)m.Error);
+            Assert.AreEqual(HssError.HostError, m.ErrorHssCode);
+            Assert.IsTrue(m.HasError);
+            Assert.IsFalse(m.CanAcceptHostData);
+            // A later failure (a link reset) does not replace the OPEN's error.
+            m.OnLinkReset();
+            Assert.AreEqual(HssError.HostError, m.ErrorHssCode);
+        }
+
+        [TestMethod]
+        public void OnAppClose_while_opening_waits_for_the_open_answer()
+        {
+            var m = new SocketStateMachine();
+            Assert.IsFalse(m.OnAppClose());
+            Assert.AreEqual((int)SocketState.OpeningClosed, (int)m.State);
+            Assert.IsTrue(m.IsAppClosed);
+            Assert.IsFalse(m.IsOpening);
+            Assert.IsTrue(m.OnOpenAcked(), "opened after all: CLOSE it now");
+            Assert.AreEqual((int)SocketState.Closing, (int)m.State);
+
+            var refused = new SocketStateMachine();
+            refused.OnConnectSent();
+            refused.OnAppClose();
+            refused.OnOpenRefused(SocketError.SocketError, HssError.HostError);
+            Assert.AreEqual((int)SocketState.Released, (int)refused.State);
+            Assert.AreEqual((int)SocketError.Success, (int)refused.Error, "closed before the answer: nobody to report to");
+
+            var timedOut = new SocketStateMachine();
+            timedOut.OnAppClose();
+            timedOut.OnOpenTimedOut();
+            Assert.AreEqual((int)SocketState.Closing, (int)timedOut.State);
+        }
+
+        [TestMethod]
+        public void OnLinkReset_while_opening_fails_and_the_host_forgot_the_handle()
+        {
+            var m = new SocketStateMachine();
+            m.OnConnectSent();
+            m.OnLinkReset();
+            Assert.AreEqual((int)SocketState.Failed, (int)m.State);
+            Assert.IsTrue(m.HostForgotHandle);
+            Assert.IsFalse(m.OnOpenAcked());
+            Assert.AreEqual((int)SocketState.Failed, (int)m.State);
         }
 
         [TestMethod]

@@ -85,7 +85,7 @@ namespace HssDevice.Engine
                 PendingRequest r = c.Requests[i];
                 if (r.InUse && r.Background && r.Opcode != HssOpcode.Transmit && r.DeadlineMs <= now)
                 {
-                    // A CLOSE the host never answered: give the handle back anyway.
+                    // A CLOSE the host never answered: give the handle back anyway. An OPEN: see OnOpenTimedOutLocked.
                     c.Stats.TimedOutRequests++;
                     EngineSocket s = r.Socket;
                     int opcode = r.Opcode;
@@ -94,8 +94,24 @@ namespace HssDevice.Engine
                     {
                         c.ReleaseLocked(s);
                     }
+                    else if (opcode == HssOpcode.Open && s != null && s.Machine.InUse)
+                    {
+                        OnOpenTimedOutLocked(s, now);
+                    }
                 }
             }
+        }
+
+        /// <summary>
+        /// An OPEN the host never answered: it may have opened it late, so the socket is closed (CLOSE below, in
+        /// SendDueCloses, and its answer or timeout frees the handle); a CONNECT waiting behind it and any later
+        /// operation fail with TimedOut.
+        /// </summary>
+        private void OnOpenTimedOutLocked(EngineSocket s, long now)
+        {
+            s.Machine.OnOpenTimedOut();
+            s.CloseDeadlineMs = now;
+            SocketRequests.HandOverConnectLocked(_context, s);
         }
     }
 }

@@ -43,10 +43,10 @@ namespace HssDevice.Engine
             _failure = new LinkFailure(_context);
             CommandWriter writer = new CommandWriter(_context, _failure);
             _closer = new SocketCloser(_context, writer);
-            _requests = new SocketRequests(_context, writer, _closer);
+            _requests = new SocketRequests(_context, writer);
             _transmits = new TransmitScheduler(_context, _failure, _closer);
             _receives = new ReceivePath(_context, writer);
-            PacketDispatcher dispatcher = new PacketDispatcher(_context, writer, _transmits, _receives);
+            PacketDispatcher dispatcher = new PacketDispatcher(_context, writer, _transmits, _receives, _closer);
             _reader = new LinkReader(_context, _failure, dispatcher, _closer);
             _housekeeping = new Housekeeping(_context, _closer, _transmits);
         }
@@ -152,6 +152,11 @@ namespace HssDevice.Engine
         internal EngineSocket Open(int family, int protocol, int type)
         {
             return _requests.Open(family, protocol, type);
+        }
+
+        internal void AwaitOpen(EngineSocket s, bool sendSide)
+        {
+            _requests.AwaitOpen(s, sendSide);
         }
 
         internal void Connect(EngineSocket s, byte[] address, int port, uint flowInfo, uint scopeId, int timeoutMs)

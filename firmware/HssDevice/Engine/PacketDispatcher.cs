@@ -14,9 +14,11 @@ namespace HssDevice.Engine
         private readonly CommandWriter _writer;
         private readonly TransmitScheduler _transmits;
         private readonly ReceivePath _receives;
+        private readonly SocketCloser _closer;
 
-        public PacketDispatcher(EngineContext context, CommandWriter writer, TransmitScheduler transmits, ReceivePath receives)
+        public PacketDispatcher(EngineContext context, CommandWriter writer, TransmitScheduler transmits, ReceivePath receives, SocketCloser closer)
         {
+            _closer = closer;
             _context = context;
             _writer = writer;
             _transmits = transmits;
@@ -92,6 +94,7 @@ namespace HssDevice.Engine
         {
             EngineContext c = _context;
             EngineSocket acknowledged = null;
+            EngineSocket closeNow = null;
             lock (c.Sync)
             {
                 PendingRequest request = c.Requests.Find(p.MsgId);
@@ -106,6 +109,10 @@ namespace HssDevice.Engine
                 {
                     // Accounted under this same lock: a reset or close could free the request the moment it is released.
                     acknowledged = _transmits.OnTransmitAnsweredLocked(request, p);
+                }
+                else if (request.Opcode == HssOpcode.Open)
+                {
+                    closeNow = OnOpenAnsweredLocked(request, p.Code);
                 }
                 else if (request.Background)
                 {
@@ -133,6 +140,41 @@ namespace HssDevice.Engine
             }
 
             _transmits.AfterAnswer(acknowledged);
+            if (closeNow != null)
+            {
+                _closer.SendCloseInBackground(closeNow);
+            }
+        }
+
+        /// <summary>
+        /// OPEN's answer sets the socket's state; nobody waits for it (docs/protocol.md section 4). On refusal a
+        /// CONNECT sent behind the OPEN reports the OPEN's error. Returns the socket to CLOSE now when the application
+        /// closed it before the answer and the host did open it.
+        /// </summary>
+        private EngineSocket OnOpenAnsweredLocked(PendingRequest request, int code)
+        {
+            EngineContext c = _context;
+            EngineSocket s = request.Socket;
+            c.FreeRequestLocked(request);
+            if (s == null || !s.Machine.InUse)
+            {
+                return null;
+            }
+
+            if (code == HssError.Success)
+            {
+                bool closeNow = s.Machine.OnOpenAcked();
+                s.ReceiveSignal.Set();
+                s.SendSignal.Set();
+                return closeNow ? s : null;
+            }
+
+            // Refused: the host holds nothing, so the slot is free now; the socket keeps the OPEN's error for the
+            // application, and a CONNECT behind the OPEN reports it (its own answer, ENOSOCK, is absorbed).
+            s.Machine.OnOpenRefused(ErrorMap.ToSocketError(code), code);
+            SocketRequests.HandOverConnectLocked(c, s);
+            c.ReleaseLocked(s);
+            return null;
         }
 
         /// <summary>The remote peer finished sending: reads return end of stream after the buffered data.</summary>

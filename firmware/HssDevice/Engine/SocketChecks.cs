@@ -19,7 +19,8 @@ namespace HssDevice.Engine
 
         public static void ThrowIfUnusable(EngineSocket s)
         {
-            if (!s.Machine.InUse || s.Machine.IsAppClosed)
+            // A socket the engine closed itself (its OPEN timed out) reports why; one the application closed is disposed.
+            if ((!s.Machine.InUse || s.Machine.IsAppClosed) && !s.Machine.HasFailed)
             {
                 throw new ObjectDisposedException("HssSocket");
             }

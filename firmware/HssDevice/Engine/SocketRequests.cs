@@ -4,24 +4,26 @@ using HssDevice.Wire;
 namespace HssDevice.Engine
 {
     /// <summary>
-    /// The application's requests that wait for the host's answer: OPEN, CONNECT (docs/protocol.md sections 5 and
-    /// 7), and the shutdowns (section 8). Each is allocated in the request table, written, then awaited on the
-    /// engine's clock; failures throw HssSocketException.
+    /// The application's requests to the host: OPEN (answered in the background, docs/protocol.md section 4),
+    /// CONNECT (awaited on the engine's clock, section 5), and the shutdowns (section 8). Failures throw
+    /// HssSocketException.
     /// </summary>
     internal sealed class SocketRequests
     {
         private readonly EngineContext _context;
         private readonly CommandWriter _writer;
-        private readonly SocketCloser _closer;
 
-        public SocketRequests(EngineContext context, CommandWriter writer, SocketCloser closer)
+        public SocketRequests(EngineContext context, CommandWriter writer)
         {
             _context = context;
             _writer = writer;
-            _closer = closer;
         }
 
-        /// <summary>Sends OPEN and waits for its ACK. Throws HssSocketException on refusal, timeout or link loss.</summary>
+        /// <summary>
+        /// Sends OPEN and returns without waiting: its answer drives the socket's state (PacketDispatcher), so a
+        /// CONNECT can follow at once (set-up in one round trip; the host handles requests in order, docs/protocol.md
+        /// section 4). A refusal is reported by the socket's next operation. Throws TooManyOpenSockets on a full table.
+        /// </summary>
         public EngineSocket Open(int family, int protocol, int type)
         {
             if (!HssType.IsValidPair(family, protocol, type))
@@ -51,7 +53,8 @@ namespace HssDevice.Engine
                     s.FamilyValue = family;
                     s.ProtocolValue = protocol;
                     s.TypeValue = type;
-                    request = c.AllocateRequestLocked(HssOpcode.Open, s.HandleValue, s, false, c.Settings.CommandTimeoutMs);
+                    // Background: nobody waits; the answer (PacketDispatcher) or the timeout (Housekeeping) moves the state.
+                    request = c.AllocateRequestLocked(HssOpcode.Open, s.HandleValue, s, true, c.Settings.CommandTimeoutMs);
                     if (request == null)
                     {
                         c.ReleaseLocked(s);
@@ -68,6 +71,7 @@ namespace HssDevice.Engine
                 {
                     lock (c.Sync)
                     {
+                        c.FreeRequestLocked(request);
                         c.ReleaseLocked(s);
                     }
 
@@ -75,39 +79,57 @@ namespace HssDevice.Engine
                 }
             }
 
-            try
-            {
-                AwaitAnswer(request, c.Settings.CommandTimeoutMs);
-            }
-            catch (HssSocketException e)
-            {
-                if (e.SocketErrorCode == SocketError.TimedOut)
-                {
-                    // The host may have opened it after all: close that handle, then give it back.
-                    lock (c.Sync)
-                    {
-                        s.Machine.OnOpenTimedOut();
-                    }
-
-                    _closer.SendCloseInBackground(s);
-                }
-                else
-                {
-                    lock (c.Sync)
-                    {
-                        c.ReleaseLocked(s);
-                    }
-                }
-
-                throw;
-            }
-
-            lock (c.Sync)
-            {
-                s.Machine.OnOpenAcked();
-            }
-
             return s;
+        }
+
+        /// <summary>
+        /// Waits while the socket's OPEN is unanswered (any operation but Connect and Close does), then throws the
+        /// OPEN's error if it failed (the slot is already free then). The answer, its timeout, a link reset or the
+        /// engine's stop always end the wait and set both signals.
+        /// </summary>
+        public void AwaitOpen(EngineSocket s, bool sendSide)
+        {
+            EngineContext c = _context;
+            while (true)
+            {
+                lock (c.Sync)
+                {
+                    SocketStateMachine m = s.Machine;
+                    if (!m.IsOpening)
+                    {
+                        if (!m.InUse && m.HasFailed)
+                        {
+                            // Released by the engine, not by the application: the OPEN was refused or timed out.
+                            SocketChecks.ThrowIfFailed(s);
+                        }
+
+                        return;
+                    }
+                }
+
+                c.Clock.WaitUntil(sendSide ? s.SendSignal : s.ReceiveSignal, long.MaxValue);
+            }
+        }
+
+        /// <summary>
+        /// OPEN failed (refused or timed out) while a CONNECT of the socket waits behind it: the waiter is woken to
+        /// report the OPEN's error, and the CONNECT's request becomes a background one, so the host's own answer to it
+        /// (ENOSOCK) is absorbed when it comes (or its timeout frees the slot).
+        /// </summary>
+        public static void HandOverConnectLocked(EngineContext c, EngineSocket s)
+        {
+            for (int i = 0; i < c.Requests.Size; i++)
+            {
+                PendingRequest r = c.Requests[i];
+                if (r.InUse && r.Socket == s && r.Opcode == HssOpcode.Connect && !r.Background)
+                {
+                    r.Background = true;
+                    r.Completed.Set();
+                }
+            }
+
+            s.ReceiveSignal.Set();
+            s.SendSignal.Set();
         }
 
         /// <summary>Sends CONNECT (address in network order, 4 or 16 bytes) and waits for its ACK.</summary>
@@ -131,7 +153,7 @@ namespace HssDevice.Engine
                         throw new HssSocketException(SocketError.IsConnected, "the socket is already connected");
                     }
 
-                    if (s.Machine.State != SocketState.Open)
+                    if (s.Machine.State != SocketState.Open && s.Machine.State != SocketState.Opening)
                     {
                         throw new HssSocketException(SocketError.InvalidArgument, "a connect is already in progress");
                     }
@@ -157,10 +179,11 @@ namespace HssDevice.Engine
                 _writer.WriteRequestLocked(request, n, s);
             }
 
+            ushort msgId = request.MsgId;
             bool connected = false;
             try
             {
-                AwaitAnswer(request, timeoutMs);
+                AwaitConnectAnswer(s, request, msgId, timeoutMs);
                 connected = true;
             }
             catch (HssSocketException e)
@@ -257,8 +280,11 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>Waits for the answer to a request and throws unless it was ESUCCESS.</summary>
-        private void AwaitAnswer(PendingRequest request, int timeoutMs)
+        /// <summary>
+        /// Waits for the CONNECT's answer and throws unless it was ESUCCESS. When the OPEN in front of it failed, the
+        /// request was handed over to the background (HandOverConnectLocked): the OPEN's error is thrown instead.
+        /// </summary>
+        private void AwaitConnectAnswer(EngineSocket s, PendingRequest request, ushort msgId, int timeoutMs)
         {
             EngineContext c = _context;
             c.Clock.WaitUntil(request.Completed, request.DeadlineMs);
@@ -267,6 +293,13 @@ namespace HssDevice.Engine
             SocketError local;
             lock (c.Sync)
             {
+                if (!request.InUse || request.MsgId != msgId || request.Background)
+                {
+                    // Not ours any more: the OPEN failed and its error is the socket's.
+                    SocketChecks.ThrowIfFailed(s);
+                    throw new HssSocketException(SocketError.SocketError, "CONNECT: the OPEN before it failed");
+                }
+
                 opcode = request.Opcode;
                 if (!request.Done)
                 {

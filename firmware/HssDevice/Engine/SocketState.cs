@@ -3,8 +3,17 @@ namespace HssDevice.Engine
     /// <summary>Where one socket is in its life (docs/protocol.md sections 5 to 8).</summary>
     internal enum SocketState
     {
-        /// <summary>OPEN sent, its ACK not read yet.</summary>
+        /// <summary>OPEN sent, its ACK not read yet. OPEN is answered in the background (no thread waits for it).</summary>
         Opening,
+
+        /// <summary>
+        /// CONNECT sent right behind an unanswered OPEN (set-up in one round trip, docs/protocol.md section 5): the
+        /// host handles requests in order, so OPEN's answer comes first; host data may already arrive.
+        /// </summary>
+        OpeningConnecting,
+
+        /// <summary>The application closed it before OPEN's answer: CLOSE goes once OPEN is acknowledged, none if refused.</summary>
+        OpeningClosed,
 
         /// <summary>The host holds the handle; not connected.</summary>
         Open,

@@ -3,9 +3,10 @@ namespace HssDevice.Engine
     /// <summary>
     /// One socket's state as a state machine, in the style of smoltcp's TCP socket: one <see cref="SocketState"/>,
     /// changed only by the named transitions below, and every question the engine asks (may it read, write, close,
-    /// take host data?) answered from it. No I/O, no locks: the engine calls it under its lock.
+    /// take host data?) answered from it (SocketStateMachineQuestions.cs). No I/O, no locks: the engine calls it under
+    /// its lock.
     /// </summary>
-    internal sealed class SocketStateMachine
+    internal sealed partial class SocketStateMachine
     {
         private SocketState _state = SocketState.Opening;
         private SocketError _error = SocketError.Success;
@@ -35,21 +36,78 @@ namespace HssDevice.Engine
 
         // ---- transitions ----
 
-        /// <summary>The host acknowledged OPEN with ESUCCESS.</summary>
-        public void OnOpenAcked()
+        /// <summary>
+        /// The host acknowledged OPEN with ESUCCESS. Returns true when the application closed the socket meanwhile:
+        /// it is Closing now and its CLOSE may go out.
+        /// </summary>
+        public bool OnOpenAcked()
         {
             if (_state == SocketState.Opening)
             {
                 _state = SocketState.Open;
             }
+            else if (_state == SocketState.OpeningConnecting)
+            {
+                _state = SocketState.Connecting;
+            }
+            else if (_state == SocketState.OpeningClosed)
+            {
+                _state = SocketState.Closing;
+                return true;
+            }
+
+            return false;
         }
 
-        /// <summary>CONNECT is about to be sent.</summary>
+        /// <summary>
+        /// The host refused OPEN with hssCode (error is its SocketError): the handle never existed there, so the slot
+        /// is free at once (Released). The application's socket keeps the OPEN's error: its operations (Connect
+        /// first) report it. Closed before the answer, there is nothing to report.
+        /// </summary>
+        public void OnOpenRefused(SocketError error, int hssCode)
+        {
+            if (IsOpening && _error == SocketError.Success)
+            {
+                _error = error;
+                _errorHssCode = hssCode;
+            }
+
+            if (IsOpening || _state == SocketState.OpeningClosed)
+            {
+                _state = SocketState.Released;
+            }
+        }
+
+        /// <summary>
+        /// OPEN was not answered in time: the host may have opened it late, so it is closed as after an app close
+        /// (CLOSE in the background, then the slot is free); the application sees TimedOut.
+        /// </summary>
+        public void OnOpenTimedOut()
+        {
+            if (!IsOpening && _state != SocketState.OpeningClosed)
+            {
+                return;
+            }
+
+            if (_error == SocketError.Success)
+            {
+                _error = SocketError.TimedOut;
+                _errorHssCode = HssSocketException.NoHssCode;
+            }
+
+            _state = SocketState.Closing;
+        }
+
+        /// <summary>CONNECT is about to be sent (right behind OPEN when OPEN is still unanswered).</summary>
         public void OnConnectSent()
         {
             if (_state == SocketState.Open)
             {
                 _state = SocketState.Connecting;
+            }
+            else if (_state == SocketState.Opening)
+            {
+                _state = SocketState.OpeningConnecting;
             }
         }
 
@@ -59,6 +117,15 @@ namespace HssDevice.Engine
             if (_state == SocketState.Connecting)
             {
                 _state = connected ? SocketState.Established : SocketState.Open;
+            }
+            else if (_state == SocketState.OpeningConnecting && connected)
+            {
+                // The host answers in order, so OPEN's ACK comes first; an accepted CONNECT means it was opened.
+                _state = SocketState.Established;
+            }
+            else if (_state == SocketState.OpeningConnecting)
+            {
+                _state = SocketState.Opening;
             }
         }
 
@@ -92,7 +159,7 @@ namespace HssDevice.Engine
         {
             // From Connecting too: the SHUTDOWN can come before the CONNECT's ACK is read (a peer that sends its data
             // and shuts down at once), and it means the connect succeeded.
-            if (_state == SocketState.Established || _state == SocketState.Connecting)
+            if (_state == SocketState.Established || _state == SocketState.Connecting || _state == SocketState.OpeningConnecting)
             {
                 _state = SocketState.RemoteShutdown;
             }
@@ -153,19 +220,20 @@ namespace HssDevice.Engine
 
         /// <summary>
         /// Close() by the application. Returns true when the host no longer holds the handle (its CLOSE, a link
-        /// reset, the engine stopped, ENOSOCK, or OPEN never answered): the slot is free at once, no CLOSE is sent.
+        /// reset, the engine stopped, ENOSOCK): the slot is free at once, no CLOSE is sent. Before
+        /// OPEN's answer the socket waits for it (OpeningClosed): the host may open it yet.
         /// </summary>
         public bool OnAppClose()
         {
+            if (IsOpening)
+            {
+                _state = SocketState.OpeningClosed;
+                return false;
+            }
+
             bool hostForgot = HostForgotHandle;
             _state = hostForgot ? SocketState.Released : SocketState.Closing;
             return hostForgot;
-        }
-
-        /// <summary>An OPEN that timed out: the host may have opened it late, so it is closed like an app close.</summary>
-        public void OnOpenTimedOut()
-        {
-            _state = SocketState.Closing;
         }
 
         /// <summary>CLOSE is being written.</summary>
@@ -178,140 +246,6 @@ namespace HssDevice.Engine
         public void OnReleased()
         {
             _state = SocketState.Released;
-        }
-
-        // ---- questions, all derived from the state ----
-
-        /// <summary>The slot is taken (closing sockets included).</summary>
-        public bool InUse
-        {
-            get { return _state != SocketState.Released; }
-        }
-
-        public bool IsAppClosed
-        {
-            get { return _state == SocketState.Closing || _state == SocketState.CloseSent; }
-        }
-
-        public bool IsCloseSent
-        {
-            get { return _state == SocketState.CloseSent; }
-        }
-
-        /// <summary>Connected, whether or not one side has ended (Socket.Connected's meaning, before an error).</summary>
-        public bool IsConnected
-        {
-            get
-            {
-                return _state == SocketState.Established || _state == SocketState.SendShutdown
-                    || _state == SocketState.RemoteShutdown || _state == SocketState.BothShutdown;
-            }
-        }
-
-        public bool HasFailed
-        {
-            get { return _error != SocketError.Success; }
-        }
-
-        /// <summary>Failed, or closed by the host: what Poll(SelectError) reports.</summary>
-        public bool HasError
-        {
-            get { return _error != SocketError.Success || _state == SocketState.RemoteClosed; }
-        }
-
-        /// <summary>The remote side sends nothing more (host SHUTDOWN or CLOSE).</summary>
-        public bool InputEnded
-        {
-            get
-            {
-                return _state == SocketState.RemoteShutdown || _state == SocketState.BothShutdown
-                    || _state == SocketState.RemoteClosed;
-            }
-        }
-
-        /// <summary>After the buffered bytes, reads return 0: the remote side or the application ended receiving.</summary>
-        public bool ReadsEnd
-        {
-            get { return _receiveShutdown || InputEnded; }
-        }
-
-        /// <summary>
-        /// A host TRANSMIT for this socket can be buffered: connected and still receiving, or CONNECT sent (data can
-        /// overtake the CONNECT's ACK, docs/protocol.md section 6).
-        /// </summary>
-        public bool CanAcceptHostData
-        {
-            get
-            {
-                return _error == SocketError.Success
-                    && (_state == SocketState.Established || _state == SocketState.SendShutdown || _state == SocketState.Connecting);
-            }
-        }
-
-        /// <summary>Bytes already queued may still go out as TRANSMITs (also while closing, to drain before CLOSE).</summary>
-        public bool CanTransmit
-        {
-            get
-            {
-                return _error == SocketError.Success
-                    && (IsConnected || _state == SocketState.Closing);
-            }
-        }
-
-        /// <summary>The application may queue more data.</summary>
-        public bool CanWrite
-        {
-            get
-            {
-                return _error == SocketError.Success
-                    && (_state == SocketState.Established || _state == SocketState.RemoteShutdown);
-            }
-        }
-
-        /// <summary>Shutdown(Send) has nothing left to do.</summary>
-        public bool SendShutdownDone
-        {
-            get { return _shutdownAcknowledged; }
-        }
-
-        /// <summary>
-        /// Why the application may not write now: Success when it may. ObjectDisposed is not a SocketError: a
-        /// closed socket reports Shutdown here and the engine throws ObjectDisposedException before asking.
-        /// </summary>
-        public SocketError WriteRefusal
-        {
-            get
-            {
-                if (_error != SocketError.Success)
-                {
-                    return _error;
-                }
-
-                if (_state == SocketState.RemoteClosed)
-                {
-                    return SocketError.ConnectionReset;
-                }
-
-                if (_state == SocketState.SendShutdown || _state == SocketState.BothShutdown || IsAppClosed)
-                {
-                    return SocketError.Shutdown;
-                }
-
-                return CanWrite ? SocketError.Success : SocketError.NotConnected;
-            }
-        }
-
-        /// <summary>True when the host no longer holds the handle, so closing needs no CLOSE.</summary>
-        public bool HostForgotHandle
-        {
-            get
-            {
-                return _state == SocketState.RemoteClosed
-                    || _state == SocketState.Opening
-                    || _error == SocketError.NetworkReset
-                    || _error == SocketError.OperationAborted
-                    || _errorHssCode == HssDevice.Wire.HssError.NoSocket;
-            }
         }
     }
 }

@@ -24,8 +24,10 @@ namespace HssDevice.Sockets
         private int _sendTimeout = Timeout.Infinite;
 
         /// <summary>
-        /// Opens a socket on the host through the engine <see cref="HssNetwork.Start"/> started (sends OPEN and waits
-        /// for its ACK). Throws InvalidOperationException when HssNetwork is not started.
+        /// Opens a socket on the host through the engine <see cref="HssNetwork.Start"/> started: sends OPEN and
+        /// returns without waiting for its ACK, so Connect's CONNECT follows at once (one round trip). A refused OPEN
+        /// is reported by the first operation (Connect) with the OPEN's codes; a full local table throws
+        /// TooManyOpenSockets here. Throws InvalidOperationException when HssNetwork is not started.
         /// </summary>
         public HssSocket(AddressFamily addressFamily, SocketType socketType, ProtocolType protocolType)
             : this(HssNetwork.Require(), addressFamily, socketType, protocolType)
@@ -70,6 +72,12 @@ namespace HssDevice.Sockets
             get { return _protocolType; }
         }
 
+        /// <summary>The engine's side of this socket (tests look at its state).</summary>
+        internal EngineSocket EngineSocket
+        {
+            get { return _socket; }
+        }
+
         /// <summary>The handle the host knows this socket by.</summary>
         public uint Handle
         {
@@ -101,6 +109,7 @@ namespace HssDevice.Sockets
             get
             {
                 ThrowIfClosed();
+                _engine.AwaitOpen(_socket, false);
                 return _engine.Available(_socket);
             }
         }
@@ -119,7 +128,10 @@ namespace HssDevice.Sockets
             set { _sendTimeout = NormalizeTimeout(value); }
         }
 
-        /// <summary>Connects to the remote endpoint through the host (CONNECT). For UDP, sets the peer.</summary>
+        /// <summary>
+        /// Connects to the remote endpoint through the host (CONNECT). For UDP, sets the peer. CONNECT goes out right
+        /// behind an unanswered OPEN; if the host refused the OPEN, this throws the OPEN's SocketError and HSS code.
+        /// </summary>
         public void Connect(HssEndPoint remoteEP)
         {
             if (remoteEP == null)
@@ -152,6 +164,7 @@ namespace HssDevice.Sockets
         {
             CheckFlags(socketFlags);
             ThrowIfClosed();
+            _engine.AwaitOpen(_socket, true);
             return _engine.Send(_socket, buffer, offset, size, _sendTimeout);
         }
 
@@ -175,6 +188,7 @@ namespace HssDevice.Sockets
         {
             CheckFlags(socketFlags);
             ThrowIfClosed();
+            _engine.AwaitOpen(_socket, false);
             return _engine.Receive(_socket, buffer, offset, size, _receiveTimeout);
         }
 
@@ -182,6 +196,7 @@ namespace HssDevice.Sockets
         public void Shutdown(SocketShutdown how)
         {
             ThrowIfClosed();
+            _engine.AwaitOpen(_socket, how != SocketShutdown.Receive);
             if (how == SocketShutdown.Receive || how == SocketShutdown.Both)
             {
                 _engine.ShutdownReceive(_socket);
@@ -221,7 +236,10 @@ namespace HssDevice.Sockets
             }
         }
 
-        /// <summary>Closes at once; buffered sends still drain before the host is told (CLOSE).</summary>
+        /// <summary>
+        /// Closes at once; buffered sends still drain before the host is told (CLOSE). Before OPEN's answer, CLOSE
+        /// waits for it (none goes if the OPEN was refused).
+        /// </summary>
         public void Close()
         {
             if (_closed)

@@ -79,7 +79,7 @@ namespace HssDevice.Tests.Device
             }
         }
 
-        /// <summary>Opens and connects a socket, answering OPEN and CONNECT by hand.</summary>
+        /// <summary>Opens and connects a socket, answering OPEN and CONNECT (sent back to back) by hand.</summary>
         public HssSocket OpenConnected(SocketType type)
         {
             HssSocket socket = null;
@@ -96,13 +96,15 @@ namespace HssDevice.Tests.Device
             return socket;
         }
 
-        /// <summary>Opens a socket, answering its OPEN with success by hand; not connected.</summary>
+        /// <summary>
+        /// Opens a socket, answering its OPEN with success by hand and waiting until the engine has read that answer
+        /// (the constructor returns before it); not connected.
+        /// </summary>
         public HssSocket OpenAnswered(AddressFamily family, SocketType type, ProtocolType protocol)
         {
-            HssSocket socket = null;
-            Background open = Background.Start(() => socket = new HssSocket(Engine, family, type, protocol));
+            var socket = new HssSocket(Engine, family, type, protocol);
             Host.Ack(Host.Expect(HssOpcode.Open), HssError.Success);
-            open.Join();
+            Engine.AwaitOpen(socket.EngineSocket, false);
             return socket;
         }
 
