@@ -72,6 +72,7 @@ namespace HssDevice.Engine
                 try
                 {
                     n = _context.Link.ReadCommand(_commandRx, 0, _commandRx.Length);
+                    _context.Counters.CountRead();
                 }
                 catch (Exception)
                 {
@@ -109,6 +110,7 @@ namespace HssDevice.Engine
                 try
                 {
                     n = _context.Link.ReadData(_dataRx, 0, _dataRx.Length);
+                    _context.Counters.CountRead();
                 }
                 catch (Exception)
                 {
@@ -122,6 +124,7 @@ namespace HssDevice.Engine
                         _reassembler.Reset();
                         lock (_context.Sync)
                         {
+                            _context.Counters.CountLock();
                             // The link went down: the next bytes start a new session, framed from its first byte.
                             _context.SessionEnded = false;
                         }
@@ -187,6 +190,7 @@ namespace HssDevice.Engine
             int count = 0;
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 c.Stats.ProtocolErrors++;
                 for (int i = 0; i < c.Sockets.Size; i++)
                 {
@@ -202,6 +206,7 @@ namespace HssDevice.Engine
             {
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     c.SessionEnded = true;
                 }
             }
@@ -219,6 +224,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 if (_context.SessionEnded)
                 {
                     _context.Stats.BytesDroppedAfterFramingLoss += n;

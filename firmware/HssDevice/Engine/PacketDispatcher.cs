@@ -37,6 +37,7 @@ namespace HssDevice.Engine
             {
                 lock (_context.Sync)
                 {
+                    _context.Counters.CountLock();
                     _context.Stats.HandlerFailures++;
                 }
             }
@@ -83,6 +84,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 _context.Stats.ProtocolErrors++;
             }
         }
@@ -94,6 +96,7 @@ namespace HssDevice.Engine
             EngineSocket acknowledged = null;
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 PendingRequest request = c.Requests.Find(p.MsgId);
                 if (request == null || !HssRules.IsAnswerTo(p.MsgId, p.OrigOpcode, p.SockId, request.MsgId, request.Opcode, request.SockId)
                     || (request.Done && !request.Background))
@@ -128,6 +131,7 @@ namespace HssDevice.Engine
                     request.Code = p.Code;
                     request.HasValue = p.HasValue;
                     request.Value = p.Value;
+                    c.Counters.CountSet(true);
                     request.Completed.Set();
                 }
             }
@@ -141,6 +145,7 @@ namespace HssDevice.Engine
             int code = HssError.Success;
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 EngineSocket s = _context.Sockets.Find(p.SockId);
                 if (s == null)
                 {
@@ -166,6 +171,7 @@ namespace HssDevice.Engine
             int code = HssError.Success;
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 EngineSocket s = c.Sockets.Find(p.SockId);
                 if (s == null)
                 {

@@ -35,6 +35,7 @@ namespace HssDevice.Engine
             {
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     SocketStateMachine m = s.Machine;
                     if (!m.InUse || m.IsAppClosed)
                     {
@@ -75,10 +76,11 @@ namespace HssDevice.Engine
                     }
                 }
 
-                if (!c.Clock.WaitUntil(s.ReceiveSignal, deadline))
+                if (!s.ReceiveSignal.WaitUntil(c.Clock, deadline))
                 {
                     lock (c.Sync)
                     {
+                        c.Counters.CountLock();
                         if (s.Received.RecordCount > 0 || s.Machine.InputEnded || s.Machine.HasFailed)
                         {
                             continue;
@@ -98,6 +100,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 return s.Machine.InUse ? s.Received.Count : 0;
             }
         }
@@ -107,6 +110,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 SocketStateMachine m = s.Machine;
                 return !m.InUse || m.IsAppClosed || s.Received.RecordCount > 0 || m.ReadsEnd || m.HasError;
             }
@@ -122,6 +126,7 @@ namespace HssDevice.Engine
             int generation;
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 generation = c.LinkGeneration;
                 c.Stats.TransmitsReceived++;
             }
@@ -132,6 +137,7 @@ namespace HssDevice.Engine
                 int reject = 0;
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     if (!c.Running || generation != c.LinkGeneration)
                     {
                         return;
@@ -164,6 +170,7 @@ namespace HssDevice.Engine
                 {
                     lock (c.Sync)
                     {
+                        c.Counters.CountLock();
                         c.Stats.RejectedTransmits++;
                     }
 
@@ -178,7 +185,7 @@ namespace HssDevice.Engine
                 }
 
                 // Budget spent: hold the packet, do not read the pipe (USB NAKs the host), until the app reads.
-                c.ReceiveSpace.WaitOne(EngineContext.HousekeepingPeriodMs, false);
+                c.ReceiveSpace.WaitMs(EngineContext.HousekeepingPeriodMs);
             }
         }
 

@@ -216,7 +216,7 @@ namespace HssDevice.Engine
                     }
                 }
 
-                if (!c.Clock.WaitUntil(s.SendSignal, deadline) && c.Passed(deadline))
+                if (!s.SendSignal.WaitUntil(c.Clock, deadline) && c.Passed(deadline))
                 {
                     throw new HssSocketException(SocketError.TimedOut, "sent data was not acknowledged in time; SHUTDOWN not sent");
                 }

@@ -41,6 +41,7 @@ namespace HssDevice.Engine
                 bool full;
                 lock (_context.Sync)
                 {
+                    _context.Counters.CountLock();
                     SocketChecks.ThrowIfCannotSend(s);
                     int n = s.SendRing.Write(buffer, offset + queued, size - queued);
                     queued += n;
@@ -50,10 +51,11 @@ namespace HssDevice.Engine
                 if (full)
                 {
                     Flush(s);
-                    if (!_context.Clock.WaitUntil(s.SendSignal, deadline))
+                    if (!s.SendSignal.WaitUntil(_context.Clock, deadline))
                     {
                         lock (_context.Sync)
                         {
+                            _context.Counters.CountLock();
                             SocketChecks.ThrowIfCannotSend(s);
                             if (s.SendRing.Free == 0)
                             {
@@ -73,6 +75,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 if (!s.Machine.CanWrite)
                 {
                     return false;
@@ -95,9 +98,11 @@ namespace HssDevice.Engine
             {
                 lock (c.DataWriteLock)
                 {
+                    c.Counters.CountLock();
                     PendingRequest request = null;
                     lock (c.Sync)
                     {
+                        c.Counters.CountLock();
                         SocketChecks.ThrowIfCannotSend(s);
                         if (s.InFlightBytes + size <= c.Settings.SendWindow)
                         {
@@ -126,10 +131,11 @@ namespace HssDevice.Engine
                 }
 
                 // Another socket's ACK may free the request slot: look again at least this often (real time).
-                if (!s.SendSignal.WaitOne(EngineContext.HousekeepingPeriodMs, false))
+                if (!s.SendSignal.WaitMs(EngineContext.HousekeepingPeriodMs))
                 {
                     lock (c.Sync)
                     {
+                        c.Counters.CountLock();
                         SocketChecks.ThrowIfCannotSend(s);
                     }
 
@@ -148,11 +154,13 @@ namespace HssDevice.Engine
             int max = c.Settings.MaxTransmitPayload;
             lock (c.DataWriteLock)
             {
+                c.Counters.CountLock();
                 while (true)
                 {
                     int chunk;
                     lock (c.Sync)
                     {
+                        c.Counters.CountLock();
                         if (!s.Machine.CanTransmit)
                         {
                             return;
@@ -241,6 +249,7 @@ namespace HssDevice.Engine
                 bool closeNow;
                 lock (_context.Sync)
                 {
+                    _context.Counters.CountLock();
                     closeNow = acknowledged.Machine.State == SocketState.Closing && acknowledged.SendRing.Count == 0;
                 }
 
@@ -259,6 +268,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 if (!_context.FlushWanted)
                 {
                     return;
