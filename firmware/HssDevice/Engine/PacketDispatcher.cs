@@ -89,11 +89,16 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>Matches an ACK or REPLY by msg_id, then checks orig_opcode and sock_id (section 9).</summary>
+        /// <summary>
+        /// Matches an ACK or REPLY by msg_id, then checks orig_opcode and sock_id (section 9). An answer to a TRANSMIT
+        /// is accounted, and what follows it decided, under the one lock (issue 9: one Sync per packet on the reader).
+        /// </summary>
         private void OnAnswer(HssPacket p)
         {
             EngineContext c = _context;
             EngineSocket acknowledged = null;
+            bool closeNow = false;
+            bool flushAll;
             lock (c.Sync)
             {
                 c.Counters.CountLock();
@@ -109,34 +114,47 @@ namespace HssDevice.Engine
                 {
                     // Accounted under this same lock: a reset or close could free the request the moment it is released.
                     acknowledged = _transmits.OnTransmitAnsweredLocked(request, p);
-                }
-                else if (request.Background)
-                {
-                    EngineSocket s = request.Socket;
-                    int opcode = request.Opcode;
-                    c.FreeRequestLocked(request);
-                    if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
-                    {
-                        // CLOSE sent after Close(): the handle may be reused now.
-                        c.ReleaseLocked(s);
-                    }
-                    else if (opcode == HssOpcode.Shutdown && s != null && p.Code != HssError.Success)
-                    {
-                        c.FailLocked(s, ErrorMap.ToSocketError(p.Code), p.Code);
-                    }
+                    closeNow = TransmitScheduler.CloseDueLocked(acknowledged);
                 }
                 else
                 {
-                    request.Done = true;
-                    request.Code = p.Code;
-                    request.HasValue = p.HasValue;
-                    request.Value = p.Value;
-                    c.Counters.CountSet(true);
-                    request.Completed.Set();
+                    OnRequestAnsweredLocked(request, p);
                 }
+
+                flushAll = _transmits.TakeFlushWantedLocked();
             }
 
-            _transmits.AfterAnswer(acknowledged);
+            _transmits.AfterAnswer(acknowledged, closeNow, flushAll);
+        }
+
+        /// <summary>An answer to OPEN, CONNECT, SHUTDOWN or CLOSE: completes the waiting call, or finishes a background request. Caller holds Sync.</summary>
+        private void OnRequestAnsweredLocked(PendingRequest request, HssPacket p)
+        {
+            EngineContext c = _context;
+            if (request.Background)
+            {
+                EngineSocket s = request.Socket;
+                int opcode = request.Opcode;
+                c.FreeRequestLocked(request);
+                if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
+                {
+                    // CLOSE sent after Close(): the handle may be reused now.
+                    c.ReleaseLocked(s);
+                }
+                else if (opcode == HssOpcode.Shutdown && s != null && p.Code != HssError.Success)
+                {
+                    c.FailLocked(s, ErrorMap.ToSocketError(p.Code), p.Code);
+                }
+            }
+            else
+            {
+                request.Done = true;
+                request.Code = p.Code;
+                request.HasValue = p.HasValue;
+                request.Value = p.Value;
+                c.Counters.CountSet(true);
+                request.Completed.Set();
+            }
         }
 
         /// <summary>The remote peer finished sending: reads return end of stream after the buffered data.</summary>

@@ -123,21 +123,23 @@ namespace HssDevice.Engine
         public void OnTransmitReceived(HssPacket p)
         {
             EngineContext c = _context;
-            int generation;
-            lock (c.Sync)
-            {
-                c.Counters.CountLock();
-                generation = c.LinkGeneration;
-                c.Stats.TransmitsReceived++;
-            }
-
+            int generation = 0;
+            bool first = true;
             int length = (int)p.PayloadLength;
             while (true)
             {
+                // Counted, matched and buffered under one lock (issue 9: one Sync per packet on the reader).
                 int reject = 0;
                 lock (c.Sync)
                 {
                     c.Counters.CountLock();
+                    if (first)
+                    {
+                        first = false;
+                        generation = c.LinkGeneration;
+                        c.Stats.TransmitsReceived++;
+                    }
+
                     if (!c.Running || generation != c.LinkGeneration)
                     {
                         return;
@@ -164,16 +166,15 @@ namespace HssDevice.Engine
                         s.ReceiveSignal.Set();
                         return;
                     }
+
+                    if (reject > 0)
+                    {
+                        c.Stats.RejectedTransmits++;
+                    }
                 }
 
                 if (reject > 0)
                 {
-                    lock (c.Sync)
-                    {
-                        c.Counters.CountLock();
-                        c.Stats.RejectedTransmits++;
-                    }
-
                     _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, reject, true);
                     return;
                 }

@@ -229,10 +229,31 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// After an answer: the acknowledged socket sends what waits in its window (and its CLOSE once drained);
-        /// sends that waited for a free request slot go out too.
+        /// Under the answer's lock (caller holds Sync): whether the acknowledged socket, Closing, has nothing left to
+        /// send, so its CLOSE goes now.
         /// </summary>
-        public void AfterAnswer(EngineSocket acknowledged)
+        public static bool CloseDueLocked(EngineSocket acknowledged)
+        {
+            return acknowledged != null && acknowledged.SendRing.Count == 0 && acknowledged.Machine.State == SocketState.Closing;
+        }
+
+        /// <summary>Caller holds Sync: takes FlushWanted (a slot was freed after a flush starved).</summary>
+        public bool TakeFlushWantedLocked()
+        {
+            if (!_context.FlushWanted)
+            {
+                return false;
+            }
+
+            _context.FlushWanted = false;
+            return true;
+        }
+
+        /// <summary>
+        /// After an answer, with what was decided under its lock: the acknowledged socket sends what waits in its
+        /// window (or its CLOSE once drained); when a slot was freed after a flush starved, every socket flushes.
+        /// </summary>
+        public void AfterAnswer(EngineSocket acknowledged, bool closeNow, bool flushAll)
         {
             if (acknowledged != null)
             {
@@ -246,20 +267,16 @@ namespace HssDevice.Engine
                     return;
                 }
 
-                bool closeNow;
-                lock (_context.Sync)
-                {
-                    _context.Counters.CountLock();
-                    closeNow = acknowledged.Machine.State == SocketState.Closing && acknowledged.SendRing.Count == 0;
-                }
-
                 if (closeNow)
                 {
                     _closer.SendCloseInBackground(acknowledged);
                 }
             }
 
-            FlushAll();
+            if (flushAll)
+            {
+                FlushEvery();
+            }
         }
 
         /// <summary>Flushes every socket, when a freed request slot may unblock them (rare: only after the table was
@@ -269,14 +286,17 @@ namespace HssDevice.Engine
             lock (_context.Sync)
             {
                 _context.Counters.CountLock();
-                if (!_context.FlushWanted)
+                if (!TakeFlushWantedLocked())
                 {
                     return;
                 }
-
-                _context.FlushWanted = false;
             }
 
+            FlushEvery();
+        }
+
+        private void FlushEvery()
+        {
             SocketTable sockets = _context.Sockets;
             for (int i = 0; i < sockets.Size; i++)
             {
