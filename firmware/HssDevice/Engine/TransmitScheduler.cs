@@ -36,6 +36,7 @@ namespace HssDevice.Engine
 
             long deadline = _context.DeadlineAfter(timeoutMs);
             int queued = 0;
+            bool flush = true;
             while (queued < size)
             {
                 bool full;
@@ -46,6 +47,7 @@ namespace HssDevice.Engine
                     int n = s.SendRing.Write(buffer, offset + queued, size - queued);
                     queued += n;
                     full = n == 0;
+                    flush = !WaitsForAckLocked(s, s.SendRing.Count - s.InFlightBytes);
                 }
 
                 if (full)
@@ -66,8 +68,21 @@ namespace HssDevice.Engine
                 }
             }
 
-            Flush(s);
+            if (flush)
+            {
+                Flush(s);
+            }
+
             return size;
+        }
+
+        /// <summary>
+        /// Caller holds Sync. Coalescing (Nagle-like): with data in flight and less than a full TRANSMIT unsent, the
+        /// unsent bytes wait for the ACK, whose answer path flushes them (so Send need not look again).
+        /// </summary>
+        private bool WaitsForAckLocked(EngineSocket s, int unsent)
+        {
+            return _context.Settings.CoalesceWrites && s.InFlightCount > 0 && unsent < _context.Settings.MaxTransmitPayload;
         }
 
         /// <summary>True when a Send would not block.</summary>
@@ -155,7 +170,8 @@ namespace HssDevice.Engine
             lock (c.DataWriteLock)
             {
                 c.Counters.CountLock();
-                while (true)
+                bool more = true;
+                while (more)
                 {
                     int chunk;
                     lock (c.Sync)
@@ -173,7 +189,7 @@ namespace HssDevice.Engine
                         }
 
                         // Nagle-like: with data in flight, wait for its ACK unless a full TRANSMIT is ready.
-                        if (c.Settings.CoalesceWrites && s.InFlightCount > 0 && unsent < max)
+                        if (WaitsForAckLocked(s, unsent))
                         {
                             return;
                         }
@@ -193,6 +209,10 @@ namespace HssDevice.Engine
                         s.InFlightCount++;
                         c.Stats.TransmitsSent++;
                         PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.HandleValue, chunk);
+
+                        // Another turn only when it would send (not one more lock to find nothing): bytes written
+                        // meanwhile are flushed by their Send, or by the ACK path when they wait for an ACK.
+                        more = unsent > chunk && !WaitsForAckLocked(s, unsent - chunk);
                     }
 
                     WriteDataLocked(HssLayout.HeaderSize + chunk);
