@@ -73,6 +73,18 @@ namespace HssDevice.Engine
             return milliseconds < 0 ? long.MaxValue : Now() + milliseconds;
         }
 
+        /// <summary>
+        /// The deadline of a call that is about to wait: taken once, at its first wait, so a call that never waits
+        /// never reads the clock (issue 9: DateTime.UtcNow is a native call on a board). NoDeadlineYet until then.
+        /// </summary>
+        public long DeadlineOnFirstWait(long deadlineMs, int timeoutMs)
+        {
+            return deadlineMs != NoDeadlineYet ? deadlineMs : DeadlineAfter(timeoutMs);
+        }
+
+        /// <summary>A call's deadline before its first wait (see DeadlineOnFirstWait).</summary>
+        public const long NoDeadlineYet = long.MinValue;
+
         public bool Passed(long deadlineMs)
         {
             return deadlineMs != long.MaxValue && Now() >= deadlineMs;

@@ -28,7 +28,7 @@ namespace HssDevice.Engine
         {
             SocketChecks.CheckRange(buffer, offset, size);
             EngineContext c = _context;
-            long deadline = c.DeadlineAfter(timeoutMs);
+            long deadline = EngineContext.NoDeadlineYet;
             int acks = 0;
             int copied = 0;
             while (true)
@@ -76,6 +76,7 @@ namespace HssDevice.Engine
                     }
                 }
 
+                deadline = c.DeadlineOnFirstWait(deadline, timeoutMs);
                 if (!s.ReceiveSignal.WaitUntil(c.Clock, deadline))
                 {
                     lock (c.Sync)

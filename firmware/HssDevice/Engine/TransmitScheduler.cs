@@ -34,7 +34,7 @@ namespace HssDevice.Engine
                 return SendDatagram(s, buffer, offset, size, timeoutMs);
             }
 
-            long deadline = _context.DeadlineAfter(timeoutMs);
+            long deadline = EngineContext.NoDeadlineYet;
             int queued = 0;
             bool flush = true;
             while (queued < size)
@@ -53,6 +53,7 @@ namespace HssDevice.Engine
                 if (full)
                 {
                     Flush(s);
+                    deadline = _context.DeadlineOnFirstWait(deadline, timeoutMs);
                     if (!s.SendSignal.WaitUntil(_context.Clock, deadline))
                     {
                         lock (_context.Sync)
@@ -108,7 +109,7 @@ namespace HssDevice.Engine
                 throw new HssSocketException(SocketError.MessageSize, "datagram of " + size.ToString() + " bytes is over the " + c.Settings.MaxTransmitPayload.ToString() + "-byte maximum");
             }
 
-            long deadline = c.DeadlineAfter(timeoutMs);
+            long deadline = EngineContext.NoDeadlineYet;
             while (true)
             {
                 lock (c.DataWriteLock)
@@ -145,8 +146,10 @@ namespace HssDevice.Engine
                     }
                 }
 
-                // Another socket's ACK may free the request slot: look again at least this often (real time).
-                if (!s.SendSignal.WaitMs(EngineContext.HousekeepingPeriodMs))
+                // This socket's ACK opens the window; a slot freed anywhere else wakes every socket (FlushAll, from
+                // the answer path or housekeeping), so the wait is on the engine's clock, not a real-time poll.
+                deadline = c.DeadlineOnFirstWait(deadline, timeoutMs);
+                if (!s.SendSignal.WaitUntil(c.Clock, deadline))
                 {
                     lock (c.Sync)
                     {
