@@ -42,7 +42,7 @@ namespace HssDevice.Engine
         public bool WaitUntil(IHssClock clock, long deadlineMs)
         {
             Interlocked.Increment(ref _waiters);
-            bool set = TakePending() || Blocked(clock.WaitUntil(_event, deadlineMs));
+            bool set = TakePending() || TakeWoken(clock.WaitUntil(_event, deadlineMs));
             Interlocked.Decrement(ref _waiters);
             return set;
         }
@@ -51,26 +51,22 @@ namespace HssDevice.Engine
         public bool WaitMs(int milliseconds)
         {
             Interlocked.Increment(ref _waiters);
-            bool set = TakePending() || Blocked(_event.WaitOne(milliseconds, false));
+            bool set = TakePending() || TakeWoken(_event.WaitOne(milliseconds, false));
             Interlocked.Decrement(ref _waiters);
             return set;
         }
 
+        /// <summary>Takes a Set made while nobody waited; when there is none, counts the wait about to block.</summary>
         private bool TakePending()
         {
-            if (Interlocked.Exchange(ref _pending, 0) == 0)
-            {
-                return false;
-            }
-
-            _counters.CountWait(false);
-            return true;
+            bool pending = Interlocked.Exchange(ref _pending, 0) != 0;
+            _counters.CountWait(!pending);
+            return pending;
         }
 
         /// <summary>After a wait on the event: the Set that ended it also left _pending, which this wake-up takes.</summary>
-        private bool Blocked(bool set)
+        private bool TakeWoken(bool set)
         {
-            _counters.CountWait(true);
             if (set)
             {
                 Interlocked.Exchange(ref _pending, 0);
