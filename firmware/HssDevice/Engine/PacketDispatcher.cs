@@ -97,6 +97,7 @@ namespace HssDevice.Engine
         {
             EngineContext c = _context;
             EngineSocket acknowledged = null;
+            bool sendable = false;
             bool closeNow = false;
             bool flushAll;
             lock (c.Sync)
@@ -115,6 +116,7 @@ namespace HssDevice.Engine
                     // Accounted under this same lock: a reset or close could free the request the moment it is released.
                     acknowledged = _transmits.OnTransmitAnsweredLocked(request, p);
                     closeNow = TransmitScheduler.CloseDueLocked(acknowledged);
+                    sendable = acknowledged != null && _transmits.HasSendableLocked(acknowledged);
                 }
                 else
                 {
@@ -124,7 +126,7 @@ namespace HssDevice.Engine
                 flushAll = _transmits.TakeFlushWantedLocked();
             }
 
-            _transmits.AfterAnswer(acknowledged, closeNow, flushAll);
+            _transmits.AfterAnswer(acknowledged, sendable, closeNow, flushAll);
         }
 
         /// <summary>An answer to OPEN, CONNECT, SHUTDOWN or CLOSE: completes the waiting call, or finishes a background request. Caller holds Sync.</summary>

@@ -260,6 +260,16 @@ namespace HssDevice.Engine
             return acknowledged != null && acknowledged.SendRing.Count == 0 && acknowledged.Machine.State == SocketState.Closing;
         }
 
+        /// <summary>
+        /// Caller holds Sync: whether a Flush of the socket would send now. When not, nothing needs to look again:
+        /// bytes written later are flushed by their Send, or by the answer that the coalescing waits for.
+        /// </summary>
+        public bool HasSendableLocked(EngineSocket s)
+        {
+            int unsent = s.SendRing.Count - s.InFlightBytes;
+            return unsent > 0 && !WaitsForAckLocked(s, unsent) && s.Machine.CanTransmit;
+        }
+
         /// <summary>Caller holds Sync: takes FlushWanted (a slot was freed after a flush starved).</summary>
         public bool TakeFlushWantedLocked()
         {
@@ -276,13 +286,16 @@ namespace HssDevice.Engine
         /// After an answer, with what was decided under its lock: the acknowledged socket sends what waits in its
         /// window (or its CLOSE once drained); when a slot was freed after a flush starved, every socket flushes.
         /// </summary>
-        public void AfterAnswer(EngineSocket acknowledged, bool closeNow, bool flushAll)
+        public void AfterAnswer(EngineSocket acknowledged, bool sendable, bool closeNow, bool flushAll)
         {
             if (acknowledged != null)
             {
                 try
                 {
-                    Flush(acknowledged);
+                    if (sendable)
+                    {
+                        Flush(acknowledged);
+                    }
                 }
                 catch (HssSocketException)
                 {
