@@ -38,6 +38,7 @@ namespace HssDevice.Engine
                 {
                     lock (_context.DataWriteLock)
                     {
+                        _context.Counters.CountLock();
                         _context.Link.WriteData(Buffer, 0, length);
                     }
                 }
@@ -60,6 +61,7 @@ namespace HssDevice.Engine
             {
                 lock (_context.Sync)
                 {
+                    _context.Counters.CountLock();
                     _context.FreeRequestLocked(request);
                     s.Machine.OnConnectAnswered(false);
                 }
@@ -78,6 +80,7 @@ namespace HssDevice.Engine
 
             lock (Lock)
             {
+                _context.Counters.CountLock();
                 int n = withValue
                     ? PacketWriter.WriteAckWithValue(Buffer, 0, msgId, sockId, origOpcode, code, HssRules.TransmitAckValue(code, 0))
                     : PacketWriter.WriteAck(Buffer, 0, msgId, sockId, origOpcode, code);
@@ -103,6 +106,7 @@ namespace HssDevice.Engine
             ReceiveBuffer received = s.Received;
             lock (Lock)
             {
+                _context.Counters.CountLock();
                 for (int i = 0; i < count; i++)
                 {
                     int value = received.AckValue[i];

@@ -1,4 +1,3 @@
-using System.Threading;
 using HssDevice.Transport;
 using HssDevice.Wire;
 
@@ -26,11 +25,14 @@ namespace HssDevice.Engine
         public readonly HssEngineSettings Settings;
         public readonly IHssClock Clock;
         public readonly EngineStats Stats = new EngineStats();
+
+        /// <summary>Counted only in builds that define HSS_COUNTERS (the benchmarks).</summary>
+        public readonly EngineCounters Counters = new EngineCounters();
         public readonly SocketTable Sockets;
         public readonly PendingTable Requests;
 
         /// <summary>Set whenever received bytes leave the buffers: a host TRANSMIT waiting for room looks again.</summary>
-        public readonly AutoResetEvent ReceiveSpace = new AutoResetEvent(false);
+        public readonly EngineSignal ReceiveSpace;
 
         public bool Running;
         public bool Disposed;
@@ -55,7 +57,8 @@ namespace HssDevice.Engine
             Link = link;
             Settings = settings;
             Clock = settings.Clock != null ? settings.Clock : SystemClock.Instance;
-            Sockets = new SocketTable(settings.MaxSockets);
+            ReceiveSpace = new EngineSignal(Counters);
+            Sockets = new SocketTable(settings.MaxSockets, Counters);
             Requests = new PendingTable(settings.MaxOutstandingRequests);
         }
 
@@ -70,6 +73,18 @@ namespace HssDevice.Engine
             return milliseconds < 0 ? long.MaxValue : Now() + milliseconds;
         }
 
+        /// <summary>
+        /// The deadline of a call that is about to wait: taken once, at its first wait, so a call that never waits
+        /// never reads the clock (issue 9: DateTime.UtcNow is a native call on a board). NoDeadlineYet until then.
+        /// </summary>
+        public long DeadlineOnFirstWait(long deadlineMs, int timeoutMs)
+        {
+            return deadlineMs != NoDeadlineYet ? deadlineMs : DeadlineAfter(timeoutMs);
+        }
+
+        /// <summary>A call's deadline before its first wait (see DeadlineOnFirstWait).</summary>
+        public const long NoDeadlineYet = long.MinValue;
+
         public bool Passed(long deadlineMs)
         {
             return deadlineMs != long.MaxValue && Now() >= deadlineMs;
@@ -79,6 +94,7 @@ namespace HssDevice.Engine
         {
             lock (Sync)
             {
+                Counters.CountLock();
                 return Running;
             }
         }

@@ -1,4 +1,3 @@
-using System.Threading;
 using HssDevice.Wire;
 
 namespace HssDevice.Engine
@@ -16,8 +15,8 @@ namespace HssDevice.Engine
         /// <summary>Bytes the application sent and the host has not acknowledged yet; its size is the window.</summary>
         internal readonly ByteRing SendRing;
 
-        internal readonly AutoResetEvent ReceiveSignal = new AutoResetEvent(false);
-        internal readonly AutoResetEvent SendSignal = new AutoResetEvent(false);
+        internal readonly EngineSignal ReceiveSignal;
+        internal readonly EngineSignal SendSignal;
 
         /// <summary>Lifecycle, half-closes and failure: the only place a socket's state lives.</summary>
         internal readonly SocketStateMachine Machine = new SocketStateMachine();
@@ -34,8 +33,10 @@ namespace HssDevice.Engine
         /// <summary>When a Closing socket sends its CLOSE even with data unacknowledged (CloseLingerMs).</summary>
         internal long CloseDeadlineMs;
 
-        internal EngineSocket(int receiveBuffer, int sendWindow, int records)
+        internal EngineSocket(int receiveBuffer, int sendWindow, int records, EngineCounters counters)
         {
+            ReceiveSignal = new EngineSignal(counters);
+            SendSignal = new EngineSignal(counters);
             Received = new ReceiveBuffer(receiveBuffer, records);
             SendRing = new ByteRing(sendWindow);
         }

@@ -41,6 +41,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 // Timer callbacks may overlap when one is held up (a slow link write): one at a time.
                 if (!_context.Running || _running)
                 {
@@ -66,6 +67,7 @@ namespace HssDevice.Engine
             {
                 lock (_context.Sync)
                 {
+                    _context.Counters.CountLock();
                     _running = false;
                 }
             }

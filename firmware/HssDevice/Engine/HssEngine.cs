@@ -61,6 +61,12 @@ namespace HssDevice.Engine
             get { return _context.Stats; }
         }
 
+        /// <summary>Locks, event sets and waits, reader reads: counted only where HSS_COUNTERS is defined (the benchmarks).</summary>
+        internal EngineCounters Counters
+        {
+            get { return _context.Counters; }
+        }
+
         /// <summary>The clock every timeout of this engine is measured on.</summary>
         internal IHssClock Clock
         {
@@ -96,6 +102,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 if (_context.Running || _context.Disposed)
                 {
                     throw new InvalidOperationException("engine already started or disposed");
@@ -113,6 +120,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 if (_context.Disposed)
                 {
                     return;
@@ -214,6 +222,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 return s.Machine.IsConnected && !s.Machine.HasError;
             }
         }
@@ -222,6 +231,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 return s.Machine.HasError;
             }
         }
@@ -229,7 +239,7 @@ namespace HssDevice.Engine
         /// <summary>Waits until the socket's readable or writable state may have changed, or the clock reaches deadlineMs.</summary>
         internal bool WaitForChange(EngineSocket s, bool read, long deadlineMs)
         {
-            return _context.Clock.WaitUntil(read ? s.ReceiveSignal : s.SendSignal, deadlineMs);
+            return (read ? s.ReceiveSignal : s.SendSignal).WaitUntil(_context.Clock, deadlineMs);
         }
     }
 }

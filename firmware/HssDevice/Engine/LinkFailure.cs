@@ -20,6 +20,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 _context.LinkGeneration++;
                 _context.Stats.LinkResets++;
             }
@@ -42,6 +43,7 @@ namespace HssDevice.Engine
             EngineContext c = _context;
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 for (int i = 0; i < c.Requests.Size; i++)
                 {
                     PendingRequest r = c.Requests[i];
@@ -58,6 +60,7 @@ namespace HssDevice.Engine
                     {
                         r.Done = true;
                         r.LocalError = error;
+                        c.Counters.CountSet(true);
                         r.Completed.Set();
                     }
                 }

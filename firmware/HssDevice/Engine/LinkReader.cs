@@ -64,14 +64,17 @@ namespace HssDevice.Engine
             }
         }
 
+        // Neither loop takes Sync per read (issue 9: one lock per packet, the handler's): a stopped engine has
+        // closed its link, so the next read fails and the loop ends there.
         private void CommandReaderLoop()
         {
-            while (_context.IsRunning())
+            while (true)
             {
                 int n;
                 try
                 {
                     n = _context.Link.ReadCommand(_commandRx, 0, _commandRx.Length);
+                    _context.Counters.CountRead();
                 }
                 catch (Exception)
                 {
@@ -80,11 +83,12 @@ namespace HssDevice.Engine
 
                 if (n <= 0)
                 {
-                    if (_context.IsRunning())
+                    if (!_context.IsRunning())
                     {
-                        _failure.ResetLink();
+                        return;
                     }
 
+                    _failure.ResetLink();
                     continue;
                 }
 
@@ -103,12 +107,13 @@ namespace HssDevice.Engine
         {
             // The reassembler is reset only when this pipe itself went down or lost framing: a reset caused by a
             // failed write leaves the bytes of this pipe in step.
-            while (_context.IsRunning())
+            while (true)
             {
                 int n;
                 try
                 {
                     n = _context.Link.ReadData(_dataRx, 0, _dataRx.Length);
+                    _context.Counters.CountRead();
                 }
                 catch (Exception)
                 {
@@ -117,22 +122,25 @@ namespace HssDevice.Engine
 
                 if (n <= 0)
                 {
-                    if (_context.IsRunning())
+                    if (!_context.IsRunning())
                     {
-                        _reassembler.Reset();
-                        lock (_context.Sync)
-                        {
-                            // The link went down: the next bytes start a new session, framed from its first byte.
-                            _context.SessionEnded = false;
-                        }
-
-                        _failure.ResetLink();
+                        return;
                     }
 
+                    _reassembler.Reset();
+                    lock (_context.Sync)
+                    {
+                        _context.Counters.CountLock();
+                        // The link went down: the next bytes start a new session, framed from its first byte.
+                        _context.SessionEnded = false;
+                    }
+
+                    _failure.ResetLink();
                     continue;
                 }
 
-                if (SessionEnded(n))
+                // Only this thread writes SessionEnded (here and in OnFramingLost), so it reads it without the lock.
+                if (_context.SessionEnded && CountDropped(n))
                 {
                     continue;
                 }
@@ -187,6 +195,7 @@ namespace HssDevice.Engine
             int count = 0;
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 c.Stats.ProtocolErrors++;
                 for (int i = 0; i < c.Sockets.Size; i++)
                 {
@@ -202,6 +211,7 @@ namespace HssDevice.Engine
             {
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     c.SessionEnded = true;
                 }
             }
@@ -214,18 +224,16 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>True (and the n bytes are counted as dropped) while a byte-stream session ended by lost framing waits for the link to go down.</summary>
-        private bool SessionEnded(int n)
+        /// <summary>A byte-stream session ended by lost framing waits for the link to go down: n bytes dropped. Returns true.</summary>
+        private bool CountDropped(int n)
         {
             lock (_context.Sync)
             {
-                if (_context.SessionEnded)
-                {
-                    _context.Stats.BytesDroppedAfterFramingLoss += n;
-                }
-
-                return _context.SessionEnded;
+                _context.Counters.CountLock();
+                _context.Stats.BytesDroppedAfterFramingLoss += n;
             }
+
+            return true;
         }
     }
 }

@@ -39,6 +39,7 @@ namespace HssDevice.Engine
             {
                 lock (_context.Sync)
                 {
+                    _context.Counters.CountLock();
                     _context.Stats.HandlerFailures++;
                 }
             }
@@ -85,18 +86,26 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 _context.Stats.ProtocolErrors++;
             }
         }
 
-        /// <summary>Matches an ACK or REPLY by msg_id, then checks orig_opcode and sock_id (section 9).</summary>
+        /// <summary>
+        /// Matches an ACK or REPLY by msg_id, then checks orig_opcode and sock_id (section 9). An answer to a TRANSMIT
+        /// is accounted, and what follows it decided, under the one lock (issue 9: one Sync per packet on the reader).
+        /// </summary>
         private void OnAnswer(HssPacket p)
         {
             EngineContext c = _context;
             EngineSocket acknowledged = null;
-            EngineSocket closeNow = null;
+            bool sendable = false;
+            bool closeNow = false;
+            EngineSocket openedButClosed = null;
+            bool flushAll;
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 PendingRequest request = c.Requests.Find(p.MsgId);
                 if (request == null || !HssRules.IsAnswerTo(p.MsgId, p.OrigOpcode, p.SockId, request.MsgId, request.Opcode, request.SockId)
                     || (request.Done && !request.Background))
@@ -109,40 +118,25 @@ namespace HssDevice.Engine
                 {
                     // Accounted under this same lock: a reset or close could free the request the moment it is released.
                     acknowledged = _transmits.OnTransmitAnsweredLocked(request, p);
+                    closeNow = TransmitScheduler.CloseDueLocked(acknowledged);
+                    sendable = acknowledged != null && _transmits.HasSendableLocked(acknowledged);
                 }
                 else if (request.Opcode == HssOpcode.Open)
                 {
-                    closeNow = OnOpenAnsweredLocked(request, p.Code);
-                }
-                else if (request.Background)
-                {
-                    EngineSocket s = request.Socket;
-                    int opcode = request.Opcode;
-                    c.FreeRequestLocked(request);
-                    if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
-                    {
-                        // CLOSE sent after Close(): the handle may be reused now.
-                        c.ReleaseLocked(s);
-                    }
-                    else if (opcode == HssOpcode.Shutdown && s != null && p.Code != HssError.Success)
-                    {
-                        c.FailLocked(s, ErrorMap.ToSocketError(p.Code), p.Code);
-                    }
+                    openedButClosed = OnOpenAnsweredLocked(request, p.Code);
                 }
                 else
                 {
-                    request.Done = true;
-                    request.Code = p.Code;
-                    request.HasValue = p.HasValue;
-                    request.Value = p.Value;
-                    request.Completed.Set();
+                    OnRequestAnsweredLocked(request, p);
                 }
+
+                flushAll = _transmits.TakeFlushWantedLocked();
             }
 
-            _transmits.AfterAnswer(acknowledged);
-            if (closeNow != null)
+            _transmits.AfterAnswer(acknowledged, sendable, closeNow, flushAll);
+            if (openedButClosed != null)
             {
-                _closer.SendCloseInBackground(closeNow);
+                _closer.SendCloseInBackground(openedButClosed);
             }
         }
 
@@ -177,12 +171,43 @@ namespace HssDevice.Engine
             return null;
         }
 
+        /// <summary>An answer to CONNECT, SHUTDOWN or CLOSE: completes the waiting call, or finishes a background request. Caller holds Sync.</summary>
+        private void OnRequestAnsweredLocked(PendingRequest request, HssPacket p)
+        {
+            EngineContext c = _context;
+            if (request.Background)
+            {
+                EngineSocket s = request.Socket;
+                int opcode = request.Opcode;
+                c.FreeRequestLocked(request);
+                if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
+                {
+                    // CLOSE sent after Close(): the handle may be reused now.
+                    c.ReleaseLocked(s);
+                }
+                else if (opcode == HssOpcode.Shutdown && s != null && p.Code != HssError.Success)
+                {
+                    c.FailLocked(s, ErrorMap.ToSocketError(p.Code), p.Code);
+                }
+            }
+            else
+            {
+                request.Done = true;
+                request.Code = p.Code;
+                request.HasValue = p.HasValue;
+                request.Value = p.Value;
+                c.Counters.CountSet(true);
+                request.Completed.Set();
+            }
+        }
+
         /// <summary>The remote peer finished sending: reads return end of stream after the buffered data.</summary>
         private void OnHostShutdown(HssPacket p)
         {
             int code = HssError.Success;
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 EngineSocket s = _context.Sockets.Find(p.SockId);
                 if (s == null)
                 {
@@ -208,6 +233,7 @@ namespace HssDevice.Engine
             int code = HssError.Success;
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 EngineSocket s = c.Sockets.Find(p.SockId);
                 if (s == null)
                 {

@@ -67,7 +67,11 @@ namespace HssDevice.Engine
             free.HasValue = false;
             free.Value = 0;
             free.LocalError = SocketError.Success;
-            free.Completed.Reset();
+            if (!background)
+            {
+                // Only a caller that waits uses the event; a background request (every TRANSMIT) leaves it alone.
+                free.Completed.Reset();
+            }
             _inUse++;
             return free;
         }

@@ -28,13 +28,14 @@ namespace HssDevice.Engine
         {
             SocketChecks.CheckRange(buffer, offset, size);
             EngineContext c = _context;
-            long deadline = c.DeadlineAfter(timeoutMs);
+            long deadline = EngineContext.NoDeadlineYet;
             int acks = 0;
             int copied = 0;
             while (true)
             {
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     SocketStateMachine m = s.Machine;
                     if (!m.InUse || m.IsAppClosed)
                     {
@@ -75,10 +76,12 @@ namespace HssDevice.Engine
                     }
                 }
 
-                if (!c.Clock.WaitUntil(s.ReceiveSignal, deadline))
+                deadline = c.DeadlineOnFirstWait(deadline, timeoutMs);
+                if (!s.ReceiveSignal.WaitUntil(c.Clock, deadline))
                 {
                     lock (c.Sync)
                     {
+                        c.Counters.CountLock();
                         if (s.Received.RecordCount > 0 || s.Machine.InputEnded || s.Machine.HasFailed)
                         {
                             continue;
@@ -98,6 +101,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 return s.Machine.InUse ? s.Received.Count : 0;
             }
         }
@@ -107,6 +111,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 SocketStateMachine m = s.Machine;
                 return !m.InUse || m.IsAppClosed || s.Received.RecordCount > 0 || m.ReadsEnd || m.HasError;
             }
@@ -119,19 +124,23 @@ namespace HssDevice.Engine
         public void OnTransmitReceived(HssPacket p)
         {
             EngineContext c = _context;
-            int generation;
-            lock (c.Sync)
-            {
-                generation = c.LinkGeneration;
-                c.Stats.TransmitsReceived++;
-            }
-
+            int generation = 0;
+            bool first = true;
             int length = (int)p.PayloadLength;
             while (true)
             {
+                // Counted, matched and buffered under one lock (issue 9: one Sync per packet on the reader).
                 int reject = 0;
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
+                    if (first)
+                    {
+                        first = false;
+                        generation = c.LinkGeneration;
+                        c.Stats.TransmitsReceived++;
+                    }
+
                     if (!c.Running || generation != c.LinkGeneration)
                     {
                         return;
@@ -158,15 +167,15 @@ namespace HssDevice.Engine
                         s.ReceiveSignal.Set();
                         return;
                     }
+
+                    if (reject > 0)
+                    {
+                        c.Stats.RejectedTransmits++;
+                    }
                 }
 
                 if (reject > 0)
                 {
-                    lock (c.Sync)
-                    {
-                        c.Stats.RejectedTransmits++;
-                    }
-
                     _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, reject, true);
                     return;
                 }
@@ -178,7 +187,7 @@ namespace HssDevice.Engine
                 }
 
                 // Budget spent: hold the packet, do not read the pipe (USB NAKs the host), until the app reads.
-                c.ReceiveSpace.WaitOne(EngineContext.HousekeepingPeriodMs, false);
+                c.ReceiveSpace.WaitMs(EngineContext.HousekeepingPeriodMs);
             }
         }
 

@@ -62,6 +62,12 @@ namespace HssDevice.Engine
 
         public static void ThrowIfCannotSend(EngineSocket s)
         {
+            // The common case in one getter (an interpreter pays a full call for each): CanWrite passes every check below.
+            if (s.Machine.CanWrite)
+            {
+                return;
+            }
+
             ThrowIfUnusable(s);
             RequireConnected(s);
             if (s.Machine.WriteRefusal == SocketError.Shutdown)

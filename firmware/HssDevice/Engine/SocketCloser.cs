@@ -31,6 +31,7 @@ namespace HssDevice.Engine
             int acks = 0;
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 if (!s.Machine.InUse || s.Machine.IsAppClosed)
                 {
                     return;
@@ -78,6 +79,7 @@ namespace HssDevice.Engine
             EngineContext c = _context;
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 if (!s.Machine.InUse || s.Machine.IsAppClosed)
                 {
                     return;
@@ -101,6 +103,7 @@ namespace HssDevice.Engine
             int due = 0;
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 long now = _context.Now();
                 SocketTable sockets = _context.Sockets;
                 for (int i = 0; i < sockets.Size; i++)
@@ -129,9 +132,11 @@ namespace HssDevice.Engine
             lock (_writer.Lock)
             lock (c.DataWriteLock)
             {
+                c.Counters.CountLock();
                 PendingRequest request;
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     if (s.Machine.State != SocketState.Closing || !c.Running)
                     {
                         return;
@@ -166,9 +171,11 @@ namespace HssDevice.Engine
             EngineContext c = _context;
             lock (_writer.Lock)
             {
+                _context.Counters.CountLock();
                 PendingRequest request;
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     request = c.Running ? c.AllocateRequestLocked(HssOpcode.Close, handle, null, true, c.Settings.CommandTimeoutMs) : null;
                 }
 

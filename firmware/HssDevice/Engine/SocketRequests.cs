@@ -107,7 +107,7 @@ namespace HssDevice.Engine
                     }
                 }
 
-                c.Clock.WaitUntil(sendSide ? s.SendSignal : s.ReceiveSignal, long.MaxValue);
+                (sendSide ? s.SendSignal : s.ReceiveSignal).WaitUntil(c.Clock, long.MaxValue);
             }
         }
 
@@ -239,7 +239,7 @@ namespace HssDevice.Engine
                     }
                 }
 
-                if (!c.Clock.WaitUntil(s.SendSignal, deadline) && c.Passed(deadline))
+                if (!s.SendSignal.WaitUntil(c.Clock, deadline) && c.Passed(deadline))
                 {
                     throw new HssSocketException(SocketError.TimedOut, "sent data was not acknowledged in time; SHUTDOWN not sent");
                 }

@@ -7,15 +7,17 @@ namespace HssDevice.Engine
     internal sealed class SocketTable
     {
         private readonly EngineSocket[] _slots;
+        private readonly EngineCounters _counters;
         private uint _nextHandle = 1;
 
-        public SocketTable(int size)
+        public SocketTable(int size, EngineCounters counters)
         {
+            _counters = counters;
             _slots = new EngineSocket[size];
             for (int i = 0; i < size; i++)
             {
                 // Released placeholders: every open puts a fresh EngineSocket in its slot.
-                _slots[i] = new EngineSocket(1, 1, 1);
+                _slots[i] = new EngineSocket(1, 1, 1, counters);
                 _slots[i].Machine.OnReleased();
             }
         }
@@ -98,7 +100,7 @@ namespace HssDevice.Engine
             }
             while (Find(handle) != null);
 
-            EngineSocket fresh = new EngineSocket(receiveBuffer, sendWindow, records);
+            EngineSocket fresh = new EngineSocket(receiveBuffer, sendWindow, records, _counters);
             fresh.HandleValue = handle;
             _slots[slot] = fresh;
             return fresh;

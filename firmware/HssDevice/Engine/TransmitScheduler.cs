@@ -34,26 +34,31 @@ namespace HssDevice.Engine
                 return SendDatagram(s, buffer, offset, size, timeoutMs);
             }
 
-            long deadline = _context.DeadlineAfter(timeoutMs);
+            long deadline = EngineContext.NoDeadlineYet;
             int queued = 0;
+            bool flush = true;
             while (queued < size)
             {
                 bool full;
                 lock (_context.Sync)
                 {
+                    _context.Counters.CountLock();
                     SocketChecks.ThrowIfCannotSend(s);
                     int n = s.SendRing.Write(buffer, offset + queued, size - queued);
                     queued += n;
                     full = n == 0;
+                    flush = !WaitsForAckLocked(s, s.SendRing.Count - s.InFlightBytes);
                 }
 
                 if (full)
                 {
                     Flush(s);
-                    if (!_context.Clock.WaitUntil(s.SendSignal, deadline))
+                    deadline = _context.DeadlineOnFirstWait(deadline, timeoutMs);
+                    if (!s.SendSignal.WaitUntil(_context.Clock, deadline))
                     {
                         lock (_context.Sync)
                         {
+                            _context.Counters.CountLock();
                             SocketChecks.ThrowIfCannotSend(s);
                             if (s.SendRing.Free == 0)
                             {
@@ -64,8 +69,21 @@ namespace HssDevice.Engine
                 }
             }
 
-            Flush(s);
+            if (flush)
+            {
+                Flush(s);
+            }
+
             return size;
+        }
+
+        /// <summary>
+        /// Caller holds Sync. Coalescing (Nagle-like): with data in flight and less than a full TRANSMIT unsent, the
+        /// unsent bytes wait for the ACK, whose answer path flushes them (so Send need not look again).
+        /// </summary>
+        private bool WaitsForAckLocked(EngineSocket s, int unsent)
+        {
+            return _context.Settings.CoalesceWrites && s.InFlightCount > 0 && unsent < _context.Settings.MaxTransmitPayload;
         }
 
         /// <summary>True when a Send would not block.</summary>
@@ -73,6 +91,7 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 if (!s.Machine.CanWrite)
                 {
                     return false;
@@ -90,14 +109,16 @@ namespace HssDevice.Engine
                 throw new HssSocketException(SocketError.MessageSize, "datagram of " + size.ToString() + " bytes is over the " + c.Settings.MaxTransmitPayload.ToString() + "-byte maximum");
             }
 
-            long deadline = c.DeadlineAfter(timeoutMs);
+            long deadline = EngineContext.NoDeadlineYet;
             while (true)
             {
                 lock (c.DataWriteLock)
                 {
+                    c.Counters.CountLock();
                     PendingRequest request = null;
                     lock (c.Sync)
                     {
+                        c.Counters.CountLock();
                         SocketChecks.ThrowIfCannotSend(s);
                         if (s.InFlightBytes + size <= c.Settings.SendWindow)
                         {
@@ -125,11 +146,14 @@ namespace HssDevice.Engine
                     }
                 }
 
-                // Another socket's ACK may free the request slot: look again at least this often (real time).
-                if (!s.SendSignal.WaitOne(EngineContext.HousekeepingPeriodMs, false))
+                // This socket's ACK opens the window; a slot freed anywhere else wakes every socket (FlushAll, from
+                // the answer path or housekeeping), so the wait is on the engine's clock, not a real-time poll.
+                deadline = c.DeadlineOnFirstWait(deadline, timeoutMs);
+                if (!s.SendSignal.WaitUntil(c.Clock, deadline))
                 {
                     lock (c.Sync)
                     {
+                        c.Counters.CountLock();
                         SocketChecks.ThrowIfCannotSend(s);
                     }
 
@@ -148,11 +172,14 @@ namespace HssDevice.Engine
             int max = c.Settings.MaxTransmitPayload;
             lock (c.DataWriteLock)
             {
-                while (true)
+                c.Counters.CountLock();
+                bool more = true;
+                while (more)
                 {
                     int chunk;
                     lock (c.Sync)
                     {
+                        c.Counters.CountLock();
                         if (!s.Machine.CanTransmit)
                         {
                             return;
@@ -165,7 +192,7 @@ namespace HssDevice.Engine
                         }
 
                         // Nagle-like: with data in flight, wait for its ACK unless a full TRANSMIT is ready.
-                        if (c.Settings.CoalesceWrites && s.InFlightCount > 0 && unsent < max)
+                        if (WaitsForAckLocked(s, unsent))
                         {
                             return;
                         }
@@ -185,6 +212,10 @@ namespace HssDevice.Engine
                         s.InFlightCount++;
                         c.Stats.TransmitsSent++;
                         PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.HandleValue, chunk);
+
+                        // Another turn only when it would send (not one more lock to find nothing): bytes written
+                        // meanwhile are flushed by their Send, or by the ACK path when they wait for an ACK.
+                        more = unsent > chunk && !WaitsForAckLocked(s, unsent - chunk);
                     }
 
                     WriteDataLocked(HssLayout.HeaderSize + chunk);
@@ -221,27 +252,55 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// After an answer: the acknowledged socket sends what waits in its window (and its CLOSE once drained);
-        /// sends that waited for a free request slot go out too.
+        /// Under the answer's lock (caller holds Sync): whether the acknowledged socket, Closing, has nothing left to
+        /// send, so its CLOSE goes now.
         /// </summary>
-        public void AfterAnswer(EngineSocket acknowledged)
+        public static bool CloseDueLocked(EngineSocket acknowledged)
+        {
+            return acknowledged != null && acknowledged.SendRing.Count == 0 && acknowledged.Machine.State == SocketState.Closing;
+        }
+
+        /// <summary>
+        /// Caller holds Sync: whether a Flush of the socket would send now. When not, nothing needs to look again:
+        /// bytes written later are flushed by their Send, or by the answer that the coalescing waits for.
+        /// </summary>
+        public bool HasSendableLocked(EngineSocket s)
+        {
+            int unsent = s.SendRing.Count - s.InFlightBytes;
+            return unsent > 0 && !WaitsForAckLocked(s, unsent) && s.Machine.CanTransmit;
+        }
+
+        /// <summary>Caller holds Sync: takes FlushWanted (a slot was freed after a flush starved).</summary>
+        public bool TakeFlushWantedLocked()
+        {
+            if (!_context.FlushWanted)
+            {
+                return false;
+            }
+
+            _context.FlushWanted = false;
+            return true;
+        }
+
+        /// <summary>
+        /// After an answer, with what was decided under its lock: the acknowledged socket sends what waits in its
+        /// window (or its CLOSE once drained); when a slot was freed after a flush starved, every socket flushes.
+        /// </summary>
+        public void AfterAnswer(EngineSocket acknowledged, bool sendable, bool closeNow, bool flushAll)
         {
             if (acknowledged != null)
             {
                 try
                 {
-                    Flush(acknowledged);
+                    if (sendable)
+                    {
+                        Flush(acknowledged);
+                    }
                 }
                 catch (HssSocketException)
                 {
                     // The link failed: that is already a link reset.
                     return;
-                }
-
-                bool closeNow;
-                lock (_context.Sync)
-                {
-                    closeNow = acknowledged.Machine.State == SocketState.Closing && acknowledged.SendRing.Count == 0;
                 }
 
                 if (closeNow)
@@ -250,7 +309,10 @@ namespace HssDevice.Engine
                 }
             }
 
-            FlushAll();
+            if (flushAll)
+            {
+                FlushEvery();
+            }
         }
 
         /// <summary>Flushes every socket, when a freed request slot may unblock them (rare: only after the table was
@@ -259,14 +321,18 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
-                if (!_context.FlushWanted)
+                _context.Counters.CountLock();
+                if (!TakeFlushWantedLocked())
                 {
                     return;
                 }
-
-                _context.FlushWanted = false;
             }
 
+            FlushEvery();
+        }
+
+        private void FlushEvery()
+        {
             SocketTable sockets = _context.Sockets;
             for (int i = 0; i < sockets.Size; i++)
             {

@@ -27,6 +27,12 @@ namespace HssDevice.Benchmarks.Proxy
             }
         }
 
+        /// <summary>The engine's own counts (non-zero only in a build with HSS_COUNTERS, as this project's).</summary>
+        internal EngineCounters Counters
+        {
+            get { return _engine.Counters; }
+        }
+
         public string Name
         {
             get { return "engine"; }

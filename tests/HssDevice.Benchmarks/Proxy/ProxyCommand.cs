@@ -63,6 +63,7 @@ namespace HssDevice.Benchmarks.Proxy
                 Console.WriteLine("per packet (TRANSMIT in the run's direction): wake-ups = voluntary context switches of the application thread,");
                 Console.WriteLine("command reader, data reader, other threads and their sum (app+readers); preem = preemptions of those three;");
                 Console.WriteLine("lockc = Monitor lock contentions; tpool = thread-pool work items; alloc = bytes allocated on the three threads (-1: not on this runtime)");
+                Console.WriteLine("engine counters (EngineCounters, HSS_COUNTERS builds; -1: zero-work or not counted): locks entered, events set, sets nobody waited for, waits, waits that blocked, link reads");
                 Console.WriteLine(ProxyResult.Header);
             }
 

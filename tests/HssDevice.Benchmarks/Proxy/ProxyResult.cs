@@ -23,6 +23,14 @@ namespace HssDevice.Benchmarks.Proxy
         public double ThreadPoolItems;
         public double DeviceThreadBytes;
 
+        /// <summary>The engine's own counts per packet (EngineCounters; -1: the zero-work device, or a build without HSS_COUNTERS).</summary>
+        public double Locks;
+        public double EventSets;
+        public double EventSetsUnheard;
+        public double EventWaits;
+        public double EventWaitsBlocked;
+        public double ReaderReads;
+
         public double MegabytesPerSecond
         {
             get { return Bytes / Seconds / 1e6; }
@@ -43,16 +51,18 @@ namespace HssDevice.Benchmarks.Proxy
         {
             get
             {
-                return string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-20} {2,-14} {3,6} {4,8} {5,7} {6,8} | {7,6} {8,6} {9,6} {10,6} {11,6} | {12,6} {13,6} {14,6} {15,7}",
-                    "device", "settings", "direction", "write", "packets", "B/pkt", "MB/s", "app", "cmdrd", "datard", "other", "sum", "preem", "lockc", "tpool", "alloc");
+                return string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-20} {2,-14} {3,6} {4,8} {5,7} {6,8} | {7,6} {8,6} {9,6} {10,6} {11,6} | {12,6} {13,6} {14,6} {15,7} | {16,6} {17,6} {18,6} {19,6} {20,6} {21,6}",
+                    "device", "settings", "direction", "write", "packets", "B/pkt", "MB/s", "app", "cmdrd", "datard", "other", "sum", "preem", "lockc", "tpool", "alloc",
+                    "locks", "sets", "unhrd", "waits", "blockd", "reads");
             }
         }
 
         public override string ToString()
         {
-            return string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-20} {2,-14} {3,6} {4,8} {5,7:0} {6,8:0.00} | {7,6:0.00} {8,6:0.00} {9,6:0.00} {10,6:0.00} {11,6:0.00} | {12,6:0.00} {13,6:0.00} {14,6:0.00} {15,7:0.0}",
+            return string.Format(CultureInfo.InvariantCulture, "{0,-9} {1,-20} {2,-14} {3,6} {4,8} {5,7:0} {6,8:0.00} | {7,6:0.00} {8,6:0.00} {9,6:0.00} {10,6:0.00} {11,6:0.00} | {12,6:0.00} {13,6:0.00} {14,6:0.00} {15,7:0.0} | {16,6:0.00} {17,6:0.00} {18,6:0.00} {19,6:0.00} {20,6:0.00} {21,6:0.00}",
                 Case.Device, Case.SettingsName, Case.Direction, Case.WriteSize, Packets, BytesPerPacket, MegabytesPerSecond,
-                AppWakeups, CommandReaderWakeups, DataReaderWakeups, OtherWakeups, DeviceWakeups, Preemptions, LockContentions, ThreadPoolItems, DeviceThreadBytes);
+                AppWakeups, CommandReaderWakeups, DataReaderWakeups, OtherWakeups, DeviceWakeups, Preemptions, LockContentions, ThreadPoolItems, DeviceThreadBytes,
+                Locks, EventSets, EventSetsUnheard, EventWaits, EventWaitsBlocked, ReaderReads);
         }
 
         public string ToJson()
@@ -74,6 +84,12 @@ namespace HssDevice.Benchmarks.Proxy
             Field(b, "preemptionsPerPacket", Preemptions);
             Field(b, "lockContentionsPerPacket", LockContentions);
             Field(b, "threadPoolItemsPerPacket", ThreadPoolItems);
+            Field(b, "locksPerPacket", Locks);
+            Field(b, "eventSetsPerPacket", EventSets);
+            Field(b, "eventSetsUnheardPerPacket", EventSetsUnheard);
+            Field(b, "eventWaitsPerPacket", EventWaits);
+            Field(b, "eventWaitsBlockedPerPacket", EventWaitsBlocked);
+            Field(b, "readerReadsPerPacket", ReaderReads);
             b.Append("\"deviceThreadBytesPerPacket\":").Append(Number(DeviceThreadBytes));
             b.Append('}');
             return b.ToString();

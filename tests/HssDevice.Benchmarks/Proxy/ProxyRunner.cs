@@ -34,11 +34,12 @@ namespace HssDevice.Benchmarks.Proxy
                 }
 
                 var clock = new Stopwatch();
-                Snapshot before = Snapshot.Take(link, true);
+                EngineCounters counters = device is EngineDevice && EngineCounters.Enabled ? ((EngineDevice)device).Counters : null;
+                Snapshot before = Snapshot.Take(link, counters, true);
                 clock.Start();
                 Move(c, device, link, payload, received, hostTransmit, c.Bytes);
                 clock.Stop();
-                Snapshot after = Snapshot.Take(link, false);
+                Snapshot after = Snapshot.Take(link, counters, false);
                 return Result(c, before, after, clock.Elapsed.TotalSeconds);
             }
             finally
@@ -112,7 +113,18 @@ namespace HssDevice.Benchmarks.Proxy
             r.ThreadPoolItems = after.ThreadPoolItems < 0 ? -1 : (after.ThreadPoolItems - before.ThreadPoolItems) / p;
             r.DeviceThreadBytes = after.AppAllocated < 0 ? -1
                 : ((after.AppAllocated - before.AppAllocated) + (after.CommandReaderAllocated - before.CommandReaderAllocated) + (after.DataReaderAllocated - before.DataReaderAllocated)) / p;
+            r.Locks = PerPacket(before.Locks, after.Locks, p);
+            r.EventSets = PerPacket(before.EventSets, after.EventSets, p);
+            r.EventSetsUnheard = PerPacket(before.EventSetsUnheard, after.EventSetsUnheard, p);
+            r.EventWaits = PerPacket(before.EventWaits, after.EventWaits, p);
+            r.EventWaitsBlocked = PerPacket(before.EventWaitsBlocked, after.EventWaitsBlocked, p);
+            r.ReaderReads = PerPacket(before.ReaderReads, after.ReaderReads, p);
             return r;
+        }
+
+        private static double PerPacket(long before, long after, double packets)
+        {
+            return after < 0 ? -1 : (after - before) / packets;
         }
 
         /// <summary>The counters at one moment, read from the application thread.</summary>
@@ -130,9 +142,15 @@ namespace HssDevice.Benchmarks.Proxy
             public long DataReaderAllocated;
             public long DeviceTransmits;
             public long HostTransmits;
+            public long Locks = -1;
+            public long EventSets = -1;
+            public long EventSetsUnheard = -1;
+            public long EventWaits = -1;
+            public long EventWaitsBlocked = -1;
+            public long ReaderReads = -1;
 
             /// <summary>Reading /proc allocates on this thread: before a run its allocation count is read last, after it first.</summary>
-            public static Snapshot Take(ProxyHostLink link, bool beforeRun)
+            public static Snapshot Take(ProxyHostLink link, EngineCounters counters, bool beforeRun)
             {
                 // Read before this snapshot object is allocated (112 bytes on the application thread).
                 long allocatedAfterRun = beforeRun ? 0 : ThreadCounters.AllocatedBytes();
@@ -147,6 +165,16 @@ namespace HssDevice.Benchmarks.Proxy
                 s.LockContentions = Monitor.LockContentionCount;
                 s.ThreadPoolItems = ThreadPool.CompletedWorkItemCount;
 #endif
+                if (counters != null)
+                {
+                    s.Locks = counters.Locks;
+                    s.EventSets = counters.EventSets;
+                    s.EventSetsUnheard = counters.EventSetsUnheard;
+                    s.EventWaits = counters.EventWaits;
+                    s.EventWaitsBlocked = counters.EventWaitsBlocked;
+                    s.ReaderReads = counters.ReaderReads;
+                }
+
                 s.CommandReaderAllocated = link.CommandReaderAllocated;
                 s.DataReaderAllocated = link.DataReaderAllocated;
                 s.DeviceTransmits = link.DeviceTransmits;
