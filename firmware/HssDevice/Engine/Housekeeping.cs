@@ -13,15 +13,15 @@ namespace HssDevice.Engine
     {
         private readonly EngineContext _context;
         private readonly SocketCloser _closer;
-        private readonly TransmitScheduler _transmits;
+        private readonly TransmitAnswers _transmitAnswers;
         private Timer _timer;
         private bool _running;
 
-        public Housekeeping(EngineContext context, SocketCloser closer, TransmitScheduler transmits)
+        public Housekeeping(EngineContext context, SocketCloser closer, TransmitAnswers transmitAnswers)
         {
             _context = context;
             _closer = closer;
-            _transmits = transmits;
+            _transmitAnswers = transmitAnswers;
         }
 
         public void Start()
@@ -57,7 +57,7 @@ namespace HssDevice.Engine
                 _closer.SendDueCloses();
 
                 // Sends that waited for a free request slot (freed by a timeout, a reset or a command's answer).
-                _transmits.FlushAll();
+                _transmitAnswers.FlushAll();
             }
             catch (Exception)
             {

@@ -44,11 +44,12 @@ namespace HssDevice.Engine
             CommandWriter writer = new CommandWriter(_context, _failure);
             _closer = new SocketCloser(_context, writer);
             _requests = new SocketRequests(_context, writer);
-            _transmits = new TransmitScheduler(_context, _failure, _closer);
+            _transmits = new TransmitScheduler(_context, _failure);
+            TransmitAnswers transmitAnswers = new TransmitAnswers(_context, _transmits, _closer);
             _receives = new ReceivePath(_context, writer);
-            PacketDispatcher dispatcher = new PacketDispatcher(_context, writer, _transmits, _receives, _closer);
+            PacketDispatcher dispatcher = new PacketDispatcher(_context, writer, transmitAnswers, _receives, _closer);
             _reader = new LinkReader(_context, _failure, dispatcher, _closer);
-            _housekeeping = new Housekeeping(_context, _closer, _transmits);
+            _housekeeping = new Housekeeping(_context, _closer, transmitAnswers);
         }
 
         public HssEngineSettings Settings

@@ -12,16 +12,16 @@ namespace HssDevice.Engine
     {
         private readonly EngineContext _context;
         private readonly CommandWriter _writer;
-        private readonly TransmitScheduler _transmits;
+        private readonly TransmitAnswers _transmitAnswers;
         private readonly ReceivePath _receives;
         private readonly SocketCloser _closer;
 
-        public PacketDispatcher(EngineContext context, CommandWriter writer, TransmitScheduler transmits, ReceivePath receives, SocketCloser closer)
+        public PacketDispatcher(EngineContext context, CommandWriter writer, TransmitAnswers transmitAnswers, ReceivePath receives, SocketCloser closer)
         {
             _closer = closer;
             _context = context;
             _writer = writer;
-            _transmits = transmits;
+            _transmitAnswers = transmitAnswers;
             _receives = receives;
         }
 
@@ -117,9 +117,9 @@ namespace HssDevice.Engine
                 if (request.Opcode == HssOpcode.Transmit)
                 {
                     // Accounted under this same lock: a reset or close could free the request the moment it is released.
-                    acknowledged = _transmits.OnTransmitAnsweredLocked(request, p);
-                    closeNow = TransmitScheduler.CloseDueLocked(acknowledged);
-                    sendable = acknowledged != null && _transmits.HasSendableLocked(acknowledged);
+                    acknowledged = _transmitAnswers.OnTransmitAnsweredLocked(request, p);
+                    closeNow = TransmitAnswers.CloseDueLocked(acknowledged);
+                    sendable = acknowledged != null && _transmitAnswers.HasSendableLocked(acknowledged);
                 }
                 else if (request.Opcode == HssOpcode.Open)
                 {
@@ -130,10 +130,10 @@ namespace HssDevice.Engine
                     OnRequestAnsweredLocked(request, p);
                 }
 
-                flushAll = _transmits.TakeFlushWantedLocked();
+                flushAll = _transmitAnswers.TakeFlushWantedLocked();
             }
 
-            _transmits.AfterAnswer(acknowledged, sendable, closeNow, flushAll);
+            _transmitAnswers.AfterAnswer(acknowledged, sendable, closeNow, flushAll);
             if (openedButClosed != null)
             {
                 _closer.SendCloseInBackground(openedButClosed);
