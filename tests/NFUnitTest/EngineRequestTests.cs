@@ -72,6 +72,26 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
+        public void With_ConnectBehindOpen_off_connect_waits_for_the_open_answer()
+        {
+            HssEngineSettings settings = Rig.SmallSettings();
+            settings.ConnectBehindOpen = false;
+            Rig.Run(true, settings, rig =>
+            {
+                var socket = new HssSocket(rig.Engine, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                Background connect = Background.Start(() => socket.Connect(new HssEndPoint(HssIPAddress.Loopback, 7)));
+                SeenPacket open = rig.Host.Expect(HssOpcode.Open);
+                rig.Host.ExpectSilence(100);
+                Assert.IsFalse(connect.Finished);
+                rig.Host.Ack(open, HssError.Success);
+                rig.Host.Ack(rig.Host.Expect(HssOpcode.Connect), HssError.Success);
+                connect.Join();
+                Assert.IsTrue(socket.Connected);
+                Assert.AreEqual(0, rig.Engine.PendingRequests);
+            });
+        }
+
+        [TestMethod]
         public void Refused_open_fails_the_connect_behind_it_with_the_open_codes_and_absorbs_its_answer()
         {
             Rig.Run(rig =>

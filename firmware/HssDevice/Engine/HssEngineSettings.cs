@@ -55,6 +55,13 @@ namespace HssDevice.Engine
         /// </summary>
         public bool AckHostTransmits = true;
 
+        /// <summary>
+        /// Send CONNECT right behind an unanswered OPEN (set-up in one round trip; docs/protocol.md section 4). A host
+        /// must then act on one device's commands in arrival order, as this project's host does; the reference host
+        /// does so in practice (docs/decisions.md). False: Connect first waits for OPEN's answer.
+        /// </summary>
+        public bool ConnectBehindOpen = true;
+
         /// <summary>The clock timeouts are measured on; null: the system clock. Tests set a manual one.</summary>
         internal IHssClock Clock;
 

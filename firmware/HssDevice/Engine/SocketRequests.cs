@@ -142,6 +142,11 @@ namespace HssDevice.Engine
             }
 
             EngineContext c = _context;
+            if (!c.Settings.ConnectBehindOpen)
+            {
+                AwaitOpen(s, true);
+            }
+
             PendingRequest request;
             lock (_writer.Lock)
             {
