@@ -7,8 +7,8 @@ namespace HssDevice.Engine
     /// The device side of HSS: what an application starts (directly, or once through <see cref="HssDevice.Sockets.HssNetwork"/>) and
     /// what wires the parts that do the work, each owning one concern:
     /// <see cref="LinkReader"/> (reader threads, framing) hands packets to <see cref="PacketDispatcher"/>;
-    /// <see cref="SocketRequests"/> (OPEN, CONNECT, SHUTDOWN) and <see cref="SocketCloser"/> (CLOSE) write through
-    /// <see cref="CommandWriter"/>; <see cref="TransmitScheduler"/> sends data within the window;
+    /// <see cref="SocketRequests"/> (OPEN, CONNECT), <see cref="SocketShutdowns"/> and <see cref="SocketCloser"/> (CLOSE) write through
+    /// <see cref="CommandWriter"/>; <see cref="TransmitScheduler"/> sends data within the window and <see cref="TransmitAnswers"/> takes its ACKs;
     /// <see cref="ReceivePath"/> buffers the host's data; <see cref="Housekeeping"/> runs the timeouts;
     /// <see cref="LinkFailure"/> fails everything when the link goes. They share one <see cref="EngineContext"/>
     /// (its lock order is documented there).
@@ -20,6 +20,7 @@ namespace HssDevice.Engine
         private readonly EngineContext _context;
         private readonly LinkFailure _failure;
         private readonly SocketRequests _requests;
+        private readonly SocketShutdowns _shutdowns;
         private readonly SocketCloser _closer;
         private readonly TransmitScheduler _transmits;
         private readonly ReceivePath _receives;
@@ -44,6 +45,7 @@ namespace HssDevice.Engine
             CommandWriter writer = new CommandWriter(_context, _failure);
             _closer = new SocketCloser(_context, writer);
             _requests = new SocketRequests(_context, writer);
+            _shutdowns = new SocketShutdowns(_context, writer);
             _transmits = new TransmitScheduler(_context, _failure);
             TransmitAnswers transmitAnswers = new TransmitAnswers(_context, _transmits, _closer);
             _receives = new ReceivePath(_context, writer);
@@ -175,12 +177,12 @@ namespace HssDevice.Engine
 
         internal void ShutdownSend(EngineSocket s, int drainTimeoutMs)
         {
-            _requests.ShutdownSend(s, drainTimeoutMs);
+            _shutdowns.ShutdownSend(s, drainTimeoutMs);
         }
 
         internal void ShutdownReceive(EngineSocket s)
         {
-            _requests.ShutdownReceive(s);
+            _shutdowns.ShutdownReceive(s);
         }
 
         internal void Close(EngineSocket s)
