@@ -46,8 +46,9 @@ public sealed class UsbIpOperationTests
     public async Task Import_of_1_1_answers_the_device_record_and_counts_an_attach()
     {
         await using var device = new EmulatedBoardDevice("esp32-s3", HssUsbProfile.Vendor, UsbSpeed.Full);
-        int attached = 0;
-        device.Server.Attached += n => attached = n;
+        // The server raises Attached after writing the reply, so the client can read the reply first: wait for it.
+        var attached = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        device.Server.Attached += n => attached.TrySetResult(n);
         await using var client = await UsbIpTestClient.ConnectAsync(device.EndPoint);
         await client.SendAsync(UsbIpTestClient.ImportRequest("1-1"));
         byte[] reply = await client.ReceiveAsync(8 + 312);
@@ -56,7 +57,7 @@ public sealed class UsbIpOperationTests
         Assert.Equal(2u, BinaryPrimitives.ReadUInt32BigEndian(reply.AsSpan(8 + 288 + 8))); // USB_SPEED_FULL
         Assert.Equal(0x1209, BinaryPrimitives.ReadUInt16BigEndian(reply.AsSpan(8 + 288 + 12)));
         Assert.Equal(1, device.Server.Imports);
-        Assert.Equal(1, attached);
+        Assert.Equal(1, await attached.Task.WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
     [Fact]
