@@ -11,6 +11,45 @@ namespace HssDevice.Wire
         public const int BadPacketCode = HssError.InvalidArgument;
 
         /// <summary>
+        /// How a receiver frames a byte stream at the header in buffer[offset..offset+12) (docs/protocol.md section 11):
+        /// DecodeStatus.Ok with the payload length to take, or with oversized set for a data packet over
+        /// maxDataPayload whose payload (at most PacketReassembler.SkipLimit) is skipped after its header is
+        /// delivered; otherwise the status with which framing is lost (unknown opcode, command over 52 bytes, data
+        /// too long to skip). The device's PacketReassembler and the host's framer both call it.
+        /// </summary>
+        public static int CheckFrameHeader(byte[] buffer, int offset, int maxDataPayload, out int payloadLength, out bool oversized)
+        {
+            int opcode = ByteOrder.ReadUInt16LE(buffer, offset + HssLayout.OpcodeOffset);
+            uint length = ByteOrder.ReadUInt32LE(buffer, offset + HssLayout.PayloadLengthOffset);
+            payloadLength = 0;
+            oversized = false;
+            if (!HssOpcode.IsKnown(opcode))
+            {
+                return DecodeStatus.UnknownOpcode;
+            }
+
+            if (!HssOpcode.IsData(opcode))
+            {
+                if (length > HssLayout.MaxCommandPayload)
+                {
+                    return DecodeStatus.CommandTooLong;
+                }
+            }
+            else if (length > (uint)maxDataPayload)
+            {
+                if (length > PacketReassembler.SkipLimit)
+                {
+                    return DecodeStatus.DataTooLong;
+                }
+
+                oversized = true;
+            }
+
+            payloadLength = (int)length;
+            return DecodeStatus.Ok;
+        }
+
+        /// <summary>
         /// Is an ACK/REPLY (answerMsgId, answerOrigOpcode, answerSockId) the answer to the request (msgId, opcode,
         /// sockId)? All three must agree (docs/protocol.md section 9); an OPEN's answer carries the new handle.
         /// </summary>

@@ -124,32 +124,19 @@ namespace HssDevice.Wire
 
         private void OnHeader()
         {
-            int opcode = ByteOrder.ReadUInt16LE(_buffer, HssLayout.OpcodeOffset);
-            uint payloadLength = ByteOrder.ReadUInt32LE(_buffer, HssLayout.PayloadLengthOffset);
-            if (!HssOpcode.IsKnown(opcode))
+            int payloadLength;
+            bool oversized;
+            int status = HssRules.CheckFrameHeader(_buffer, 0, _maxDataPayload, out payloadLength, out oversized);
+            if (status != DecodeStatus.Ok)
             {
-                Lose(DecodeStatus.UnknownOpcode);
+                Lose(status);
                 return;
             }
 
-            if (!HssOpcode.IsData(opcode))
+            if (oversized)
             {
-                if (payloadLength > HssLayout.MaxCommandPayload)
-                {
-                    Lose(DecodeStatus.CommandTooLong);
-                    return;
-                }
-            }
-            else if (payloadLength > (uint)_maxDataPayload)
-            {
-                if (payloadLength > SkipLimit)
-                {
-                    Lose(DecodeStatus.DataTooLong);
-                    return;
-                }
-
                 IsOversized = true;
-                _skipAfterRelease = (int)payloadLength;
+                _skipAfterRelease = payloadLength;
                 Complete(HssLayout.HeaderSize);
                 return;
             }
@@ -160,7 +147,7 @@ namespace HssDevice.Wire
                 return;
             }
 
-            _expected = HssLayout.HeaderSize + (int)payloadLength;
+            _expected = HssLayout.HeaderSize + payloadLength;
         }
 
         private void Complete(int length)

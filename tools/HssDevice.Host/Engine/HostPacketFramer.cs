@@ -155,40 +155,25 @@ internal sealed class HostPacketFramer
         FramingError = DecodeStatus.Ok;
     }
 
-    /// <summary>Checks a header (as <see cref="PacketReassembler"/> does) and returns the length of the packet to deliver:
+    /// <summary>Checks a header by the shared rule (<see cref="HssRules.CheckFrameHeader"/>) and returns the length of the packet to deliver:
     /// the header alone for an empty or oversized one (whose payload is then skipped). Sets FramingLost instead.</summary>
     private int CheckHeader(byte[] buffer, int offset)
     {
-        int opcode = ByteOrder.ReadUInt16LE(buffer, offset + HssLayout.OpcodeOffset);
-        uint payloadLength = ByteOrder.ReadUInt32LE(buffer, offset + HssLayout.PayloadLengthOffset);
-        if (!HssOpcode.IsKnown(opcode))
+        int status = HssRules.CheckFrameHeader(buffer, offset, _maxDataPayload, out int payloadLength, out bool oversized);
+        if (status != DecodeStatus.Ok)
         {
-            Lose(DecodeStatus.UnknownOpcode);
+            Lose(status);
             return 0;
         }
 
-        if (!HssOpcode.IsData(opcode))
+        if (oversized)
         {
-            if (payloadLength > HssLayout.MaxCommandPayload)
-            {
-                Lose(DecodeStatus.CommandTooLong);
-                return 0;
-            }
-        }
-        else if (payloadLength > (uint)_maxDataPayload)
-        {
-            if (payloadLength > PacketReassembler.SkipLimit)
-            {
-                Lose(DecodeStatus.DataTooLong);
-                return 0;
-            }
-
             IsOversized = true;
-            _skipAfterRelease = (int)payloadLength;
+            _skipAfterRelease = payloadLength;
             return HssLayout.HeaderSize;
         }
 
-        return HssLayout.HeaderSize + (int)payloadLength;
+        return HssLayout.HeaderSize + payloadLength;
     }
 
     /// <summary>Makes room for a packet of `length` bytes (at most the maximum, which CheckHeader guarantees).</summary>
