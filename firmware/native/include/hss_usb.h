@@ -9,7 +9,7 @@
  * which the .NET wrapper and the nanoCLR binding each turn into a wait of their own.
  *
  * Descriptors come from managed code (UsbDescriptorBuilder, the bytes `hss descriptors` prints) as one blob whose
- * format is in docs/firmware.md; the core serves exactly those bytes and finds its endpoints in the configuration
+ * format is in docs/native-usb.md; the core serves exactly those bytes and finds its endpoints in the configuration
  * descriptor (interrupt endpoints: the command pipe; bulk endpoints: the data pipe).
  */
 #ifndef HSS_USB_H
@@ -54,7 +54,7 @@ typedef enum hss_usb_link_state {
 } hss_usb_link_state_t;
 
 typedef struct hss_usb_config {
-    const uint8_t *descriptors;  /* the descriptor blob (docs/firmware.md); copied at open */
+    const uint8_t *descriptors;  /* the descriptor blob (docs/native-usb.md); copied at open */
     size_t descriptors_len;
     size_t command_queue_packets; /* command packets queued per direction (each HSS_USB_COMMAND_MAX bytes) */
     size_t data_out_bytes;        /* host-to-device bytes buffered before the bulk OUT endpoint is NAKed */
