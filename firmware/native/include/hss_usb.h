@@ -28,6 +28,10 @@ extern "C" {
 /* Largest HSS command packet (header included): one interrupt transfer (docs/protocol.md section 3). */
 #define HSS_USB_COMMAND_MAX 64
 
+/* Bounds of the descriptor blob handed to hss_usb_open (docs/native-usb.md). */
+#define HSS_USB_DESCRIPTORS_MAX 4096
+#define HSS_USB_DESCRIPTOR_ENTRIES_MAX 32
+
 /* Fixed values, never reordered: the managed side maps each to the engine's link errors. */
 typedef enum hss_usb_status {
     HSS_USB_OK = 0,
