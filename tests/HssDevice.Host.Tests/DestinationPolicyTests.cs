@@ -27,23 +27,24 @@ public class DestinationPolicyTests
     }
 
     [Theory]
-    [InlineData("169.254.1.1", "link-local")]
-    [InlineData("fe80::1", "link-local")]
-    [InlineData("::ffff:169.254.9.9", "link-local")]
-    [InlineData("224.0.0.1", "multicast")]
-    [InlineData("239.255.255.250", "multicast")]
-    [InlineData("ff02::1", "multicast")]
+    // The rule names the registry block (issue 15: classified from the IANA special-purpose registries).
+    [InlineData("169.254.1.1", "Link Local")]
+    [InlineData("fe80::1", "Link-Local Unicast")]
+    [InlineData("::ffff:169.254.9.9", "Link Local")]
+    [InlineData("224.0.0.1", "Multicast")]
+    [InlineData("239.255.255.250", "Multicast")]
+    [InlineData("ff02::1", "Multicast")]
     [InlineData("255.255.255.255", "broadcast")]
-    [InlineData("240.0.0.1", "reserved")]
-    [InlineData("::7f00:1", "reserved")] // IPv4-compatible IPv6: no route, denied
-    [InlineData("10.1.2.3", "private")]
-    [InlineData("172.16.0.1", "private")]
-    [InlineData("172.31.255.255", "private")]
-    [InlineData("192.168.1.1", "private")]
-    [InlineData("100.64.0.1", "private")]
-    [InlineData("fd12:3456::1", "private")]
-    [InlineData("fc00::1", "private")]
-    [InlineData("::ffff:10.0.0.1", "private")] // IPv4-mapped spelling of a private address
+    [InlineData("240.0.0.1", "Reserved")]
+    [InlineData("::7f00:1", "IPv4-compatible")] // IPv4-compatible IPv6: no route, denied
+    [InlineData("10.1.2.3", "Private-Use")]
+    [InlineData("172.16.0.1", "Private-Use")]
+    [InlineData("172.31.255.255", "Private-Use")]
+    [InlineData("192.168.1.1", "Private-Use")]
+    [InlineData("100.64.0.1", "Shared Address Space")]
+    [InlineData("fd12:3456::1", "Unique-Local")]
+    [InlineData("fc00::1", "Unique-Local")]
+    [InlineData("::ffff:10.0.0.1", "Private-Use")] // IPv4-mapped spelling of a private address
     public void DefaultDenials(string address, string rulePart)
     {
         DestinationDecision decision = DestinationPolicy.Default.Evaluate(new IPEndPoint(IPAddress.Parse(address), 443));
@@ -66,7 +67,10 @@ public class DestinationPolicyTests
         DestinationPolicy policy = DestinationPolicy.Default.WithLoopbackAllowed();
         var listener = new IPEndPoint(IPAddress.Loopback, 7000);
         Assert.True(Allowed(policy, "127.0.0.1", 80, listener));
-        Assert.True(Allowed(policy, "::1", 7000, listener));
+        Assert.True(Allowed(policy, "::1", 7001, listener));
+        // Issue 15: the listener's port is denied on every address of the host, not only the one it is bound to.
+        Assert.False(Allowed(policy, "::1", 7000, listener));
+        Assert.False(Allowed(policy, "0.0.0.0", 7000, listener));
         Assert.False(Allowed(policy, "127.0.0.1", 7000, listener));
         Assert.False(Allowed(policy, "::ffff:127.0.0.1", 7000, listener));
         // Even an explicit --allow does not open the host's own listener.

@@ -382,10 +382,14 @@ public sealed partial class DeviceConnection
         return false;
     }
 
+    /// <summary>The destination policy's one evaluation (docs/security.md), for a CONNECT's destination and a
+    /// datagram's source alike.</summary>
+    private Policy.DestinationDecision EvaluateRemote(IPEndPoint remote) => _settings.Destinations.Evaluate(remote, _host.OwnListeners);
+
     /// <summary>The destination policy (docs/security.md): a denied CONNECT is answered EDENIED and logged.</summary>
     private bool CheckDestination(HostSocket socket, IPEndPoint destination, ushort msgId)
     {
-        Policy.DestinationDecision decision = _settings.Destinations.Evaluate(destination, _host.OwnListeners);
+        Policy.DestinationDecision decision = EvaluateRemote(destination);
         if (decision.IsAllowed)
         {
             return true;

@@ -27,7 +27,7 @@ public sealed partial class DeviceConnection
         int maxPayload = _settings.MaxHostTransmitPayload;
         // One byte more than the largest datagram the device takes, so that a larger one shows (and is dropped).
         byte[]? datagram = socket.IsUdp ? new byte[maxPayload + 1] : null;
-        UdpPeer? peer = socket.IsUdp ? UdpPeer.Of(socket.Os) : null;
+        UdpPeer? peer = socket.IsUdp ? UdpPeer.Of(socket.Os, EvaluateRemote) : null;
         try
         {
             while (true)
@@ -38,9 +38,9 @@ public sealed partial class DeviceConnection
                     int received = await peer!.ReceiveAsync(socket.Os, datagram, lifetime).ConfigureAwait(false);
                     if (received < 0)
                     {
-                        // Not from the socket's peer (which passed the destination policy at CONNECT): dropped.
+                        // Not from the socket's peer, or from a source the destination policy denies: dropped.
                         Interlocked.Increment(ref Counters.strangerDatagrams);
-                        ReportLimit(HostLimitNames.Destination, "a datagram on " + socket.Describe + " from " + peer.LastStranger + ", not its peer, dropped");
+                        ReportLimit(HostLimitNames.Destination, "a datagram on " + socket.Describe + " from " + peer.LastStranger + ", dropped");
                         continue;
                     }
 

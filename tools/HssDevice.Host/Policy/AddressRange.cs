@@ -173,6 +173,19 @@ public sealed class AddressRange
         return (bytes[whole] & mask) == _network[whole] && whole < length;
     }
 
+    /// <summary>True when the (canonical) address is inside the block, whatever the port.</summary>
+    public bool Contains(IPAddress canonical) => Contains(canonical, FirstPort);
+
+    /// <summary>True when the port is inside the range.</summary>
+    public bool ContainsPort(int port) => port >= FirstPort && port <= LastPort;
+
+    /// <summary>True when the block and the other share at least one address (one contains the other).</summary>
+    public bool Overlaps(AddressRange other) =>
+        other.Network.AddressFamily == Network.AddressFamily && (Contains(other.Network) || other.Contains(Network));
+
+    /// <summary>True when every address of the block is inside the other block.</summary>
+    public bool IsWithin(AddressRange other) => other.PrefixLength <= PrefixLength && other.Contains(Network);
+
     public override string ToString() => Text;
 
     private static bool TryPort(string text, out int port) =>
