@@ -24,9 +24,10 @@ public sealed class SystemHostNetworks : IHostNetworksSource
         {
             NetworkChange.NetworkAddressChanged += (_, _) => _changed = true;
         }
-        catch (Exception e) when (e is NetworkInformationException or PlatformNotSupportedException)
+        catch (Exception)
         {
-            // Without change events the one-second re-read still applies.
+            // Whatever keeps the OS from reporting changes (no netlink socket, an unsupported platform), the
+            // one-second re-read still applies: a missed event only delays seeing a new address.
         }
     }
 
