@@ -154,6 +154,17 @@ public sealed class AddressRange
 
         Span<byte> bytes = stackalloc byte[16];
         canonical.TryWriteBytes(bytes, out int length);
+        return Contains(bytes.Slice(0, length));
+    }
+
+    /// <summary>True when the address, as its bytes (4 for IPv4, 16 for IPv6), is inside the block.</summary>
+    internal bool Contains(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length != _network.Length)
+        {
+            return false;
+        }
+
         int whole = PrefixLength / 8;
         for (int i = 0; i < whole; i++)
         {
@@ -170,7 +181,7 @@ public sealed class AddressRange
         }
 
         int mask = 0xFF << (8 - rest) & 0xFF;
-        return (bytes[whole] & mask) == _network[whole] && whole < length;
+        return (bytes[whole] & mask) == _network[whole];
     }
 
     /// <summary>True when the (canonical) address is inside the block, whatever the port.</summary>

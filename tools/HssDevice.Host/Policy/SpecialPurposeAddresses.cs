@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
@@ -116,20 +117,40 @@ public static class SpecialPurposeAddresses
         new("fe80::/10", "Link-Local Unicast", V6 + ", RFC 4291", false),
     };
 
+    // Longest first, per family: the first block that holds an address is its longest match.
+    private static readonly SpecialPurposeBlock[] V4Blocks = ByFamily(AddressFamily.InterNetwork);
+    private static readonly SpecialPurposeBlock[] V6Blocks = ByFamily(AddressFamily.InterNetworkV6);
+
     /// <summary>The longest block containing the (canonical) address, or null for an IPv4 address in no block
     /// (ordinary unicast, public).</summary>
     public static SpecialPurposeBlock? Classify(IPAddress canonical)
     {
-        SpecialPurposeBlock? best = null;
-        foreach (SpecialPurposeBlock block in Blocks)
+        Span<byte> bytes = stackalloc byte[16];
+        canonical.TryWriteBytes(bytes, out int length);
+        foreach (SpecialPurposeBlock block in length == 4 ? V4Blocks : V6Blocks)
         {
-            if (block.Range.Contains(canonical) && (best == null || block.Range.PrefixLength > best.Range.PrefixLength))
+            if (block.Range.Contains(bytes.Slice(0, length)))
             {
-                best = block;
+                return block;
             }
         }
 
-        return best;
+        return null;
+    }
+
+    private static SpecialPurposeBlock[] ByFamily(AddressFamily family)
+    {
+        var list = new List<SpecialPurposeBlock>();
+        foreach (SpecialPurposeBlock block in Blocks)
+        {
+            if (block.Range.Network.AddressFamily == family)
+            {
+                list.Add(block);
+            }
+        }
+
+        list.Sort((a, b) => b.Range.PrefixLength.CompareTo(a.Range.PrefixLength));
+        return list.ToArray();
     }
 
     /// <summary>True when nothing in the tables keeps the address from being public.</summary>

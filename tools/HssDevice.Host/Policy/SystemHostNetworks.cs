@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Net.NetworkInformation;
+using System.Threading;
 
 namespace HssDevice.Host.Policy;
 
@@ -13,9 +14,10 @@ namespace HssDevice.Host.Policy;
 public sealed class SystemHostNetworks : IHostNetworksSource
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
-    private readonly object _lock = new();
-    private HostNetworks _current = HostNetworks.None;
+    private readonly object _firstRead = new();
+    private volatile HostNetworks _current = HostNetworks.None;
     private long _readAt = long.MinValue;
+    private int _reading;
     private volatile bool _changed;
 
     private SystemHostNetworks()
@@ -33,20 +35,43 @@ public sealed class SystemHostNetworks : IHostNetworksSource
 
     public static SystemHostNetworks Instance { get; } = new();
 
+    /// <summary>The last reading. The first call reads (the others wait for it); afterwards, when the reading is
+    /// stale, the caller that notices reads again (about 2 ms) while the others go on with the previous one, so no
+    /// evaluation waits for the interface list.</summary>
     public HostNetworks Current
     {
         get
         {
-            lock (_lock)
+            long readAt = Volatile.Read(ref _readAt);
+            if (readAt == long.MinValue)
             {
-                if (_changed || _readAt == long.MinValue || Stopwatch.GetElapsedTime(_readAt) > MaxAge)
+                lock (_firstRead)
                 {
-                    _changed = false;
-                    _current = Read();
-                    _readAt = Stopwatch.GetTimestamp();
-                }
+                    if (Volatile.Read(ref _readAt) == long.MinValue)
+                    {
+                        _current = Read();
+                        Volatile.Write(ref _readAt, Stopwatch.GetTimestamp());
+                    }
 
+                    return _current;
+                }
+            }
+
+            if ((!_changed && Stopwatch.GetElapsedTime(readAt) <= MaxAge) || Interlocked.Exchange(ref _reading, 1) == 1)
+            {
                 return _current;
+            }
+
+            try
+            {
+                _changed = false; // a change during the reading sets it again: read once more next time
+                _current = Read();
+                Volatile.Write(ref _readAt, Stopwatch.GetTimestamp());
+                return _current;
+            }
+            finally
+            {
+                Volatile.Write(ref _reading, 0);
             }
         }
     }
