@@ -20,8 +20,8 @@ public interface IHostNetworksSource
 
 /// <summary>
 /// The host's own addresses at one moment: a device connecting to one of them reaches this machine's services; the
-/// network and broadcast addresses of the host's IPv4 networks (prefix /30 or shorter) reach every machine on that
-/// network at once (Linux routes both as broadcast on older kernels, the broadcast one on every kernel).
+/// broadcast addresses of the host's IPv4 networks (prefix /30 or shorter) reach every machine on that network at
+/// once; the network address (all host bits zero) is counted with them, as older stacks broadcast on it too.
 /// Immutable; it is its own source, so tests inject one directly.
 /// </summary>
 public sealed class HostNetworks : IHostNetworksSource
