@@ -49,7 +49,7 @@ public sealed class SystemHostNetworks : IHostNetworksSource
                 {
                     if (Volatile.Read(ref _readAt) == long.MinValue)
                     {
-                        _current = Read();
+                        _current = ReadOrKeep();
                         Volatile.Write(ref _readAt, Stopwatch.GetTimestamp());
                     }
 
@@ -65,7 +65,7 @@ public sealed class SystemHostNetworks : IHostNetworksSource
             try
             {
                 _changed = false; // a change during the reading sets it again: read once more next time
-                _current = Read();
+                _current = ReadOrKeep();
                 Volatile.Write(ref _readAt, Stopwatch.GetTimestamp());
                 return _current;
             }
@@ -76,26 +76,34 @@ public sealed class SystemHostNetworks : IHostNetworksSource
         }
     }
 
-    /// <summary>Reads every unicast address of every interface, with its prefix length.</summary>
+    /// <summary>Reads every unicast address of every interface, with its prefix length; throws
+    /// <see cref="NetworkInformationException"/> when the OS does not give the list.</summary>
     public static HostNetworks Read()
     {
         var list = new List<InterfaceAddress>();
-        try
+        foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
         {
-            foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
+            foreach (UnicastIPAddressInformation unicast in nic.GetIPProperties().UnicastAddresses)
             {
-                foreach (UnicastIPAddressInformation unicast in nic.GetIPProperties().UnicastAddresses)
-                {
-                    list.Add(new InterfaceAddress(unicast.Address, PrefixLengthOf(unicast)));
-                }
+                list.Add(new InterfaceAddress(unicast.Address, PrefixLengthOf(unicast)));
             }
-        }
-        catch (NetworkInformationException)
-        {
-            // Without the list, loopback and the unspecified addresses are still recognised by value.
         }
 
         return new HostNetworks(list);
+    }
+
+    /// <summary>A new reading, or the previous one when the OS does not give the list this time: an address the
+    /// host had stays the host's (before any reading, only loopback and the unspecified addresses are known).</summary>
+    private HostNetworks ReadOrKeep()
+    {
+        try
+        {
+            return Read();
+        }
+        catch (NetworkInformationException)
+        {
+            return _current;
+        }
     }
 
     private static int PrefixLengthOf(UnicastIPAddressInformation unicast)
