@@ -34,12 +34,8 @@ public sealed partial class HostCommand : Command, IHelpNotes
         {
             Description = "Serve devices that behave like the reference device (never ACK a TRANSMIT, read one packet per transfer).",
         };
-        var logLevel = new Option<LogLevel>("--log-level")
-        {
-            Description = "Least severe log level shown (Trace, Debug, Information, Warning, Error, None).",
-            DefaultValueFactory = _ => LogLevel.Information,
-            HelpName = "LEVEL",
-        };
+        var logLevel = ChoiceOption.Enum("--log-level", "Least severe log level shown (Trace, Debug, Information, Warning, Error, None).",
+            "LEVEL", LogLevel.Information);
 
         Options.Add(listen);
         Options.Add(once);
