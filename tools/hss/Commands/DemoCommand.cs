@@ -100,7 +100,7 @@ public sealed class DemoCommand : Command, IHelpNotes
         Examples:
           hss demo
           hss demo --speed high --reference --timing
-          hss demo --serve              (then: hss host --listen 127.0.0.1:7000 and hss emulate --connect 127.0.0.1:7000)
+          hss demo --serve              (then: hss host --listen 127.0.0.1:7000 --allow-loopback and hss emulate --connect 127.0.0.1:7000)
         """;
 
     public static async Task<int> RunAsync(LinkSetup setup, ServerPorts ports, int echoBytes, int datagrams, ServerFault fault, TextWriter output, TextWriter error)
