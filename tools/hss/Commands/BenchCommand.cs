@@ -224,7 +224,7 @@ public sealed class BenchCommand : Command, IHelpNotes
                   $"devices {r.DevicesCpuSecondsPerSecond!.Value.ToString("0.000", CultureInfo.InvariantCulture)}, sink {r.SinkCpuSecondsPerSecond!.Value.ToString("0.000", CultureInfo.InvariantCulture)})"
                 : "";
             output.WriteLine($"{r.State,-6} {r.Devices,5} devices: {rate}{r.CpuSecondsPerSecond.ToString("0.000", CultureInfo.InvariantCulture)} CPU s/s{hostCpu}, " +
-                             $"{r.MemoryBytesPerDevice.ToString("N0", CultureInfo.InvariantCulture)} B per device");
+                             (r.MemoryBytesPerDevice is double memory ? $"{memory.ToString("N0", CultureInfo.InvariantCulture)} B per device" : "no memory figure"));
         }
 
         return ExitCodes.Success;
