@@ -28,7 +28,7 @@ public class HostFlowControlTests
         Task sending = peer.SendAsync(sent);
 
         // Without ACKs the host fills the window, then sends nothing. With bytes in flight it sends only whole
-        // TRANSMITs (coalescing, docs/protocol.md section 12), so up to one TRANSMIT less than the window.
+        // TRANSMITs (coalescing, docs/protocol.md section 6), so up to one TRANSMIT less than the window.
         var unacked = new System.Collections.Generic.List<DevicePacket>();
         int unackedBytes = 0;
         while (unackedBytes <= window - 1000)

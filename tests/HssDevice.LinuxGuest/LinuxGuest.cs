@@ -20,6 +20,7 @@ namespace HssDevice.LinuxGuest;
 public sealed class LinuxGuest : IAsyncDisposable
 {
     private const string ReadyMarker = "@@HSS-READY@@\n";
+    private const string GuestFailedMarker = "hss-guest: FAILED: ";
     private static readonly Regex DoneMarker = new(@"\n@@HSS-DONE (-?[0-9]+)@@\n", RegexOptions.Compiled);
 
     private readonly Process _qemu;
@@ -40,7 +41,8 @@ public sealed class LinuxGuest : IAsyncDisposable
         _scriptOutput = scriptOutput;
     }
 
-    /// <summary>A folder of this machine for this guest's files; the guest sees it at the same path (read-only).</summary>
+    /// <summary>A folder of this machine (under the temporary folder) for this guest's files, such as its console log.
+    /// The guest does not see it: its /tmp is a tmpfs of its own.</summary>
     public string WorkDirectory { get; }
 
     /// <summary>The guest's kernel console (serial port): boot messages and the kernel log as it is printed.</summary>
@@ -48,8 +50,13 @@ public sealed class LinuxGuest : IAsyncDisposable
 
     public TimeSpan BootTime { get; private set; }
 
-    /// <summary>Boots the guest and waits until its agent answers. Throws LinuxGuestException saying why it could not.</summary>
-    public static async Task<LinuxGuest> BootAsync(TimeSpan? timeout = null, int memoryMegabytes = 768)
+    /// <summary>
+    /// Boots the guest and waits until its agent answers. Throws LinuxGuestException saying why it could not, led by
+    /// the guest's own "hss-guest: FAILED: ..." line when it printed one. <paramref name="linuxUsbTools"/>: the rig's
+    /// scripts (default this checkout's tools/linux-usb); <paramref name="keep"/>: run-guest.sh --keep (default the
+    /// checkout of those scripts; "" for none).
+    /// </summary>
+    public static async Task<LinuxGuest> BootAsync(TimeSpan? timeout = null, int memoryMegabytes = 768, string? linuxUsbTools = null, string? keep = null)
     {
         TimeSpan limit = timeout ?? TimeSpan.FromMinutes(3);
         var watch = Stopwatch.StartNew();
@@ -67,7 +74,7 @@ public sealed class LinuxGuest : IAsyncDisposable
         };
         foreach (string arg in new[]
         {
-            Path.Combine(RepositoryRoot.LinuxUsbTools, "run-guest.sh"),
+            Path.Combine(linuxUsbTools ?? RepositoryRoot.LinuxUsbTools, "run-guest.sh"),
             "--ctl", ((IPEndPoint)controlListener.LocalEndPoint!).ToString(),
             "--usbip", relay.EndPoint.ToString(),
             "--log", Path.Combine(work, "console.log"),
@@ -76,6 +83,12 @@ public sealed class LinuxGuest : IAsyncDisposable
         })
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (keep != null)
+        {
+            start.ArgumentList.Add("--keep");
+            start.ArgumentList.Add(keep);
         }
 
         var scriptOutput = new StringBuilder();
@@ -240,10 +253,13 @@ public sealed class LinuxGuest : IAsyncDisposable
         }
 
         string console;
+        string? failed = null;
         try
         {
             string[] lines = File.ReadAllLines(Path.Combine(work, "console.log"));
             console = string.Join('\n', lines[Math.Max(0, lines.Length - 30)..]);
+            // guest-init.sh's one line saying why the guest gave up (e.g. it cannot see the checkout), first.
+            failed = Array.Find(lines, l => l.Contains(GuestFailedMarker, StringComparison.Ordinal));
         }
         catch (IOException)
         {
@@ -251,7 +267,8 @@ public sealed class LinuxGuest : IAsyncDisposable
         }
 
         string exit = qemu.HasExited ? $"exited with {qemu.ExitCode}" : "still running";
-        return $"{what}. run-guest.sh/QEMU {exit}; its output: {script}\nguest console (last lines):\n{console}";
+        string cause = failed == null ? "" : failed.Substring(failed.IndexOf(GuestFailedMarker, StringComparison.Ordinal)).Trim() + "\n";
+        return $"{cause}{what}. run-guest.sh/QEMU {exit}; its output: {script}\nguest console (last lines):\n{console}";
     }
 
     private static void Kill(Process qemu)

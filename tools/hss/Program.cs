@@ -34,10 +34,25 @@ public static class Program
     }
 
     public static int Run(string[] args, TextWriter output, TextWriter error) =>
-        CreateRootCommand().Parse(args, Parsing).Invoke(Configure(output, error));
+        Parse(args).Invoke(Configure(output, error));
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
-        CreateRootCommand().Parse(args, Parsing).InvokeAsync(Configure(output, error), cancellationToken);
+        Parse(args).InvokeAsync(Configure(output, error), cancellationToken);
+
+    /// <summary>
+    /// A bad command line is answered with its error lines only (one per problem, each naming the option), not
+    /// followed by the whole help, which buried them; `hss` alone still shows the help.
+    /// </summary>
+    public static ParseResult Parse(string[] args)
+    {
+        ParseResult result = CreateRootCommand().Parse(args, Parsing);
+        if (args.Length > 0 && result.Action is System.CommandLine.Invocation.ParseErrorAction errorAction)
+        {
+            errorAction.ShowHelp = false;
+        }
+
+        return result;
+    }
 
     /// <summary>No response files in the parser: their token limit broke `hss decode @FILE` for long dumps (issue 8).
     /// `hss decode` reads @FILE and stdin itself (Decoding/HexSource), without a limit.</summary>

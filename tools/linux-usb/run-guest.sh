@@ -4,15 +4,18 @@
 # QEMU connects out to --usbip ADDR:PORT (and reconnects after each close), and in the guest 127.0.0.1:3240 relays
 # to it, so `usbip attach -r 127.0.0.1 -b 1-1` attaches the device served there. See docs/linux-usb.md.
 #
-#   run-guest.sh [--usbip ADDR:PORT] [--ctl ADDR:PORT] [--log FILE] [--memory MB] [--cache DIR]
+#   run-guest.sh [--usbip ADDR:PORT] [--ctl ADDR:PORT] [--log FILE] [--memory MB] [--cache DIR] [--keep DIR]
 #
 #   --usbip  where `hss emulate --usbip` listens (default 127.0.0.1:3240)
 #   --ctl    QEMU connects to this listener for the guest agent's command channel (tests use it); without it the
 #            serial console is an interactive shell on this terminal
 #   --log    kernel console to this file instead of the terminal (only with --ctl)
 #   --cache  where the initramfs is built and kept (default ${XDG_CACHE_HOME:-$HOME/.cache}/hss-linux-usb)
+#   --keep   folder the guest mounts back from this machine where its tmpfs mounts (/tmp, /run, /var/tmp, /root)
+#            would hide it (default: this checkout, so that a clone anywhere works); '' for none (tests use it)
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "$0")" && pwd -P)
+keep=$(cd "$here/../.." && pwd -P)
 usbip=127.0.0.1:3240
 ctl=""
 log=""
@@ -25,6 +28,7 @@ while [ $# -gt 0 ]; do
     --log) log=$2; shift 2 ;;
     --memory) memory=$2; shift 2 ;;
     --cache) cache=$2; shift 2 ;;
+    --keep) keep=$2; shift 2 ;;
     *) echo "run-guest: unknown argument $1" >&2; exit 1 ;;
   esac
 done
@@ -48,7 +52,13 @@ args=(
   -chardev "socket,id=usbip,$(host_port "$usbip"),reconnect=1"
   -device virtserialport,chardev=usbip,name=hss.usbip
 )
+for path in "$here" "$keep"; do
+  case "$path" in
+    *[[:space:]]*) echo "run-guest: the path $path has white space, which the kernel command line cannot carry" >&2; exit 2 ;;
+  esac
+done
 cmdline="console=ttyS0 panic=-1 hss.run=$here/guest-agent.sh"
+if [ -n "$keep" ]; then cmdline="$cmdline hss.keep=$keep"; fi
 if [ -n "$ctl" ]; then
   args+=(-chardev "socket,id=ctl,$(host_port "$ctl")" -device virtserialport,chardev=ctl,name=hss.ctl)
   if [ -n "$log" ]; then args+=(-serial "file:$log"); else args+=(-serial stdio); fi

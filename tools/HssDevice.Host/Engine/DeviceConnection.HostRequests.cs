@@ -67,7 +67,7 @@ public sealed partial class DeviceConnection
                     continue;
                 }
 
-                // Like the device's coalescing (docs/protocol.md section 12): with bytes in flight, read only when a
+                // Like the device's coalescing (docs/protocol.md section 6): with bytes in flight, read only when a
                 // whole TRANSMIT fits, so what the peer wrote meanwhile leaves as one TRANSMIT and one ACK instead of
                 // one per write. With small writes the ACK rate (one per interrupt interval) was the limit.
                 int space = await socket.Window.WaitForSpaceAsync(Math.Min(maxPayload, socket.Window.Limit), lifetime).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading;
@@ -30,8 +31,8 @@ public static class HostScaleBenchmark
     private const int WriteSize = 16 * 1024;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
 
-    /// <summary>The heap once what an earlier run left has gone: the idle run's devices take a while to become
-    /// unreachable after their host is disposed, and counting them made the active figure wrong by megabytes.</summary>
+    /// <summary>The heap once what a run left has gone: devices take a while to become unreachable after their host
+    /// is disposed (their loops end on other threads).</summary>
     private static async Task<long> StableHeapAsync()
     {
         long previous = SettledHeap();
@@ -62,7 +63,6 @@ public static class HostScaleBenchmark
     public static async Task<HostScaleRecord[]> MeasureActiveAsync(int devices, double seconds, TextWriter progress)
     {
         var setup = new LinkSetup(UsbSpeed.FullSpeed, Reference: false, Timing: true);
-        long heapBefore = await StableHeapAsync().ConfigureAwait(false);
         var engines = new List<HssEngine>(devices);
         var apps = new List<Thread>(devices);
         long received = 0;
@@ -74,8 +74,9 @@ public static class HostScaleBenchmark
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start(devices);
         // The host's device cap (MaxDevices, 32 by default) is a safety limit; the bench attaches exactly this many.
-        var host = new HssHost(setup.HostSettings with { MaxDevices = devices });
+        HssHost? host = new HssHost(setup.HostSettings with { MaxDevices = devices });
         HostScaleRecord[] records;
+        long heapConnected;
         Thread sinks = StartSinks(listener, devices, n => Interlocked.Add(ref received, n));
         try
         {
@@ -131,7 +132,7 @@ public static class HostScaleBenchmark
             // Every device in its steady state, and the hot code past tiered compilation's first tiers (at a load of 20
             // on two cores that takes seconds; measured earlier, the run is partly the JIT's).
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(WarmUp.TotalSeconds, seconds))).ConfigureAwait(false);
-            HostScaleRecord active = await MeasureAsync("active", devices, seconds, 0, host, () => Interlocked.Read(ref received), progress)
+            HostScaleRecord active = await MeasureAsync("active", devices, seconds, null, host, () => Interlocked.Read(ref received), progress)
                 .ConfigureAwait(false);
             if (failure != null)
             {
@@ -141,14 +142,10 @@ public static class HostScaleBenchmark
             // Quiet: the applications stop writing; what is in flight drains, then nothing moves.
             Volatile.Write(ref quiet, 1);
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(1, seconds))).ConfigureAwait(false);
-            // Memory per connected device (host, emulated link, engine, application), measured with nothing moving. Not
-            // reliable on a loaded machine: the heap difference came out negative in runs of both the old and new host
-            // (docs/performance.md, Host scale); the idle row is the memory figure.
-            double memoryPerDevice = (double)(SettledHeap() - heapBefore) / devices;
-            active = active with { MemoryBytesPerDevice = Math.Round(memoryPerDevice) };
-            HostScaleRecord quietRecord = await MeasureAsync("quiet", devices, seconds, memoryPerDevice, host, () => Interlocked.Read(ref received), progress)
+            HostScaleRecord quietRecord = await MeasureAsync("quiet", devices, seconds, null, host, () => Interlocked.Read(ref received), progress)
                 .ConfigureAwait(false);
             records = new[] { active, quietRecord };
+            heapConnected = SettledHeap();
         }
         finally
         {
@@ -169,7 +166,19 @@ public static class HostScaleBenchmark
             await host.DisposeAsync().ConfigureAwait(false);
         }
 
-        return records;
+        // Memory per connected device (host side, emulated link, engine, application): the heap with every device
+        // connected and quiet, less the heap once they are all gone. Not "less the heap before they came": the run
+        // leaves buffers in pools that an earlier run had filled or not, and that figure came out negative (issue 16).
+        // The locals of this async method live in its state machine: drop them, or the devices stay reachable.
+        engines.Clear();
+        apps.Clear();
+        host = null;
+        long heapGone = await StableHeapAsync().ConfigureAwait(false);
+        double? memoryPerDevice = MemoryPerDevice(heapConnected, heapGone, devices);
+        progress.WriteLine(memoryPerDevice is double m
+            ? $"bench: host scale, {devices} active devices: {m:N0} B each (heap connected {heapConnected:N0} B, gone {heapGone:N0} B)"
+            : $"bench: host scale, {devices} active devices: no memory figure (heap connected {heapConnected:N0} B, not above gone {heapGone:N0} B)");
+        return records.Select(r => r with { MemoryBytesPerDevice = memoryPerDevice }).ToArray();
     }
 
     /// <summary>Starts a device engine from a thread of the devices' own: on Linux a thread inherits its creator's name,
@@ -189,7 +198,12 @@ public static class HostScaleBenchmark
         return engine!;
     }
 
-    private static async Task<HostScaleRecord> MeasureAsync(string state, int devices, double seconds, double memoryPerDevice, HssHost host,
+    /// <summary>Bytes per device from two heap figures, or none when the difference is not positive: a heap that did
+    /// not shrink when the devices went says the collector's timing, not what a device costs.</summary>
+    public static double? MemoryPerDevice(long heapWithDevices, long heapWithout, int devices) =>
+        heapWithDevices > heapWithout && devices > 0 ? Math.Round((double)(heapWithDevices - heapWithout) / devices) : null;
+
+    private static async Task<HostScaleRecord> MeasureAsync(string state, int devices, double seconds, double? memoryPerDevice, HssHost host,
         Func<long> received, TextWriter progress)
     {
         Snapshot start = Snapshot.Take(received(), host);
@@ -211,7 +225,7 @@ public static class HostScaleBenchmark
             EmulationCpuSecondsPerSecond = PerSecond(start, end, wall, c => c.Emulation),
             SinkCpuSecondsPerSecond = PerSecond(start, end, wall, c => c.Sink),
             DevicesCpuSecondsPerSecond = PerSecond(start, end, wall, c => c.DevicesAndRuntime),
-            MemoryBytesPerDevice = Math.Round(memoryPerDevice),
+            MemoryBytesPerDevice = memoryPerDevice,
             Seconds = Math.Round(wall, 3),
             CeilingBytesPerSecond = UsbSpeedFacts.BulkCeilingBytesPerSecond(UsbSpeed.FullSpeed),
             Transmits = transmits,
@@ -235,8 +249,8 @@ public static class HostScaleBenchmark
         }
 
         await Task.Delay(200).ConfigureAwait(false); // every device's loops waiting on its link
-        double memoryPerDevice = (double)(SettledHeap() - heapBefore) / devices;
-        progress.WriteLine($"bench: host scale, {devices} idle devices: {memoryPerDevice:N0} B each");
+        double? memoryPerDevice = MemoryPerDevice(SettledHeap(), heapBefore, devices);
+        progress.WriteLine($"bench: host scale, {devices} idle devices: {(memoryPerDevice is double m ? m.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " B" : "no memory figure")} each");
         HostScaleRecord record = await MeasureAsync("idle", devices, seconds, memoryPerDevice, host, () => 0, progress).ConfigureAwait(false);
         GC.KeepAlive(links);
         return record with { CeilingBytesPerSecond = null, Transmits = null };

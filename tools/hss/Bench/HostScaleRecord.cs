@@ -5,7 +5,9 @@ namespace HssDevice.Tool.Bench;
 
 /// <summary>
 /// One line of `hss bench --host-scale --json`: devices, perDeviceBytesPerSecond, cpuSecondsPerSecond (the whole
-/// process: host and emulated devices), memoryBytesPerDevice (managed heap after a full collection, per device).
+/// process: host and emulated devices), memoryBytesPerDevice (managed heap after full collections, per device: for idle, the heap with the devices
+/// attached less the heap before; for active and quiet, the heap with the devices connected less the heap once they
+/// are gone; absent when that difference is not positive).
 /// Also: state ("idle": attached, nothing ever sent; "active": each device sends device-to-host as fast as its link
 /// allows; "quiet": the active devices right after, connected, sending nothing), seconds measured, the ceiling, and on
 /// Linux the CPU split by thread group (ProcessCpu): hostCpuSecondsPerSecond (thread pool and socket threads: the host
@@ -25,7 +27,7 @@ public sealed record HostScaleRecord
     public double? DevicesCpuSecondsPerSecond { get; init; }
     public long? Transmits { get; init; }
     public double? ThreadPoolWorkItemsPerTransmit { get; init; }
-    public required double MemoryBytesPerDevice { get; init; }
+    public double? MemoryBytesPerDevice { get; init; }
     public required double Seconds { get; init; }
     public long? CeilingBytesPerSecond { get; init; }
 }

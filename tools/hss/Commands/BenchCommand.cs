@@ -25,29 +25,22 @@ public sealed class BenchCommand : Command, IHelpNotes
         : base("bench", "Measure throughput and OPEN+CONNECT round trips over the emulated USB link with its timing model.")
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON array, one object per measurement." };
-        var runs = CountOption("--runs", "Runs of each measurement; the median is reported.", 3);
-        var bytes = CountOption("--bytes", "Bytes each throughput run moves over one TCP socket.", 1024 * 1024);
-        var roundTrips = CountOption("--round-trips", "OPEN+CONNECT pairs in each round-trip run.", 100);
+        var runs = NumberOption.Whole("--runs", "Runs of each measurement; the median is reported.", "N", 1, 1000, 3);
+        var bytes = NumberOption.Whole("--bytes", "Bytes each throughput run moves over one TCP socket.", "N", 1, 1 << 30, 1024 * 1024);
+        var roundTrips = NumberOption.Whole("--round-trips", "OPEN+CONNECT pairs in each round-trip run.", "N", 1, 1_000_000, 100);
         var speed = new Option<string?>("--speed")
         {
             Description = "Only this speed (default both).",
             HelpName = "full|high",
         };
-        speed.AcceptOnlyFromAmong("full", "high");
+        ChoiceOption.AcceptOnly(speed, "full", "high");
         var hostScale = new Option<bool>("--host-scale")
         {
             Description = "Instead: one host serving many emulated full-speed devices (active, each at line rate) and many idle ones; CPU and memory.",
         };
-        var devices = CountOption("--devices", "With --host-scale: active devices.", 64);
-        var idleDevices = CountOption("--idle-devices", "With --host-scale: idle devices.", 1000);
-        var seconds = new Option<double>("--seconds") { Description = "With --host-scale: seconds each state is measured.", DefaultValueFactory = _ => 3.0, HelpName = "S" };
-        seconds.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() <= 0)
-            {
-                result.AddError("--seconds must be more than 0.");
-            }
-        });
+        var devices = NumberOption.Whole("--devices", "With --host-scale: active devices.", "N", 1, 10_000, 64);
+        var idleDevices = NumberOption.Whole("--idle-devices", "With --host-scale: idle devices.", "N", 1, 100_000, 1000);
+        var seconds = NumberOption.Real("--seconds", "With --host-scale: seconds each state is measured.", "S", 0, aboveIncluded: false, 3600, 3.0);
         var only = new Option<string?>("--only")
         {
             Description = "Only the measurements whose progress line contains TEXT (e.g. \"high default host-to-device writes of 64 B\").",
@@ -231,7 +224,7 @@ public sealed class BenchCommand : Command, IHelpNotes
                   $"devices {r.DevicesCpuSecondsPerSecond!.Value.ToString("0.000", CultureInfo.InvariantCulture)}, sink {r.SinkCpuSecondsPerSecond!.Value.ToString("0.000", CultureInfo.InvariantCulture)})"
                 : "";
             output.WriteLine($"{r.State,-6} {r.Devices,5} devices: {rate}{r.CpuSecondsPerSecond.ToString("0.000", CultureInfo.InvariantCulture)} CPU s/s{hostCpu}, " +
-                             $"{r.MemoryBytesPerDevice.ToString("N0", CultureInfo.InvariantCulture)} B per device");
+                             (r.MemoryBytesPerDevice is double memory ? $"{memory.ToString("N0", CultureInfo.InvariantCulture)} B per device" : "no memory figure"));
         }
 
         return ExitCodes.Success;
@@ -277,18 +270,5 @@ public sealed class BenchCommand : Command, IHelpNotes
         double[] sorted = values.OrderBy(v => v).ToArray();
         int middle = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
-    private static Option<int> CountOption(string name, string description, int defaultValue)
-    {
-        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = "N" };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError($"{name} must be 1 or more.");
-            }
-        });
-        return option;
     }
 }

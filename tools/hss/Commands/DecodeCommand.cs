@@ -22,20 +22,10 @@ public sealed class DecodeCommand : Command, IHelpNotes
         {
             Description = "Print a JSON array, one object per packet.",
         };
-        var maxData = new Option<int>("--max-data")
-        {
-            Description = "Largest TRANSMIT or REPLY payload accepted (a receiver's maximum); by default " +
-                          "PacketReassembler.SkipLimit, the longest payload a receiver here skips rather than losing framing.",
-            DefaultValueFactory = _ => PacketReassembler.SkipLimit,
-            HelpName = "BYTES",
-        };
-        maxData.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0)
-            {
-                result.AddError("--max-data must be 0 or more.");
-            }
-        });
+        var maxData = NumberOption.Whole("--max-data",
+            "Largest TRANSMIT or REPLY payload accepted (a receiver's maximum); by default " +
+            "PacketReassembler.SkipLimit, the longest payload a receiver here skips rather than losing framing.",
+            "BYTES", 0, int.MaxValue, PacketReassembler.SkipLimit);
 
         Arguments.Add(hex);
         Options.Add(json);

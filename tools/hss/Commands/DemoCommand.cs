@@ -31,7 +31,7 @@ public sealed class DemoCommand : Command, IHelpNotes
             DefaultValueFactory = _ => "full",
             HelpName = "full|high",
         };
-        speed.AcceptOnlyFromAmong("full", "high");
+        ChoiceOption.AcceptOnly(speed, "full", "high");
         var reference = new Option<bool>("--reference")
         {
             Description = "Reference-compatible setting: one packet per transfer, no zero-length packets, 3-byte TRANSMIT ACKs, a host that ignores device ACKs.",
@@ -49,22 +49,8 @@ public sealed class DemoCommand : Command, IHelpNotes
         var httpPort = PortOption("--http-port", "HTTP server port (default 8080 with --serve, else chosen by the OS).");
         var tcpPort = PortOption("--tcp-port", "TCP echo server port (default 7007 with --serve, else chosen by the OS).");
         var udpPort = PortOption("--udp-port", "UDP echo server port (default 7007 with --serve, else chosen by the OS).");
-        var fault = new Option<ServerFault>("--fault")
-        {
-            Description = "For tests: make one server answer wrongly (http, tcpecho, udpecho).",
-            Hidden = true,
-        };
-        foreach (Option<int> count in new[] { bytes, datagrams })
-        {
-            count.Validators.Add(result =>
-            {
-                if (result.GetValueOrDefault<int>() < 1)
-                {
-                    result.AddError($"{result.Option.Name} must be 1 or more.");
-                }
-            });
-        }
-
+        var fault = ChoiceOption.Enum("--fault", "For tests: make one server answer wrongly (http, tcpecho, udpecho).", "SERVER", ServerFault.None);
+        fault.Hidden = true;
         Options.Add(speed);
         Options.Add(reference);
         Options.Add(timing);
@@ -114,7 +100,7 @@ public sealed class DemoCommand : Command, IHelpNotes
         Examples:
           hss demo
           hss demo --speed high --reference --timing
-          hss demo --serve              (then: hss host --listen 127.0.0.1:7000 and hss emulate --connect 127.0.0.1:7000)
+          hss demo --serve              (then: hss host --listen 127.0.0.1:7000 --allow-loopback and hss emulate --connect 127.0.0.1:7000)
         """;
 
     public static async Task<int> RunAsync(LinkSetup setup, ServerPorts ports, int echoBytes, int datagrams, ServerFault fault, TextWriter output, TextWriter error)
@@ -216,17 +202,5 @@ public sealed class DemoCommand : Command, IHelpNotes
 
     private static HssEndPoint ToHss(System.Net.IPEndPoint endPoint) => HssEndPoint.Parse(endPoint.ToString());
 
-    private static Option<int?> PortOption(string name, string description)
-    {
-        var option = new Option<int?>(name) { Description = description, HelpName = "PORT" };
-        option.Validators.Add(result =>
-        {
-            int? port = result.GetValueOrDefault<int?>();
-            if (port is < 0 or > 65535)
-            {
-                result.AddError($"{name} must be 0 to 65535.");
-            }
-        });
-        return option;
-    }
+    private static Option<int?> PortOption(string name, string description) => NumberOption.OptionalWhole(name, description, "PORT", 0, 65535);
 }

@@ -29,13 +29,13 @@ public sealed class DescriptorsCommand : Command, IHelpNotes
             Description = "Bus speed the device runs at; default the board's speed. A high-speed board can also run at full speed.",
             HelpName = "full|high",
         };
-        speed.AcceptOnlyFromAmong("full", "high");
+        ChoiceOption.AcceptOnly(speed, "full", "high");
         var profile = new Option<string?>("--profile")
         {
             Description = "Descriptor profile; default the board's (vendor: one 0xFF/0xAB/0x00 interface; cdc: IAD, communications and data interfaces).",
             HelpName = "vendor|cdc",
         };
-        profile.AcceptOnlyFromAmong("vendor", "cdc");
+        ChoiceOption.AcceptOnly(profile, "vendor", "cdc");
         var hex = new Option<bool>("--hex")
         {
             Description = "Print each descriptor's bytes as hex instead of decoding them.",
@@ -51,6 +51,7 @@ public sealed class DescriptorsCommand : Command, IHelpNotes
         Options.Add(profile);
         Options.Add(hex);
         Options.Add(boardsDir);
+        BoardChoice.AddValidator(this, board, boardsDir);
         SetAction(parseResult => Run(
             parseResult.GetRequiredValue(board),
             parseResult.GetValue(speed),

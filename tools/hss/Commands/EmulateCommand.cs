@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.CommandLine;
 using System.IO;
 using System.Net;
@@ -41,13 +42,13 @@ public sealed class EmulateCommand : Command, IHelpNotes
             Description = "With --usbip: bus speed; default the board's.",
             HelpName = "full|high",
         };
-        speed.AcceptOnlyFromAmong("full", "high");
+        ChoiceOption.AcceptOnly(speed, "full", "high");
         var profile = new Option<string?>("--profile")
         {
             Description = "With --usbip: descriptor profile; default the board's.",
             HelpName = "vendor|cdc",
         };
-        profile.AcceptOnlyFromAmong("vendor", "cdc");
+        ChoiceOption.AcceptOnly(profile, "vendor", "cdc");
         var reference = new Option<bool>("--reference")
         {
             Description = "With --usbip: the reference device's identity (VID 0x2FE0, vendor interface) and link (one packet per transfer, no zero-length packets).",
@@ -57,18 +58,15 @@ public sealed class EmulateCommand : Command, IHelpNotes
             Description = "Folder of board files; default boards/ of the repository above the working directory, else the one beside the tool.",
             HelpName = "DIR",
         };
-        var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel>("--log-level")
-        {
-            Description = "With --usbip: least severe log level of the USB/IP server (Trace, Debug, Information, Warning, Error, None).",
-            DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Warning,
-            HelpName = "LEVEL",
-        };
+        var logLevel = ChoiceOption.Enum("--log-level",
+            "With --usbip: least severe log level of the USB/IP server (Trace, Debug, Information, Warning, Error, None).",
+            "LEVEL", Microsoft.Extensions.Logging.LogLevel.Warning);
         usbip.Validators.Add(result =>
         {
             string? text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
             if (EmulateUsbIp.ParseEndPoint(text) == null)
             {
-                result.AddError($"--usbip: '{text}' is not [ADDR:]PORT (e.g. 3240, 127.0.0.1:3240 or [::1]:3240)");
+                result.AddError($"--usbip: '{CommandValues.Shown(text ?? "")}' is not [ADDR:]PORT (e.g. 3240, 127.0.0.1:3240 or [::1]:3240)");
             }
         });
         var http = EndPointOption.Targets("--http", "HTTP server to GET / from (repeatable).");
@@ -81,17 +79,15 @@ public sealed class EmulateCommand : Command, IHelpNotes
             Description = "Path of the HTTP GET.",
             DefaultValueFactory = _ => "/",
         };
-        foreach (Option<int> count in new[] { bytes, datagrams })
+        // It goes into the request line as typed: a space or a line break would make another request (or header).
+        path.Validators.Add(result =>
         {
-            count.Validators.Add(result =>
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "/";
+            if (!text.StartsWith('/') || text.Any(c => c <= ' ' || c >= 0x7f))
             {
-                if (result.GetValueOrDefault<int>() < 1)
-                {
-                    result.AddError($"{result.Option.Name} must be 1 or more.");
-                }
-            });
-        }
-
+                result.AddError($"--path: '{CommandValues.Shown(text)}' is not a path starting with / (printable ASCII, no spaces)");
+            }
+        });
         Options.Add(connect);
         Options.Add(usbip);
         Options.Add(board);
@@ -100,6 +96,7 @@ public sealed class EmulateCommand : Command, IHelpNotes
         Options.Add(reference);
         Options.Add(boardsDir);
         Options.Add(logLevel);
+        BoardChoice.AddValidator(this, board, boardsDir);
         Validators.Add(result =>
         {
             bool hasConnect = result.GetResult(connect) != null;

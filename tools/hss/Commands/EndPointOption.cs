@@ -24,7 +24,7 @@ internal static class EndPointOption
                     return endPoint;
                 }
 
-                result.AddError($"{name}: '{text}' is not ADDR:PORT (e.g. 127.0.0.1:7000 or [::1]:7000)");
+                result.AddError($"{name}: '{CommandValues.Shown(text)}' is not ADDR:PORT (e.g. 127.0.0.1:7000 or [::1]:7000)");
                 return null!;
             },
         };

@@ -15,25 +15,10 @@ public sealed class FuzzCommand : Command, IHelpNotes
     public FuzzCommand()
         : base("fuzz", "Check the HSS decoders and reassembler against N generated inputs (valid streams in random chunks, mutated, random).")
     {
-        var count = new Option<long>("--count")
-        {
-            Description = "Inputs to check (the test suite runs 1000000).",
-            DefaultValueFactory = _ => 1_000_000,
-            HelpName = "N",
-        };
-        var seed = new Option<int>("--seed")
-        {
-            Description = "First seed; input i of a seed is the same on every run (a failure names its seed).",
-            DefaultValueFactory = _ => 1,
-            HelpName = "S",
-        };
-        count.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<long>() < 1)
-            {
-                result.AddError("--count must be at least 1.");
-            }
-        });
+        var count = NumberOption.Whole("--count", "Inputs to check (the test suite runs 1000000).", "N", 1L, long.MaxValue, 1_000_000L);
+        // Seeds count up from the first (one per 10,000 inputs): the bound leaves room for that without overflow.
+        var seed = NumberOption.Whole("--seed", "First seed; input i of a seed is the same on every run (a failure names its seed).", "S",
+            0, 1_000_000_000, 1);
         Options.Add(count);
         Options.Add(seed);
         SetAction(parseResult => Run(parseResult.GetValue(count), parseResult.GetValue(seed),

@@ -65,6 +65,46 @@ public sealed partial class HostCommand
         }
     }
 
+    /// <summary>
+    /// Says on stderr what keeps USB devices from appearing ("waiting: no USB subsystem: ..."), once per change,
+    /// and on stdout when they can appear again ("USB is there now: ..."). Ends when cancelled.
+    /// </summary>
+    private static async Task WatchSubsystemAsync(string sysfsRoot, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        string? reported = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            string? missing = UsbSubsystem.Missing(sysfsRoot);
+            if (missing != reported)
+            {
+                lock (output)
+                {
+                    if (missing != null)
+                    {
+                        error.WriteLine("waiting: " + missing);
+                        error.Flush();
+                    }
+                    else
+                    {
+                        output.WriteLine($"USB is there now: {sysfsRoot} has a host controller");
+                        output.Flush();
+                    }
+                }
+
+                reported = missing;
+            }
+
+            try
+            {
+                await Task.Delay(UsbPollInterval, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>The reference device's vendor ID (docs/protocol.md section 12), which only it should carry.</summary>
     private const ushort ReferenceVendorId = 0x2FE0;
 
@@ -79,10 +119,12 @@ public sealed partial class HostCommand
 
     /// <summary>
     /// Serves USB devices until cancelled, or with <paramref name="once"/> until the first device attached leaves.
-    /// Prints "watching USB for HSS devices ..." first, then "attached NAME over LINK" for each device.
+    /// Prints "watching USB for HSS devices ..." first, then "attached NAME over LINK" for each device. When USB
+    /// devices cannot appear (no <paramref name="sysfsRoot"/>, no host controller) it says so on stderr and keeps
+    /// waiting (a driver loaded later, e.g. vhci-hcd, brings them), and says when that changes.
     /// </summary>
     public static async Task<int> RunUsbAsync(UsbDeviceFilter? filter, HssHostSettings settings, bool settingsChosen, bool once, ILoggerFactory loggers,
-        TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        TextWriter output, TextWriter error, CancellationToken cancellationToken, string sysfsRoot = SysfsUsbDevices.DefaultRoot)
     {
         ILogger log = loggers.CreateLogger("hss.host");
         LibUsbSession session;
@@ -99,7 +141,7 @@ public sealed partial class HostCommand
         using (session)
         {
             await using var host = new HssHost(settings, loggers);
-            var monitor = new UsbDeviceMonitor(host, () => SysfsUsbDevices.Scan(), session.OpenDevice, filter, null, loggers,
+            var monitor = new UsbDeviceMonitor(host, () => SysfsUsbDevices.Scan(sysfsRoot), session.OpenDevice, filter, null, loggers,
                 match => SettingsFor(match, settingsChosen, settings));
             var first = new TaskCompletionSource<DeviceConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
             monitor.Attached += device =>
@@ -129,6 +171,7 @@ public sealed partial class HostCommand
             output.Flush();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Task scanning = monitor.RunAsync(UsbPollInterval, session.ScanWanted, stop.Token);
+            Task watchingSubsystem = WatchSubsystemAsync(sysfsRoot, output, error, stop.Token);
             try
             {
                 if (once)
@@ -155,6 +198,8 @@ public sealed partial class HostCommand
                 catch (OperationCanceledException)
                 {
                 }
+
+                await watchingSubsystem.ConfigureAwait(false);
             }
         }
     }

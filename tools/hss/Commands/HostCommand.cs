@@ -34,12 +34,8 @@ public sealed partial class HostCommand : Command, IHelpNotes
         {
             Description = "Serve devices that behave like the reference device (never ACK a TRANSMIT, read one packet per transfer).",
         };
-        var logLevel = new Option<LogLevel>("--log-level")
-        {
-            Description = "Least severe log level shown (Trace, Debug, Information, Warning, Error, None).",
-            DefaultValueFactory = _ => LogLevel.Information,
-            HelpName = "LEVEL",
-        };
+        var logLevel = ChoiceOption.Enum("--log-level", "Least severe log level shown (Trace, Debug, Information, Warning, Error, None).",
+            "LEVEL", LogLevel.Information);
 
         Options.Add(listen);
         Options.Add(once);
@@ -89,6 +85,8 @@ public sealed partial class HostCommand : Command, IHelpNotes
         when plugged in; each gets its own sockets. A device with the reference identity (VID 0x2FE0) is served
         as --reference-device unless --reference or --reference-device is given. Without permission to /dev/bus/usb, install the udev rule
         tools/linux-usb/60-hss.rules (the error names it). Output: "attached usb 1-1 over ..." per device.
+        Where no USB device can appear (no /sys/bus/usb: no USB host support or a container; no host controller), it
+        says so on stderr ("waiting: no USB subsystem: ...") and keeps watching until one appears or Ctrl+C.
 
         Security (docs/security.md):
           Devices reach public addresses only, unless --allow, --deny or --allow-loopback say otherwise (--deny

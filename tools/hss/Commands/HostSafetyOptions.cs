@@ -19,26 +19,23 @@ internal sealed class HostSafetyOptions
         Description = "Let devices reach this machine itself (loopback, its own addresses): for the demo and tests. Denied by default.",
     };
 
-    private readonly Option<int?> _maxDevices = new("--max-devices") { Description = "Devices served at once (default 32).", HelpName = "N" };
-    private readonly Option<int?> _maxSockets = new("--max-sockets") { Description = "Sockets per device (default 64).", HelpName = "N" };
+    private readonly Option<int?> _maxDevices = NumberOption.OptionalWhole("--max-devices", "Devices served at once (default 32).", "N", 1, 100_000);
 
-    private readonly Option<int?> _maxBuffered = new("--max-buffered-bytes")
-    {
-        Description = "Device-to-host bytes buffered per device (default 4194304).",
-        HelpName = "BYTES",
-    };
+    /// <summary>Socket ids are 16 bits on the wire.</summary>
+    private readonly Option<int?> _maxSockets = NumberOption.OptionalWhole("--max-sockets", "Sockets per device (default 64).", "N", 1, 65535);
 
-    private readonly Option<double?> _firstPacket = new("--first-packet-timeout")
-    {
-        Description = "Seconds a device has to send its first whole packet (default 30; 0 turns it off).",
-        HelpName = "SECONDS",
-    };
+    private readonly Option<int?> _maxBuffered = NumberOption.OptionalWhole("--max-buffered-bytes",
+        "Device-to-host bytes buffered per device (default 4194304).", "BYTES", 1, int.MaxValue);
 
-    private readonly Option<double?> _idle = new("--idle-timeout")
-    {
-        Description = "Seconds without a packet or a byte on the device's sockets before it is disconnected (default 600; 0 turns it off).",
-        HelpName = "SECONDS",
-    };
+    private readonly Option<double?> _firstPacket = NumberOption.OptionalReal("--first-packet-timeout",
+        "Seconds a device has to send its first whole packet (default 30; 0 turns it off).", "SECONDS", 0, aboveIncluded: true, MaxSeconds);
+
+    private readonly Option<double?> _idle = NumberOption.OptionalReal("--idle-timeout",
+        "Seconds without a packet or a byte on the device's sockets before it is disconnected (default 600; 0 turns it off).", "SECONDS",
+        0, aboveIncluded: true, MaxSeconds);
+
+    /// <summary>A year: longer timeouts are "off" in all but name, and TimeSpan has a limit.</summary>
+    private const double MaxSeconds = 86400 * 365;
 
     public void AddTo(Command command)
     {
@@ -50,24 +47,6 @@ internal sealed class HostSafetyOptions
         command.Options.Add(_maxBuffered);
         command.Options.Add(_firstPacket);
         command.Options.Add(_idle);
-        command.Validators.Add(result =>
-        {
-            foreach (Option<int?> option in new[] { _maxDevices, _maxSockets, _maxBuffered })
-            {
-                if (result.GetValue(option) is int value && value < 1)
-                {
-                    result.AddError($"{option.Name}: must be at least 1");
-                }
-            }
-
-            foreach (Option<double?> option in new[] { _firstPacket, _idle })
-            {
-                if (result.GetValue(option) is double value && (value < 0 || double.IsNaN(value) || value > 86400 * 365))
-                {
-                    result.AddError($"{option.Name}: must be a number of seconds, 0 or more");
-                }
-            }
-        });
     }
 
     /// <summary>The settings with the options applied.</summary>

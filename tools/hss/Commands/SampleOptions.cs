@@ -6,17 +6,10 @@ namespace HssDevice.Tool.Commands;
 /// <summary>Options of the sample application's steps, shared by `hss demo` and `hss emulate`.</summary>
 internal static class SampleOptions
 {
-    public static Option<int> EchoBytes() => new("--bytes")
-    {
-        Description = "Bytes each TCP echo sends and checks.",
-        DefaultValueFactory = _ => SampleSteps.DefaultEchoBytes,
-        HelpName = "N",
-    };
+    /// <summary>Up to 1 GiB: the echo keeps what it sent to compare.</summary>
+    public static Option<int> EchoBytes() =>
+        NumberOption.Whole("--bytes", "Bytes each TCP echo sends and checks.", "N", 1, 1 << 30, SampleSteps.DefaultEchoBytes);
 
-    public static Option<int> Datagrams() => new("--datagrams")
-    {
-        Description = "Datagrams each UDP echo sends and checks.",
-        DefaultValueFactory = _ => SampleSteps.DefaultDatagrams,
-        HelpName = "N",
-    };
+    public static Option<int> Datagrams() =>
+        NumberOption.Whole("--datagrams", "Datagrams each UDP echo sends and checks.", "N", 1, 1_000_000, SampleSteps.DefaultDatagrams);
 }
