@@ -19,6 +19,8 @@ public class BoardFileTests
     [InlineData("\"maxDataPayload\": 2048", "\"maxDataPayload\": 16384", "max data payload")]
     [InlineData("\"deviceInterfaceGuid\": \"{7ED00674", "\"deviceInterfaceGuid\": \"{XED00674", "GUID")]
     [InlineData("\"name\": \"esp32-s3\"", "\"name\": \"esp32\"", "named")]
+    [InlineData("\"link\": \"native\"", "\"link\": \"serial\"", "\"link\" is \"serial\", must be one of native, usbstream")]
+    [InlineData("\"link\": \"native\",", "", "has no \"link\"")]
     [InlineData("\"profile\": \"vendor\",", "", "profile")]
     [InlineData("\"usb\":", "\"usbx\":", "has no \"usb\"")]
     [InlineData("\"budgets\"", "\"budgets\" x", "JSON")]
@@ -58,6 +60,25 @@ public class BoardFileTests
         var error = Assert.Throws<ArgumentException>(settings.Validate);
         Assert.Contains($"CDC subclass 0x{subclass:X2}", error.Message);
         Assert.Throws<ArgumentException>(() => new UsbDescriptorBuilder(settings, HssUsbProfile.Cdc));
+    }
+
+    [Theory]
+    [InlineData("native", BoardLink.Native)]
+    [InlineData("usbstream", BoardLink.UsbStream)]
+    public void Link_is_read(string text, BoardLink expected)
+    {
+        var json = Esp32Json.Replace("\"link\": \"native\"", $"\"link\": \"{text}\"");
+        var board = BoardFile.Parse(json, "esp32-s3.json");
+        Assert.Equal(text, board.Link);
+        Assert.Equal(expected, board.ToDeviceSettings().Link);
+    }
+
+    [Fact]
+    public void Device_settings_reject_an_unknown_link()
+    {
+        var settings = BoardFile.Parse(Esp32Json, "esp32-s3.json").ToDeviceSettings();
+        settings.Link = (BoardLink)7;
+        Assert.Contains("link", Assert.Throws<ArgumentException>(settings.Validate).Message);
     }
 
     [Fact]

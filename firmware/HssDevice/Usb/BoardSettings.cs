@@ -27,6 +27,9 @@ namespace HssDevice.Usb
         /// <summary>nanoFramework firmware target (nanoff --target), e.g. ESP32_S3.</summary>
         public string FirmwareTarget { get; set; }
 
+        /// <summary>Which link the board application opens: the native USB function or stock firmware's UsbStream.</summary>
+        public BoardLink Link { get; set; }
+
         /// <summary>The fastest speed the board's USB port runs at.</summary>
         public UsbSpeed Speed { get; set; }
 
@@ -115,6 +118,11 @@ namespace HssDevice.Usb
             if (!ReferenceIdentity && VendorId == ReferenceVendorId)
             {
                 throw new ArgumentException("vendor ID 0x2FE0 is Xaptum's: choose the reference identity explicitly to use it");
+            }
+
+            if (Link != BoardLink.Native && Link != BoardLink.UsbStream)
+            {
+                throw new ArgumentException("link must be native or usbstream");
             }
 
             if (Speed != UsbSpeed.Full && Speed != UsbSpeed.High)

@@ -9,6 +9,7 @@ public sealed record BoardFile(
     string Name,
     string Description,
     string FirmwareTarget,
+    string Link,
     string Speed,
     string Identity,
     ushort VendorId,
@@ -30,6 +31,8 @@ public sealed record BoardFile(
 {
     public const string TestIdentity = "test";
     public const string ReferenceIdentity = "reference";
+    public const string NativeLink = "native";
+    public const string UsbStreamLink = "usbstream";
 
     /// <summary>Reads and checks a board file; <see cref="BoardFileException"/> names the file and the field at fault.</summary>
     public static BoardFile Load(string path)
@@ -68,6 +71,7 @@ public sealed record BoardFile(
                 String(root, "name", source),
                 String(root, "description", source),
                 String(root, "firmwareTarget", source),
+                OneOf(root, "link", source, NativeLink, UsbStreamLink),
                 OneOf(usb, "speed", source, "full", "high"),
                 OneOf(usb, "identity", source, TestIdentity, ReferenceIdentity),
                 (ushort)Hex(usb, "vendorId", 0xFFFF, source),
@@ -111,6 +115,7 @@ public sealed record BoardFile(
     {
         Name = Name,
         FirmwareTarget = FirmwareTarget,
+        Link = Link == UsbStreamLink ? BoardLink.UsbStream : BoardLink.Native,
         Speed = Speed == "high" ? UsbSpeed.High : UsbSpeed.Full,
         ReferenceIdentity = Identity == ReferenceIdentity,
         VendorId = VendorId,
