@@ -120,7 +120,7 @@ public sealed class InteropAssembly
         };
     }
 
-    private static string? BaseTypeName(MetadataReader reader, SignatureTypeProvider provider, EntityHandle handle) => handle.Kind switch
+    private static string? BaseTypeName(MetadataReader reader, SignatureTypeProvider provider, EntityHandle handle) => handle.IsNil ? null : handle.Kind switch
     {
         HandleKind.TypeDefinition => MetadataNames.FullName(reader, (TypeDefinitionHandle)handle),
         HandleKind.TypeReference => MetadataNames.FullName(reader, (TypeReferenceHandle)handle),

@@ -1,4 +1,7 @@
 /* The nanoCLR binding's plain-C part: see hss_nf_binding.h. */
+/* HSS_NF_MEMORY_BYTES: bytes of static memory for the one instance (descriptors, queues, buffers), written by the
+ * CMake module from HSS_NANOFRAMEWORK_MEMORY_BYTES. Open fails with HSS_USB_ERR_NO_MEMORY when the sizes need more. */
+#include "hss_nf_config.h"
 #include "hss_nf_binding.h"
 
 /* The instance's memory, aligned to 8 bytes as hss_usb_open asks. */
@@ -53,14 +56,20 @@ int hss_nf_open(const uint8_t *descriptors, size_t descriptors_len, int32_t comm
     status = hss_usb_open(&config, s_memory, sizeof(s_memory), &s_port, hss_nf_board_port_context(), &s_usb);
     if (status != HSS_USB_OK) {
         s_usb = NULL;
+        return (int)status;
     }
+    /* The pull-up is on already; the host resets the bus only after its debounce (at least 100 ms, USB 2.0
+     * 7.1.7.3), long after this. */
+    hss_nf_board_attach(s_usb);
     return (int)status;
 }
 
 void hss_nf_close(void)
 {
     if (s_usb != NULL) {
+        /* Closed first: a stack event that still arrives meanwhile finds a closed instance, which ignores it. */
         hss_usb_close(s_usb);
+        hss_nf_board_attach(NULL);
         s_usb = NULL;
     }
 }

@@ -19,15 +19,11 @@
 extern "C" {
 #endif
 
-/* Bytes of static memory for the one instance (descriptors, queues, buffers): HSS_NF_MEMORY_BYTES, set by the CMake
- * module (HSS_NANOFRAMEWORK_MEMORY_BYTES). Open fails with HSS_USB_ERR_NO_MEMORY when the sizes need more. */
-#ifndef HSS_NF_MEMORY_BYTES
-#define HSS_NF_MEMORY_BYTES 24576
-#endif
-
-/* The USB stack port of this firmware, chosen when the firmware is built (hss_nf_board_*.c). */
+/* The USB stack port of this firmware, chosen when the firmware is built (hss_nf_board_*.c): its functions, its
+ * context, and where it learns the instance its stack's events go to (the instance after open, NULL before close). */
 const hss_usb_port_t *hss_nf_board_port(void);
 void *hss_nf_board_port_context(void);
+void hss_nf_board_attach(hss_usb_t *usb);
 
 /* Delivers a wake mask (HSS_USB_EVENT_*) to the managed side; hss_nf_events.cpp on the nanoCLR. Callable from the
  * port's USB context (task or interrupt). */
