@@ -53,7 +53,8 @@ typedef enum hss_usb_status {
 #define HSS_USB_EVENT_LINK_CHANGED 0x10u
 
 typedef enum hss_usb_link_state {
-    HSS_USB_LINK_DOWN = 0, /* not configured: after open, bus reset, SET_CONFIGURATION(0), disconnect, suspend */
+    HSS_USB_LINK_DOWN = 0, /* not configured: after open, bus reset, SET_CONFIGURATION(0), disconnect (a suspend
+                              keeps the link up: docs/native-usb.md) */
     HSS_USB_LINK_UP = 1    /* SET_CONFIGURATION(1) */
 } hss_usb_link_state_t;
 
@@ -63,6 +64,9 @@ typedef struct hss_usb_config {
     size_t command_queue_packets; /* command packets queued per direction (each HSS_USB_COMMAND_MAX bytes) */
     size_t data_out_bytes;        /* host-to-device bytes buffered before the bulk OUT endpoint is NAKed */
     size_t data_in_bytes;         /* device-to-host bytes queued before write_data takes no more */
+    /* Added: the reference-compatible link sends no zero-length packets (docs/protocol.md section 3). false (the
+       zero value) ends a bulk transfer of whole packets with a ZLP, as HssDevice does by default. */
+    bool no_zero_length_packets;
 } hss_usb_config_t;
 
 struct hss_usb_port;

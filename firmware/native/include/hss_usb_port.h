@@ -44,7 +44,12 @@ typedef struct hss_usb_port {
     void (*endpoint_stall)(void *context, uint8_t address, bool stalled);
     /* Pull-up on (true) or off. */
     void (*connect)(void *context, bool connected);
-    /* The core's lock: every core entry point takes it; never held across a port call that may re-enter. */
+    /*
+     * The core's lock: every core entry point takes it. endpoint_open/close/transfer/stall and connect are called
+     * WITH the lock held, so they must not call back into the core from inside (report completions later, from
+     * the stack's own context); after endpoint_close returns, no completion of an earlier transfer is reported.
+     * wake is called without the lock. In an interrupt-driven stack the lock masks the USB interrupt.
+     */
     void (*lock)(void *context);
     void (*unlock)(void *context);
     /* Wakes whoever waits on the managed side: `events` is a mask of HSS_USB_EVENT_*. Called without the lock. */
@@ -78,6 +83,13 @@ hss_usb_control_result_t hss_usb_port_control(hss_usb_t *usb, const uint8_t setu
  */
 const uint8_t *hss_usb_port_descriptor(hss_usb_t *usb, uint8_t type, uint8_t index, uint16_t language_id,
                                        size_t *length);
+
+/*
+ * For stacks that answer SET_CONFIGURATION themselves (TinyUSB): the host set `configuration` (0 = unconfigured).
+ * Same effect as the request through hss_usb_port_control: the endpoints open and the link goes up, or down.
+ * HSS_USB_ERR_ARGUMENT for a configuration the descriptors do not have, HSS_USB_ERR_PORT when an endpoint failed.
+ */
+hss_usb_status_t hss_usb_port_configured(hss_usb_t *usb, uint8_t configuration);
 
 /* A transfer the core started finished: `actual` bytes moved. */
 void hss_usb_port_transfer_complete(hss_usb_t *usb, uint8_t address, size_t actual,
