@@ -63,14 +63,38 @@ public class BoardFileTests
     }
 
     [Theory]
-    [InlineData("native", BoardLink.Native)]
-    [InlineData("usbstream", BoardLink.UsbStream)]
-    public void Link_is_read(string text, BoardLink expected)
+    [InlineData("esp32-s3", "native", BoardLink.Native)]
+    [InlineData("stm32f769i-discovery", "native", BoardLink.Native)]
+    [InlineData("slstk3701a", "usbstream", BoardLink.UsbStream)]
+    public void Link_is_read(string name, string text, BoardLink expected)
     {
-        var json = Esp32Json.Replace("\"link\": \"native\"", $"\"link\": \"{text}\"");
-        var board = BoardFile.Parse(json, "esp32-s3.json");
+        var board = BoardDirectory.Load(RepositoryPaths.Boards, name);
         Assert.Equal(text, board.Link);
         Assert.Equal(expected, board.ToDeviceSettings().Link);
+    }
+
+    [Theory]
+    [InlineData("\"link\": \"native\"", "\"link\": \"usbstream\"", "single-pipe goes with link usbstream")]
+    [InlineData("\"profile\": \"vendor\"", "\"profile\": \"single-pipe\"", "single-pipe goes with link usbstream")]
+    public void Link_and_profile_must_agree(string find, string replace, string expectedInMessage)
+    {
+        var error = Assert.Throws<BoardFileException>(() => BoardFile.Parse(Esp32Json.Replace(find, replace), "esp32-s3.json"));
+        Assert.Contains(expectedInMessage, error.Message);
+    }
+
+    [Fact]
+    public void A_usbstream_board_is_full_speed_only()
+    {
+        var json = File.ReadAllText(Path.Combine(RepositoryPaths.Boards, "slstk3701a.json")).Replace("\"speed\": \"full\"", "\"speed\": \"high\"");
+        Assert.Contains("full speed only", Assert.Throws<BoardFileException>(() => BoardFile.Parse(json, "slstk3701a.json")).Message);
+    }
+
+    [Fact]
+    public void A_single_pipe_board_has_no_descriptors_of_ours()
+    {
+        var kit = BoardDirectory.Load(RepositoryPaths.Boards, "slstk3701a").ToDeviceSettings();
+        Assert.Equal(HssUsbProfile.SinglePipe, kit.Profile);
+        Assert.Contains("firmware serves its own descriptors", Assert.Throws<ArgumentException>(() => new UsbDescriptorBuilder(kit)).Message);
     }
 
     [Fact]

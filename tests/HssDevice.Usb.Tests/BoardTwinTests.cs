@@ -17,6 +17,7 @@ public class BoardTwinTests
         Assert.Equal(BoardDirectory.Names(RepositoryPaths.Boards), BoardCatalog.Names.OrderBy(n => n, StringComparer.Ordinal));
         Assert.Contains("esp32-s3", BoardCatalog.Names);
         Assert.Contains("stm32f769i-discovery", BoardCatalog.Names);
+        Assert.Contains("slstk3701a", BoardCatalog.Names);
     }
 
     [Theory]
@@ -67,9 +68,15 @@ public class BoardTwinTests
         Assert.Equal("ST_STM32F769I_DISCOVERY", BoardCatalog.Create("stm32f769i-discovery").FirmwareTarget);
         Assert.Equal(BoardLink.Native, BoardCatalog.Create("esp32-s3").Link);
         Assert.Equal(BoardLink.Native, BoardCatalog.Create("stm32f769i-discovery").Link);
-        foreach (var name in BoardCatalog.Names)
+        foreach (var name in BoardCatalog.Names.Where(n => BoardCatalog.Create(n).Link == BoardLink.Native))
         {
             Assert.Equal((ushort)0x1209, BoardCatalog.Create(name).EffectiveVendorId);
         }
+
+        // Stock firmware's identity, shared by every nanoFramework Silicon Labs image (read from its sources).
+        var kit = BoardCatalog.Create("slstk3701a");
+        Assert.Equal((BoardLink.UsbStream, HssUsbProfile.SinglePipe, UsbSpeed.Full), (kit.Link, kit.Profile, kit.Speed));
+        Assert.Equal(((ushort)0x10C4, (ushort)0x8DAD), (kit.EffectiveVendorId, kit.ProductId));
+        Assert.Equal("SL_STK3701A", kit.FirmwareTarget);
     }
 }

@@ -130,9 +130,20 @@ namespace HssDevice.Usb
                 throw new ArgumentException("USB speed must be full or high");
             }
 
-            if (Profile != HssUsbProfile.Vendor && Profile != HssUsbProfile.Cdc)
+            if (Profile != HssUsbProfile.Vendor && Profile != HssUsbProfile.Cdc && Profile != HssUsbProfile.SinglePipe)
             {
-                throw new ArgumentException("profile must be vendor or cdc");
+                throw new ArgumentException("profile must be vendor, cdc or single-pipe");
+            }
+
+            // UsbStream serves the firmware's descriptors with one bulk pair; the native function serves ours.
+            if ((Link == BoardLink.UsbStream) != (Profile == HssUsbProfile.SinglePipe))
+            {
+                throw new ArgumentException("profile single-pipe goes with link usbstream, and only with it (the native link serves the vendor or cdc profile)");
+            }
+
+            if (Link == BoardLink.UsbStream && Speed != UsbSpeed.Full)
+            {
+                throw new ArgumentException("link usbstream runs at full speed only (its bulk endpoints are 64 bytes)");
             }
 
             if (CdcSubclass < CdcVendorSubclassFirst || CdcSubclass > CdcVendorSubclassLast)

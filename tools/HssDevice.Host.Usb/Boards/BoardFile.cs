@@ -33,6 +33,7 @@ public sealed record BoardFile(
     public const string ReferenceIdentity = "reference";
     public const string NativeLink = "native";
     public const string UsbStreamLink = "usbstream";
+    public const string SinglePipeProfile = "single-pipe";
 
     /// <summary>Reads and checks a board file; <see cref="BoardFileException"/> names the file and the field at fault.</summary>
     public static BoardFile Load(string path)
@@ -82,7 +83,7 @@ public sealed record BoardFile(
                 String(usb, "serialNumber", source),
                 Int(usb, "interruptIntervalMicroseconds", source),
                 Int(usb, "maxPowerMilliamps", source),
-                OneOf(usb, "profile", source, "vendor", "cdc"),
+                OneOf(usb, "profile", source, "vendor", "cdc", SinglePipeProfile),
                 (byte)Hex(usb, "cdcSubclass", 0xFF, source),
                 String(usb, "deviceInterfaceGuid", source),
                 Int(budgets, "sendWindow", source),
@@ -126,7 +127,7 @@ public sealed record BoardFile(
         SerialNumber = SerialNumber,
         InterruptIntervalMicroseconds = InterruptIntervalMicroseconds,
         MaxPowerMilliamps = MaxPowerMilliamps,
-        Profile = Profile == "cdc" ? HssUsbProfile.Cdc : HssUsbProfile.Vendor,
+        Profile = Profile == "cdc" ? HssUsbProfile.Cdc : Profile == SinglePipeProfile ? HssUsbProfile.SinglePipe : HssUsbProfile.Vendor,
         CdcSubclass = CdcSubclass,
         DeviceInterfaceGuid = DeviceInterfaceGuid,
         SendWindow = SendWindow,
