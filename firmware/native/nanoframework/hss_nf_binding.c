@@ -4,8 +4,12 @@
 #include "hss_nf_config.h"
 #include "hss_nf_binding.h"
 
+#include <string.h>
+
 /* The instance's memory, aligned to 8 bytes as hss_usb_open asks. */
 static uint64_t s_memory[(HSS_NF_MEMORY_BYTES + 7u) / 8u];
+/* Written on the CLR thread, read by the port's USB context (hss_nf_instance): one pointer-sized store, made before
+ * hss_usb_open turns the pull-up on under the port's lock, so the port's first event sees it. */
 static hss_usb_t *s_usb;
 
 /* The board's port with its wake wrapped: the port's own wake still runs, then the managed side is told. */
@@ -41,6 +45,8 @@ int hss_nf_open(const uint8_t *descriptors, size_t descriptors_len, int32_t comm
     }
     hss_nf_close();
 
+    /* Fields added to hss_usb_config_t later keep their zero defaults. */
+    memset(&config, 0, sizeof(config));
     config.descriptors = descriptors;
     config.descriptors_len = descriptors_len;
     config.command_queue_packets = (size_t)command_queue_packets;
@@ -53,23 +59,26 @@ int hss_nf_open(const uint8_t *descriptors, size_t descriptors_len, int32_t comm
     s_port = *port;
     s_port_wake = port->wake;
     s_port.wake = binding_wake;
+    /* hss_usb_open stores the instance through its last argument before it connects: pass s_usb itself, so the
+     * port finds the instance from the first bus event on. */
     status = hss_usb_open(&config, s_memory, sizeof(s_memory), &s_port, hss_nf_board_port_context(), &s_usb);
     if (status != HSS_USB_OK) {
         s_usb = NULL;
-        return (int)status;
     }
-    /* The pull-up is on already; the host resets the bus only after its debounce (at least 100 ms, USB 2.0
-     * 7.1.7.3), long after this. */
-    hss_nf_board_attach(s_usb);
     return (int)status;
+}
+
+hss_usb_t *hss_nf_instance(void)
+{
+    return s_usb;
 }
 
 void hss_nf_close(void)
 {
-    if (s_usb != NULL) {
+    hss_usb_t *usb = s_usb;
+    if (usb != NULL) {
         /* Closed first: a stack event that still arrives meanwhile finds a closed instance, which ignores it. */
-        hss_usb_close(s_usb);
-        hss_nf_board_attach(NULL);
+        hss_usb_close(usb);
         s_usb = NULL;
     }
 }

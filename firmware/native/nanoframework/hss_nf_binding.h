@@ -19,11 +19,14 @@
 extern "C" {
 #endif
 
-/* The USB stack port of this firmware, chosen when the firmware is built (hss_nf_board_*.c): its functions, its
- * context, and where it learns the instance its stack's events go to (the instance after open, NULL before close). */
+/* The USB stack port of this firmware, chosen when the firmware is built (hss_nf_board_*.c): its functions and its
+ * context. */
 const hss_usb_port_t *hss_nf_board_port(void);
 void *hss_nf_board_port_context(void);
-void hss_nf_board_attach(hss_usb_t *usb);
+
+/* The instance the port reports its stack's events to (hss_usb_port_*): set by hss_usb_open before it connects, so
+ * a bus reset right after the pull-up finds it; NULL when closed. Read from the port's USB context. */
+hss_usb_t *hss_nf_instance(void);
 
 /* Delivers a wake mask (HSS_USB_EVENT_*) to the managed side; hss_nf_events.cpp on the nanoCLR. Callable from the
  * port's USB context (task or interrupt). */

@@ -6,9 +6,7 @@
 #include "hss_nf_interop.h"
 #include "hss_nf_binding.h"
 
-typedef Library_HssDevice_NativeUsb_HssDevice_Transport_NativeUsb_NativeUsbFunction NativeUsbFunction;
-
-HRESULT NativeUsbFunction::NativeOpen___STATIC__I4__SZARRAY_U1__I4__I4__I4(CLR_RT_StackFrame &stack)
+HRESULT Library_HssDevice_NativeUsb_HssDevice_Transport_NativeUsb_NativeUsbFunction::NativeOpen___STATIC__I4__SZARRAY_U1__I4__I4__I4(CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
 
@@ -29,20 +27,20 @@ HRESULT NativeUsbFunction::NativeOpen___STATIC__I4__SZARRAY_U1__I4__I4__I4(CLR_R
     NANOCLR_NOCLEANUP();
 }
 
-HRESULT NativeUsbFunction::NativeClose___STATIC__VOID(CLR_RT_StackFrame &stack)
+HRESULT Library_HssDevice_NativeUsb_HssDevice_Transport_NativeUsb_NativeUsbFunction::NativeClose___STATIC__VOID(CLR_RT_StackFrame &stack)
 {
     (void)stack;
     hss_nf_close();
     return S_OK;
 }
 
-HRESULT NativeUsbFunction::NativeLinkState___STATIC__I4(CLR_RT_StackFrame &stack)
+HRESULT Library_HssDevice_NativeUsb_HssDevice_Transport_NativeUsb_NativeUsbFunction::NativeLinkState___STATIC__I4(CLR_RT_StackFrame &stack)
 {
     SetResult_INT32(stack, hss_nf_link_state());
     return S_OK;
 }
 
-HRESULT NativeUsbFunction::NativeIsSinglePipe___STATIC__BOOLEAN(CLR_RT_StackFrame &stack)
+HRESULT Library_HssDevice_NativeUsb_HssDevice_Transport_NativeUsb_NativeUsbFunction::NativeIsSinglePipe___STATIC__BOOLEAN(CLR_RT_StackFrame &stack)
 {
     SetResult_bool(stack, hss_nf_is_single_pipe());
     return S_OK;
@@ -65,7 +63,7 @@ static HRESULT UnpackPipeArguments(CLR_RT_StackFrame &stack, PipeArguments &argu
     NANOCLR_NOCLEANUP();
 }
 
-HRESULT NativeUsbFunction::NativeReadCommand___STATIC__I4__SZARRAY_U1__I4__I4(CLR_RT_StackFrame &stack)
+HRESULT Library_HssDevice_NativeUsb_HssDevice_Transport_NativeUsb_NativeUsbFunction::NativeReadCommand___STATIC__I4__SZARRAY_U1__I4__I4(CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
     PipeArguments a;
@@ -74,7 +72,7 @@ HRESULT NativeUsbFunction::NativeReadCommand___STATIC__I4__SZARRAY_U1__I4__I4(CL
     NANOCLR_NOCLEANUP();
 }
 
-HRESULT NativeUsbFunction::NativeWriteCommand___STATIC__I4__SZARRAY_U1__I4__I4(CLR_RT_StackFrame &stack)
+HRESULT Library_HssDevice_NativeUsb_HssDevice_Transport_NativeUsb_NativeUsbFunction::NativeWriteCommand___STATIC__I4__SZARRAY_U1__I4__I4(CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
     PipeArguments a;
@@ -83,7 +81,7 @@ HRESULT NativeUsbFunction::NativeWriteCommand___STATIC__I4__SZARRAY_U1__I4__I4(C
     NANOCLR_NOCLEANUP();
 }
 
-HRESULT NativeUsbFunction::NativeReadData___STATIC__I4__SZARRAY_U1__I4__I4(CLR_RT_StackFrame &stack)
+HRESULT Library_HssDevice_NativeUsb_HssDevice_Transport_NativeUsb_NativeUsbFunction::NativeReadData___STATIC__I4__SZARRAY_U1__I4__I4(CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
     PipeArguments a;
@@ -92,7 +90,7 @@ HRESULT NativeUsbFunction::NativeReadData___STATIC__I4__SZARRAY_U1__I4__I4(CLR_R
     NANOCLR_NOCLEANUP();
 }
 
-HRESULT NativeUsbFunction::NativeWriteData___STATIC__I4__SZARRAY_U1__I4__I4__BOOLEAN(CLR_RT_StackFrame &stack)
+HRESULT Library_HssDevice_NativeUsb_HssDevice_Transport_NativeUsb_NativeUsbFunction::NativeWriteData___STATIC__I4__SZARRAY_U1__I4__I4__BOOLEAN(CLR_RT_StackFrame &stack)
 {
     NANOCLR_HEADER();
     PipeArguments a;
@@ -105,7 +103,7 @@ HRESULT NativeUsbFunction::NativeWriteData___STATIC__I4__SZARRAY_U1__I4__I4__BOO
     NANOCLR_NOCLEANUP();
 }
 
-HRESULT NativeUsbFunction::NativeReady___STATIC__I4(CLR_RT_StackFrame &stack)
+HRESULT Library_HssDevice_NativeUsb_HssDevice_Transport_NativeUsb_NativeUsbFunction::NativeReady___STATIC__I4(CLR_RT_StackFrame &stack)
 {
     SetResult_INT32(stack, hss_nf_ready());
     return S_OK;

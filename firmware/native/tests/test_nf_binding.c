@@ -10,6 +10,7 @@
 
 #include "fake_port.h"
 #include "hss_nf_binding.h"
+#include "hss_nf_config.h"
 #include "test_blobs.h"
 
 #define BULK_OUT 0x01u
@@ -29,11 +30,6 @@ const hss_usb_port_t *hss_nf_board_port(void)
 void *hss_nf_board_port_context(void)
 {
     return &fake;
-}
-
-void hss_nf_board_attach(hss_usb_t *usb)
-{
-    fake.usb = usb;
 }
 
 void hss_nf_post_event(uint32_t events)
@@ -58,6 +54,7 @@ static int teardown(void **state)
 {
     (void)state;
     hss_nf_close();
+    assert_null(hss_nf_instance());
     fake.usb = NULL; /* the binding owns the instance and its memory */
     fake_port_free(&fake);
     return 0;
@@ -66,6 +63,7 @@ static int teardown(void **state)
 static void open_vendor(void)
 {
     assert_int_equal(hss_nf_open(blob.bytes, blob.length, 4, 1024, 1024), HSS_USB_OK);
+    fake.usb = hss_nf_instance(); /* what the board glue hands its stack's events to */
     assert_non_null(fake.usb);
 }
 
