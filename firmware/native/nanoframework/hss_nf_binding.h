@@ -19,21 +19,22 @@
 extern "C" {
 #endif
 
-/* The USB stack port of this firmware, chosen when the firmware is built (hss_nf_board_*.c): its functions and its
- * context. */
-const hss_usb_port_t *hss_nf_board_port(void);
-void *hss_nf_board_port_context(void);
-
-/* The instance the port reports its stack's events to (hss_usb_port_*): set by hss_usb_open before it connects, so
- * a bus reset right after the pull-up finds it; NULL when closed. Read from the port's USB context. */
-hss_usb_t *hss_nf_instance(void);
+/*
+ * The board glue (hss_nf_board_tinyusb.c or hss_nf_board_chibios.c, chosen when the firmware is built): opens the
+ * core in `memory` over the firmware's USB stack port, which calls `wake` with HSS_USB_EVENT_* masks; closes it; and
+ * gives the open instance (NULL when closed).
+ */
+hss_usb_status_t hss_nf_board_open(const hss_usb_config_t *config, void *memory, size_t memory_size,
+                                   void (*wake)(uint32_t events));
+void hss_nf_board_close(void);
+hss_usb_t *hss_nf_board_instance(void);
 
 /* Delivers a wake mask (HSS_USB_EVENT_*) to the managed side; hss_nf_events.cpp on the nanoCLR. Callable from the
  * port's USB context (task or interrupt). */
 void hss_nf_post_event(uint32_t events);
 
 /* Opens the one instance. An instance still open (the managed application restarted without closing it) is closed
- * first. Negative sizes are HSS_USB_ERR_ARGUMENT. */
+ * first. Negative sizes are HSS_USB_ERR_ARGUMENT; sizes the static memory cannot hold are HSS_USB_ERR_NO_MEMORY. */
 int hss_nf_open(const uint8_t *descriptors, size_t descriptors_len, int32_t command_queue_packets, int32_t data_out_bytes,
                 int32_t data_in_bytes);
 void hss_nf_close(void);

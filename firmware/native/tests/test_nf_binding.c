@@ -21,15 +21,37 @@ static fake_port_t fake;
 static uint32_t posted;
 static size_t post_count;
 
-/* The board glue the firmware gets from hss_nf_board_*.c, here the fake port. */
-const hss_usb_port_t *hss_nf_board_port(void)
+/* The board glue the firmware gets from hss_nf_board_*.c, here over the fake port: the fake's own wake still runs
+ * (it checks the lock discipline), then the wake the binding passed. */
+static void (*board_wake)(uint32_t events);
+static hss_usb_port_t board_port;
+
+static void board_wake_adapter(void *context, uint32_t events)
 {
-    return &fake.port;
+    fake.port.wake(context, events);
+    board_wake(events);
 }
 
-void *hss_nf_board_port_context(void)
+hss_usb_status_t hss_nf_board_open(const hss_usb_config_t *config, void *memory, size_t memory_size,
+                                   void (*wake)(uint32_t events))
 {
-    return &fake;
+    board_wake = wake;
+    board_port = fake.port;
+    board_port.wake = board_wake_adapter;
+    return hss_usb_open(config, memory, memory_size, &board_port, &fake, &fake.usb);
+}
+
+void hss_nf_board_close(void)
+{
+    if (fake.usb != NULL) {
+        hss_usb_close(fake.usb);
+        fake.usb = NULL;
+    }
+}
+
+hss_usb_t *hss_nf_board_instance(void)
+{
+    return fake.usb;
 }
 
 void hss_nf_post_event(uint32_t events)
@@ -54,8 +76,7 @@ static int teardown(void **state)
 {
     (void)state;
     hss_nf_close();
-    assert_null(hss_nf_instance());
-    fake.usb = NULL; /* the binding owns the instance and its memory */
+    assert_null(fake.usb);
     fake_port_free(&fake);
     return 0;
 }
@@ -63,7 +84,6 @@ static int teardown(void **state)
 static void open_vendor(void)
 {
     assert_int_equal(hss_nf_open(blob.bytes, blob.length, 4, 1024, 1024), HSS_USB_OK);
-    fake.usb = hss_nf_instance(); /* what the board glue hands its stack's events to */
     assert_non_null(fake.usb);
 }
 
