@@ -10,6 +10,7 @@
 #   HSS_NANOFRAMEWORK_PORT          the USB stack port: tinyusb (ESP32-S3, esp_tinyusb) or chibios (STM32)
 #   HSS_DEVICE_NATIVE_DIR           HssDevice's firmware/native; found through the link, set it when this file is a copy
 #   HSS_NANOFRAMEWORK_MEMORY_BYTES  static memory of the one USB function instance (descriptors, queues, buffers)
+#   HSS_NANOFRAMEWORK_CHIBIOS_DRIVER  chibios only: USBD2 (OTG_HS, the F769I-Discovery's ULPI port) or USBD1 (OTG_FS)
 #
 # Like every FindINTEROP module it sets <assembly>_INCLUDE_DIRS and <assembly>_SOURCES. It also adds the native
 # event driver "HssDevice.NativeUsb.Events" to the interop assemblies table, the way nanoFramework's CMake adds its
@@ -17,6 +18,7 @@
 
 set(HSS_NANOFRAMEWORK_PORT "" CACHE STRING "USB stack port of the HSS native USB function: tinyusb or chibios")
 set(HSS_NANOFRAMEWORK_MEMORY_BYTES 24576 CACHE STRING "Static memory of the HSS native USB function, in bytes")
+set(HSS_NANOFRAMEWORK_CHIBIOS_DRIVER USBD2 CACHE STRING "ChibiOS USB driver of the HSS native USB function: USBD2 (OTG_HS) or USBD1 (OTG_FS)")
 
 # Where this file really is (through a symbolic link): its folder is firmware/native/nanoframework.
 get_filename_component(_hss_module_file "${CMAKE_CURRENT_LIST_FILE}" REALPATH)
@@ -37,6 +39,10 @@ if(NOT HSS_NANOFRAMEWORK_MEMORY_BYTES MATCHES "^[0-9]+$" OR HSS_NANOFRAMEWORK_ME
     message(FATAL_ERROR "HssDevice.NativeUsb: HSS_NANOFRAMEWORK_MEMORY_BYTES must be a number of bytes, at least 4096.")
 endif()
 
+if(NOT HSS_NANOFRAMEWORK_CHIBIOS_DRIVER MATCHES "^USBD[12]$")
+    message(FATAL_ERROR "HssDevice.NativeUsb: HSS_NANOFRAMEWORK_CHIBIOS_DRIVER must be USBD1 or USBD2.")
+endif()
+
 set(_hss_port_dir "${HSS_DEVICE_NATIVE_DIR}/ports/${HSS_NANOFRAMEWORK_PORT}")
 if(NOT IS_DIRECTORY "${_hss_port_dir}")
     message(FATAL_ERROR "HssDevice.NativeUsb: no port folder ${_hss_port_dir}.")
@@ -47,7 +53,8 @@ set(_hss_config_dir "${CMAKE_BINARY_DIR}/HssDevice.NativeUsb")
 file(MAKE_DIRECTORY "${_hss_config_dir}")
 file(WRITE "${_hss_config_dir}/hss_nf_config.h.new"
     "/* Written by FindINTEROP-HssDevice.NativeUsb.cmake: the HSS native USB function's firmware settings. */\n"
-    "#define HSS_NF_MEMORY_BYTES ${HSS_NANOFRAMEWORK_MEMORY_BYTES}\n")
+    "#define HSS_NF_MEMORY_BYTES ${HSS_NANOFRAMEWORK_MEMORY_BYTES}\n"
+    "#define HSS_NF_CHIBIOS_DRIVER ${HSS_NANOFRAMEWORK_CHIBIOS_DRIVER}\n")
 configure_file("${_hss_config_dir}/hss_nf_config.h.new" "${_hss_config_dir}/hss_nf_config.h" COPYONLY)
 
 # nanoCLR headers (as the MetadataProcessor's generated modules list them), then the function's own.
@@ -56,7 +63,6 @@ list(APPEND HssDevice.NativeUsb_INCLUDE_DIRS ${PROJECT_SOURCE_DIR}/src/CLR/Inclu
 list(APPEND HssDevice.NativeUsb_INCLUDE_DIRS ${PROJECT_SOURCE_DIR}/src/HAL/Include)
 list(APPEND HssDevice.NativeUsb_INCLUDE_DIRS ${PROJECT_SOURCE_DIR}/src/PAL/Include)
 list(APPEND HssDevice.NativeUsb_INCLUDE_DIRS "${HSS_DEVICE_NATIVE_DIR}/include")
-list(APPEND HssDevice.NativeUsb_INCLUDE_DIRS "${HSS_DEVICE_NATIVE_DIR}/core")
 list(APPEND HssDevice.NativeUsb_INCLUDE_DIRS "${_hss_port_dir}")
 list(APPEND HssDevice.NativeUsb_INCLUDE_DIRS "${HSS_DEVICE_NATIVE_DIR}/nanoframework")
 list(APPEND HssDevice.NativeUsb_INCLUDE_DIRS "${_hss_config_dir}")
