@@ -171,6 +171,18 @@ namespace Ordering
         Assert.All(table.NativeEntries, e => Assert.Equal(InteropNamespace + ".NativeUsbFunction", e.TypeFullName));
     }
 
+    /// <summary>One firmware image serves Debug and Release deployments alike: code under #if DEBUG in the
+    /// assembly must not add or remove methods.</summary>
+    [Fact]
+    public void Debug_and_Release_builds_need_the_same_table()
+    {
+        var release = LazyTable.Value;
+        byte[] image = InteropCompiler.CompileProject(RepositoryPaths.Root, BindingFiles.InteropProject, CheckCache.Facades.References.ToList(), null, InteropCompiler.DebugParseOptions);
+        var debug = NativeStubTable.Build(InteropAssembly.Read(image));
+        Assert.Equal(release.Checksum, debug.Checksum);
+        Assert.Equal(release.Entries, debug.Entries);
+    }
+
     [Fact]
     public void Planted_swapped_entries_are_reported()
     {

@@ -29,6 +29,10 @@ public static class InteropCompiler
     public static CSharpParseOptions ParseOptions { get; } =
         new(LanguageVersion.CSharp9, preprocessorSymbols: new[] { "NANOFRAMEWORK_1_0" });
 
+    /// <summary>The Debug configuration's symbols: the firmware's table must fit a Debug deployment too.</summary>
+    public static CSharpParseOptions DebugParseOptions { get; } =
+        new(LanguageVersion.CSharp9, preprocessorSymbols: new[] { "NANOFRAMEWORK_1_0", "DEBUG", "TRACE" });
+
     /// <summary>mscorlib plus the facades, each facade compiled against mscorlib and the facades before it.</summary>
     public static IReadOnlyList<MetadataReference> NanoFrameworkReferences(string mscorlibPath, string facadeDirectory)
     {
@@ -49,20 +53,21 @@ public static class InteropCompiler
     }
 
     /// <summary>The IL image of the project in <paramref name="nfproj"/> (a path under <paramref name="root"/>).</summary>
-    public static byte[] CompileProject(string root, string nfproj, IReadOnlyList<MetadataReference> nanoFrameworkReferences, IReadOnlyList<SyntaxTree>? extraSources = null)
+    public static byte[] CompileProject(string root, string nfproj, IReadOnlyList<MetadataReference> nanoFrameworkReferences, IReadOnlyList<SyntaxTree>? extraSources = null, CSharpParseOptions? parseOptions = null)
     {
+        parseOptions ??= ParseOptions;
         var references = new List<MetadataReference>(nanoFrameworkReferences);
         string projectDirectory = Path.GetDirectoryName(Path.Combine(root, nfproj))!;
         string text = File.ReadAllText(Path.Combine(root, nfproj));
         foreach (Match reference in ProjectReference.Matches(text))
         {
             string referenced = Path.GetRelativePath(root, Path.GetFullPath(Path.Combine(projectDirectory, reference.Groups[1].Value.Replace('\\', '/'))));
-            references.Add(MetadataReference.CreateFromImage(CompileProject(root, referenced, nanoFrameworkReferences)));
+            references.Add(MetadataReference.CreateFromImage(CompileProject(root, referenced, nanoFrameworkReferences, null, parseOptions)));
         }
 
         var trees = CompileItem.Matches(text)
             .Select(m => Path.Combine(projectDirectory, m.Groups[1].Value.Replace('\\', '/')))
-            .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), ParseOptions, Path.GetRelativePath(root, path)))
+            .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), parseOptions, Path.GetRelativePath(root, path)))
             .Concat(extraSources ?? Array.Empty<SyntaxTree>())
             .ToList();
         string assemblyName = Regex.Match(text, "<AssemblyName>([^<]+)</AssemblyName>").Groups[1].Value;

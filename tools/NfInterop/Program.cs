@@ -23,7 +23,13 @@ switch (command)
 
         return 0;
     case "check":
-        var problems = binding.Check(table);
+        var problems = binding.Check(table).ToList();
+        var debug = NativeStubTable.Build(InteropAssembly.Read(InteropCompiler.CompileProject(root, BindingFiles.InteropProject, references, null, InteropCompiler.DebugParseOptions)));
+        if (debug.Checksum != table.Checksum || !debug.Entries.SequenceEqual(table.Entries))
+        {
+            problems.Add($"{table.AssemblyName}: the Debug build (DEBUG, TRACE) has another method table than the Release build; one firmware image cannot serve both");
+        }
+
         foreach (string problem in problems)
         {
             Console.Error.WriteLine(problem);
