@@ -134,6 +134,7 @@ public sealed class NativeStubTable
                         .Where(m => !m.HasNoBody)
                         .SelectMany(m => m.CalledSignatures)
                         .SelectMany(s => s.ParameterTypes.Prepend(s.ReturnType))
+                        .Where(t => t.FullName != "System.Void")
                         .Select(t => t.DefinitionInModule)
                         .Where(h => h != null)
                         .Select(h => assembly.Type(h!.Value))

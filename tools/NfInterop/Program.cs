@@ -2,7 +2,23 @@ using System.Reflection;
 using HssDevice.Tools.NfInterop;
 
 // nfinterop show|check|write [--root DIR]: the native side of the nanoFramework binding of HssDevice.NativeUsb.
+// nfinterop checksum ASSEMBLY.dll: the native checksum and table size of any compiled nanoFramework assembly.
 string command = args.Length > 0 ? args[0] : "show";
+if (command == "checksum" && args.Length > 1)
+{
+    var any = NativeStubTable.Build(InteropAssembly.Read(File.ReadAllBytes(args[1])));
+    Console.WriteLine($"{any.AssemblyName}: native checksum 0x{any.Checksum:X8}, {any.Entries.Count} methods, {any.NativeEntries.Count()} native");
+    if (args.Contains("--entries"))
+    {
+        foreach (var entry in any.Entries)
+        {
+            Console.WriteLine(entry.IsNative ? entry.NativeClassName + "::" + entry.NativeMethodName : "NULL " + entry.TypeFullName + "." + entry.MethodName);
+        }
+    }
+
+    return 0;
+}
+
 string root = FindRoot(args);
 var binding = BindingFiles.ForRepository(root);
 string mscorlib = typeof(BindingFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

@@ -16,12 +16,13 @@ public abstract record SignatureType
     public abstract TypeDefinitionHandle? DefinitionInModule { get; }
 }
 
-/// <summary>An element type the signature encodes directly (void, bool, int, string, object, ...).</summary>
-public sealed record PrimitiveSignatureType(string Name) : SignatureType
+/// <summary>An element type the signature encodes directly (void, bool, int, string, object, ...). It is defined in
+/// the module being read only when that module is the core library (mscorlib).</summary>
+public sealed record PrimitiveSignatureType(string Name, TypeDefinitionHandle? Definition = null) : SignatureType
 {
     public override string FullName => Name;
 
-    public override TypeDefinitionHandle? DefinitionInModule => null;
+    public override TypeDefinitionHandle? DefinitionInModule => Definition;
 }
 
 /// <summary>A class or value type named by a TypeDef (this assembly) or a TypeRef (another one).</summary>

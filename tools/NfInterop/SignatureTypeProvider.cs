@@ -6,14 +6,28 @@ namespace HssDevice.Tools.NfInterop;
 /// <summary>Decodes signatures into <see cref="SignatureType"/> values for one metadata reader.</summary>
 public sealed class SignatureTypeProvider : ISignatureTypeProvider<SignatureType, object?>
 {
-    private readonly MetadataReader _reader;
+    private readonly Dictionary<string, TypeDefinitionHandle> _coreTypes = new(StringComparer.Ordinal);
 
     public SignatureTypeProvider(MetadataReader reader)
     {
-        _reader = reader;
+        // In the core library the primitive types are its own type definitions (Cecil resolves them there).
+        foreach (var handle in reader.TypeDefinitions)
+        {
+            var type = reader.GetTypeDefinition(handle);
+            if (type.GetDeclaringType().IsNil && reader.GetString(type.Namespace) == "System")
+            {
+                _coreTypes[MetadataNames.FullName(reader, handle)] = handle;
+            }
+        }
     }
 
-    public SignatureType GetPrimitiveType(PrimitiveTypeCode typeCode) => new PrimitiveSignatureType(typeCode switch
+    public SignatureType GetPrimitiveType(PrimitiveTypeCode typeCode)
+    {
+        string name = PrimitiveName(typeCode);
+        return new PrimitiveSignatureType(name, _coreTypes.TryGetValue(name, out var definition) ? definition : null);
+    }
+
+    private static string PrimitiveName(PrimitiveTypeCode typeCode) => typeCode switch
     {
         PrimitiveTypeCode.Void => "System.Void",
         PrimitiveTypeCode.Boolean => "System.Boolean",
@@ -34,7 +48,7 @@ public sealed class SignatureTypeProvider : ISignatureTypeProvider<SignatureType
         PrimitiveTypeCode.Object => "System.Object",
         PrimitiveTypeCode.TypedReference => "System.TypedReference",
         _ => throw new BadImageFormatException("unknown primitive type code " + typeCode),
-    });
+    };
 
     public SignatureType GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) =>
         new NamedSignatureType(MetadataNames.FullName(reader, handle), handle);

@@ -61,7 +61,10 @@ extern "C" void hss_nf_post_event(uint32_t events)
 
 static const CLR_RT_DriverInterruptMethods s_eventMethods = {InitializeEvents, EnableEvents, CleanupEvents};
 
-// Not an assembly: a driver entry the NativeEventDispatcher constructor looks up by this name.
+// Not an assembly: a driver entry the NativeEventDispatcher constructor looks up by this name. Declared extern
+// first: a namespace-scope const object is otherwise internal to this file in C++, and the interop table (generated
+// by nanoFramework's CMake from the module's list) refers to it from another file.
+extern const CLR_RT_NativeAssemblyData g_CLR_AssemblyNative_HssDevice_NativeUsb_Events;
 const CLR_RT_NativeAssemblyData g_CLR_AssemblyNative_HssDevice_NativeUsb_Events = {
     "HssDevice.NativeUsb.Events",
     DRIVER_INTERRUPT_METHODS_CHECKSUM,
