@@ -3,7 +3,7 @@
  * every decision is the core's. All TinyUSB callbacks run in the TinyUSB device task, so the core's lock is a
  * FreeRTOS mutex (ESP-IDF headers), also taken by the binding's threads.
  *
- * Upgrading past TinyUSB 0.20: usbd_edpt_xfer gained a last argument `is_isr` (pass false).
+ * TinyUSB 0.21.0 gave usbd_edpt_xfer a last argument `is_isr` (pass false there); 0.17 to 0.20 match this file.
  */
 #include "hss_tinyusb.h"
 
