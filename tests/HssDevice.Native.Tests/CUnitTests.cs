@@ -47,6 +47,16 @@ public class CUnitTests
         Assert.Equal(expected, ran);
     }
 
+    [Fact]
+    public void A_missing_tool_is_a_failure_naming_the_install_script()
+    {
+        string? empty = NativeBuild.MissingTool(Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid()));
+        Assert.NotNull(empty);
+        Assert.Contains("cmake not found", empty);
+        Assert.Contains("run tools/install.sh", empty);
+        Assert.Null(NativeBuild.MissingTool(Environment.GetEnvironmentVariable("PATH") ?? ""));
+    }
+
     private static void Check(NativeConfiguration configuration, string test)
     {
         var run = NativeBuild.Get(configuration);

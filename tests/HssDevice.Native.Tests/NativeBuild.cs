@@ -34,16 +34,29 @@ internal static class NativeBuild
 
     public static CTestRun Get(NativeConfiguration configuration) => Runs[configuration].Value;
 
+    /// <summary>The first tool of the build missing from <paramref name="path"/> (a PATH value) as the failure
+    /// every case reports, or null when all are there.</summary>
+    public static string? MissingTool(string path)
+    {
+        foreach (var tool in new[] { "cmake", "ninja", "ctest", "cc" })
+        {
+            if (FindOnPath(tool, path) == null)
+            {
+                return $"{tool} not found on PATH: run tools/install.sh (it installs gcc, cmake, ninja-build and libcmocka-dev)";
+            }
+        }
+
+        return null;
+    }
+
     private static CTestRun Run(NativeConfiguration configuration)
     {
         lock (BuildGate)
         {
-            foreach (var tool in new[] { "cmake", "ninja", "ctest", "cc" })
+            string? missing = MissingTool(Environment.GetEnvironmentVariable("PATH") ?? "");
+            if (missing != null)
             {
-                if (FindOnPath(tool) == null)
-                {
-                    return Failed($"{tool} not found on PATH: run tools/install.sh (it installs gcc, cmake, ninja-build and libcmocka-dev)");
-                }
+                return Failed(missing);
             }
 
             string build = NativePaths.BuildDirectory(configuration);
@@ -93,9 +106,9 @@ internal static class NativeBuild
 
     private static CTestRun Failed(string why) => new() { SetupFailure = why };
 
-    private static string? FindOnPath(string tool)
+    private static string? FindOnPath(string tool, string path)
     {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+        foreach (var dir in path.Split(Path.PathSeparator))
         {
             if (dir.Length > 0 && File.Exists(Path.Combine(dir, tool)))
             {

@@ -92,7 +92,8 @@ bool hss_usb_is_single_pipe(const hss_usb_t *usb);
 
 /*
  * Reads one whole command packet (one interrupt OUT transfer): its length, 0 when none is queued now, or a
- * negative status (HSS_USB_ERR_LINK_RESET once after each link-down).
+ * negative status (HSS_USB_ERR_LINK_RESET once after each link-down). In the single-pipe profile there is no
+ * command pipe: read_command and write_command return HSS_USB_ERR_ARGUMENT.
  */
 int hss_usb_read_command(hss_usb_t *usb, uint8_t *buffer, size_t capacity);
 

@@ -47,6 +47,7 @@ typedef struct fake_port {
     fake_transfer_t transfers[32];
     int fail_open_address; /* endpoint_open of this address returns HSS_USB_ERR_PORT (0: none) */
     int fail_transfers;    /* the next n endpoint_transfer calls return HSS_USB_ERR_PORT */
+    bool no_record;        /* long runs: check the lock discipline but keep no call record */
     void *memory;          /* the instance's memory: exactly hss_usb_memory_size bytes (ASan sees overruns) */
 } fake_port_t;
 
