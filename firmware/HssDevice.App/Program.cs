@@ -1,4 +1,4 @@
-// The board's entry point: it opens nanoFramework's UsbStream, which exists only there.
+// The board's entry point: it opens the board's USB link (BoardConnection), which exists only on nanoFramework.
 #if NANOFRAMEWORK_1_0
 using System;
 using System.Diagnostics;
@@ -6,28 +6,28 @@ using System.Threading;
 using HssDevice.Engine;
 using HssDevice.Sample;
 using HssDevice.Sockets;
-using HssDevice.Transport.SinglePipe;
 using HssDevice.Usb;
 
 namespace HssDevice.App
 {
     /// <summary>
-    /// Runs the sample application over HSS on the board chosen by HssBoard (HssBoard.targets): opens the USB link with
-    /// the board's interface GUID, starts the engine with the board's budgets, and repeats the sample steps each
-    /// time the host is attached, printing results to the debug output.
+    /// Runs the sample application over HSS on the board chosen by HssBoard (HssBoard.targets): opens the USB link the
+    /// board's settings name (the native USB function or UsbStream, BoardConnection), starts the engine with the
+    /// board's budgets, and repeats the sample steps each time the host is attached, printing results to the debug
+    /// output.
     /// </summary>
     public static class Program
     {
         public static void Main()
         {
             BoardSettings board = SelectedBoard.Create();
-            UsbStreamLink usb = UsbStreamLink.Open(new Guid(board.DeviceInterfaceGuid.Trim('{', '}')), board.Product);
+            BoardConnection usb = BoardConnection.Open(board);
             // Once, as a nanoFramework app brings its network up; new HssSocket(...) then uses this engine.
             HssEngine engine = HssNetwork.Start(usb.Link, BoardSetup.EngineSettings(board));
             var progress = new DebugProgress();
             while (true)
             {
-                if (!usb.Link.IsUp)
+                if (!usb.IsUp)
                 {
                     Thread.Sleep(500);
                     continue;

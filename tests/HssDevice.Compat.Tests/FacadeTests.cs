@@ -62,6 +62,7 @@ public class FacadeTests
             ["System.IO.Streams"] = new[] { "System.IO" },
             ["nanoFramework.System.Collections"] = new[] { "System.Collections" },
             ["nanoFramework.System.Text"] = new[] { "System.Text" },
+            ["nanoFramework.Runtime.Events"] = new[] { "nanoFramework.Runtime.Events" },
             ["System.Device.UsbStream"] = new[] { "System.Device.Usb" },
             ["nanoFramework.TestFramework"] = new[] { "nanoFramework.TestFramework" },
         };

@@ -132,6 +132,42 @@ namespace HssDevice.Usb
         Assert.Empty(findings);
     }
 
+    [Fact]
+    public void Link_assemblies_use_only_the_library_layers_links_may()
+    {
+        foreach (var (assembly, allowed) in LayerChecker.LinkAssemblyMayUse)
+        {
+            var project = CheckCache.Device.FirmwareProjects.SingleOrDefault(p => p.AssemblyName == assembly);
+            Assert.True(project != null, $"firmware project {assembly} not found");
+            Assert.NotEmpty(project!.SyntaxTrees);
+            var findings = LayerChecker.CheckLinkAssembly(project, assembly, allowed);
+            Report(findings);
+            Assert.True(findings.Count == 0, $"{findings.Count} layer violation(s) in {assembly}:\n" + string.Join("\n", findings.Take(100)));
+        }
+    }
+
+    [Fact]
+    public void Planted_NativeUsb_link_using_Wire_is_reported()
+    {
+        const string text = @"
+namespace HssDevice.Transport.NativeUsb
+{
+    internal static class PlantedNativeUsb
+    {
+        internal static int Size()
+        {
+            return HssDevice.Wire.HssLayout.HeaderSize; // planted
+        }
+    }
+}";
+        var file = new SourceFile("firmware/HssDevice.NativeUsb/NativeUsb/PlantedNativeUsb.cs", text);
+        var project = DeviceCompiler.CreateBeside(CheckCache.Facades, CheckCache.Device.FirmwareProjects, file);
+        var findings = LayerChecker.CheckLinkAssembly(project, "HssDevice.NativeUsb", LayerChecker.LinkAssemblyMayUse["HssDevice.NativeUsb"]);
+        Report(findings);
+        int line = Planted.MarkedLine(text);
+        Assert.Contains(findings, f => f.Line == line && f.Code == LayerChecker.ViolationCode && f.Message.StartsWith("HssDevice.NativeUsb may not use Wire"));
+    }
+
     private void AssertReported(string path, string text, string expected)
     {
         var findings = Planted.LayerFindings(path, text);

@@ -19,6 +19,9 @@ public static class RepositoryPaths
     /// (the version nf.props pins; see the .csproj).</summary>
     public static string NanoFrameworkMscorlib => Path.Combine(AppContext.BaseDirectory, "nanoFramework", "mscorlib.dll");
 
+    /// <summary>The same package's mscorlib.pe: nanoFramework's MetadataProcessor's output for that mscorlib.dll.</summary>
+    public static string NanoFrameworkMscorlibPe => Path.ChangeExtension(NanoFrameworkMscorlib, ".pe");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)

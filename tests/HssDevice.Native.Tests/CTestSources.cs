@@ -15,7 +15,12 @@ internal static partial class CTestSources
     public static IReadOnlyList<string> Names()
     {
         var names = new List<string>();
-        foreach (var file in Directory.GetFiles(NativePaths.TestSources, "test_*.c").Order(StringComparer.Ordinal))
+        // The core's tests, then each port's (firmware/native/ports/NAME/tests, registered the same way).
+        var ports = Path.Combine(NativePaths.NativeSource, "ports");
+        var folders = new[] { NativePaths.TestSources }.Concat(Directory.Exists(ports)
+            ? Directory.GetDirectories(ports).Select(p => Path.Combine(p, "tests")).Where(Directory.Exists).Order(StringComparer.Ordinal)
+            : Enumerable.Empty<string>());
+        foreach (var file in folders.SelectMany(f => Directory.GetFiles(f, "test_*.c").Order(StringComparer.Ordinal)))
         {
             string program = Path.GetFileNameWithoutExtension(file);
             if (program is "test_blobs")

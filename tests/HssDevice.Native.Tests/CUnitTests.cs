@@ -29,7 +29,7 @@ public class CUnitTests
     public void Sources_declare_the_tests_of_every_program()
     {
         var names = CTestSources.Names();
-        foreach (var program in new[] { "test_blob", "test_control", "test_command_pipe", "test_data_pipe", "test_link" })
+        foreach (var program in new[] { "test_blob", "test_control", "test_command_pipe", "test_data_pipe", "test_link", "test_usbip_endpoints" })
         {
             Assert.True(names.Count(n => n.StartsWith(program + ".", StringComparison.Ordinal)) > 5, program + " has its tests");
         }

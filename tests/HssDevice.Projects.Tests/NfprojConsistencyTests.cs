@@ -21,6 +21,7 @@ public class NfprojConsistencyTests
         var nfprojs = Checker.NfProjectPaths().Select(p => Paths.Relative(RepositoryLayout.Root, p)).ToList();
         Assert.Contains("firmware/HssDevice/HssDevice.nfproj", nfprojs);
         Assert.Contains("firmware/HssDevice.UsbStream/HssDevice.UsbStream.nfproj", nfprojs);
+        Assert.Contains("firmware/HssDevice.NativeUsb/HssDevice.NativeUsb.nfproj", nfprojs);
         Assert.Contains("firmware/HssDevice.Sample/HssDevice.Sample.nfproj", nfprojs);
         Assert.Contains("tests/NFUnitTest/NFUnitTest.nfproj", nfprojs);
 

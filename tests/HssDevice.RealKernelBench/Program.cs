@@ -10,8 +10,10 @@ using HssDevice.Engine;
 using HssDevice.Host.Emulation;
 using HssDevice.Host.Usb.Boards;
 using HssDevice.LinuxGuest;
+using HssDevice.NativeUsbIp;
 using HssDevice.Sample;
 using HssDevice.Sockets;
+using HssDevice.Transport.NativeUsb;
 using HssDevice.Usb;
 using HssDevice.UsbIp;
 using FirmwareSpeed = HssDevice.Usb.UsbSpeed;
@@ -23,7 +25,9 @@ namespace HssDevice.RealKernelBench;
 /// Throughput through a real kernel: the device engine (default settings) behind a USB/IP server on this machine,
 /// the rig's guest kernel (vhci-hcd) with `hss host --usb` (libusb), and in the guest a TCP sink (device-to-host)
 /// and a TCP source (host-to-device) made with socat. Prints one line per direction: the median of --runs.
-///   bench-usb.sh [--bytes N] [--runs N] [--board NAME] [--speed full|high] [--profile vendor|cdc] [--reference]
+///   bench-usb.sh [--bytes N] [--runs N] [--board NAME] [--speed full|high] [--profile vendor|cdc] [--reference] [--native]
+/// --native: the device is the C core of firmware/native behind its USB/IP port (libhss_native.so) instead of the
+/// C# emulation; the engine, the guest and the measurement are the same.
 /// </summary>
 public static class Program
 {
@@ -37,7 +41,7 @@ public static class Program
         var options = Options.Parse(args);
         if (options == null)
         {
-            Console.Error.WriteLine("usage: bench-usb.sh [--bytes N] [--runs N] [--board NAME] [--speed full|high] [--profile vendor|cdc] [--reference]");
+            Console.Error.WriteLine("usage: bench-usb.sh [--bytes N] [--runs N] [--board NAME] [--speed full|high] [--profile vendor|cdc] [--reference] [--native]");
             return 1;
         }
 
@@ -55,15 +59,56 @@ public static class Program
         await guest.RunCheckedAsync("i=0; while [ $i -lt 1800 ]; do grep -q 'watching USB' /tmp/host.log && exit 0; sleep 0.1; i=$((i+1)); done; cat /tmp/host.log; exit 1", TimeSpan.FromMinutes(4));
         Console.Error.WriteLine($"hss host --usb up in the guest after {clock.Elapsed.TotalSeconds:0.0} s");
 
-        LinkSpeed linkSpeed = options.Speed == FirmwareSpeed.High ? LinkSpeed.HighSpeed : LinkSpeed.FullSpeed;
-        var link = new EmulatedUsbLink(options.Reference ? UsbLinkOptions.ReferenceCompatible(linkSpeed)
-            : linkSpeed == LinkSpeed.HighSpeed ? UsbLinkOptions.HighSpeed : UsbLinkOptions.FullSpeed);
-        var device = new EmulatedUsbIpDevice(new UsbDescriptorBuilder(board, options.Profile), options.Speed, link.HostEnd);
-        await using var server = new UsbIpServer(device);
+        // The device: the C# emulation (EmulatedUsbLink + UsbIpServer) or, with --native, the C core behind its
+        // USB/IP port (libhss_native.so) driven through NativeUsbLink, the same engine and settings on top.
+        HssEngine engine;
+        IPEndPoint bound;
         var configured = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        server.Configured += () => configured.TrySetResult();
-        IPEndPoint bound = server.Start(new IPEndPoint(IPAddress.Loopback, 0));
-        var engine = new HssEngine(link.DeviceEnd, new HssEngineSettings());
+        Func<Task> unplug;
+        var descriptors = new UsbDescriptorBuilder(board, options.Profile);
+        if (options.Native)
+        {
+            var native = NativeUsbIpServer.Start(new IPEndPoint(IPAddress.Loopback, 0), options.Speed == FirmwareSpeed.High);
+            native.Function.LinkChanged += () =>
+            {
+                if (native.Function.LinkState() == 1)
+                {
+                    configured.TrySetResult();
+                }
+            };
+            int status = native.Function.Open(UsbDescriptorBlob.Build(descriptors), 16, 64 * 1024, 64 * 1024);
+            if (status != NativeUsbStatus.Ok)
+            {
+                throw new InvalidOperationException("the native USB function refused the descriptors: " + NativeUsbStatus.NameOf(status));
+            }
+
+            engine = new HssEngine(new NativeUsbLink(native.Function), new HssEngineSettings());
+            bound = native.LocalEndPoint;
+            unplug = () =>
+            {
+                native.Function.Close();
+                engine.Dispose();
+                native.Dispose();
+                return Task.CompletedTask;
+            };
+        }
+        else
+        {
+            LinkSpeed linkSpeed = options.Speed == FirmwareSpeed.High ? LinkSpeed.HighSpeed : LinkSpeed.FullSpeed;
+            var link = new EmulatedUsbLink(options.Reference ? UsbLinkOptions.ReferenceCompatible(linkSpeed)
+                : linkSpeed == LinkSpeed.HighSpeed ? UsbLinkOptions.HighSpeed : UsbLinkOptions.FullSpeed);
+            var device = new EmulatedUsbIpDevice(descriptors, options.Speed, link.HostEnd);
+            var server = new UsbIpServer(device);
+            server.Configured += () => configured.TrySetResult();
+            bound = server.Start(new IPEndPoint(IPAddress.Loopback, 0));
+            engine = new HssEngine(link.DeviceEnd, new HssEngineSettings());
+            unplug = async () =>
+            {
+                await server.DisposeAsync();
+                engine.Dispose();
+            };
+        }
+
         engine.Start();
         try
         {
@@ -71,7 +116,7 @@ public static class Program
             await guest.RunCheckedAsync("sh " + Path.Combine(RepositoryRoot.LinuxUsbTools, "guest-usbip.sh") + " attach");
             await configured.Task.WaitAsync(TimeSpan.FromSeconds(60));
             await guest.RunCheckedAsync("i=0; while [ $i -lt 600 ]; do grep -q 'attached usb' /tmp/host.log && exit 0; sleep 0.1; i=$((i+1)); done; cat /tmp/host.log; exit 1");
-            string what = $"{options.Board} {options.Profile.ToString().ToLowerInvariant()} {(options.Speed == FirmwareSpeed.High ? "high" : "full")}-speed{(options.Reference ? " reference" : "")}";
+            string what = $"{options.Board} {options.Profile.ToString().ToLowerInvariant()} {(options.Speed == FirmwareSpeed.High ? "high" : "full")}-speed{(options.Reference ? " reference" : "")}{(options.Native ? " native-C-core" : " C#-emulation")}";
             foreach (bool deviceToHost in new[] { true, false })
             {
                 var seconds = new List<double>();
@@ -88,8 +133,7 @@ public static class Program
         }
         finally
         {
-            await server.DisposeAsync();
-            engine.Dispose();
+            await unplug();
             Console.Error.WriteLine("guest host log:\n" + (await guest.RunAsync("cat /tmp/host.log")).Output);
         }
 
@@ -145,7 +189,7 @@ public static class Program
         return seconds;
     }
 
-    private sealed record Options(int Bytes, int Runs, string Board, FirmwareSpeed Speed, HssUsbProfile Profile, bool Reference)
+    private sealed record Options(int Bytes, int Runs, string Board, FirmwareSpeed Speed, HssUsbProfile Profile, bool Reference, bool Native = false)
     {
         public static Options? Parse(string[] args)
         {
@@ -161,6 +205,7 @@ public static class Program
                     case "--speed" when value is "full" or "high": o = o with { Speed = value == "high" ? FirmwareSpeed.High : FirmwareSpeed.Full }; i++; break;
                     case "--profile" when value is "vendor" or "cdc": o = o with { Profile = value == "cdc" ? HssUsbProfile.Cdc : HssUsbProfile.Vendor }; i++; break;
                     case "--reference": o = o with { Reference = true }; break;
+                    case "--native": o = o with { Native = true }; break;
                     default: return null;
                 }
             }

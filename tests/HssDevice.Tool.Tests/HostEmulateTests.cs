@@ -100,6 +100,7 @@ public class HostEmulateTests
     [InlineData("emulate")]
     [InlineData("emulate", "--connect", "127.0.0.1:7000", "--tcp-echo", "nowhere")]
     [InlineData("emulate", "--connect", "127.0.0.1:7000", "--bytes", "0")]
+    [InlineData("emulate", "--connect", "127.0.0.1:7000", "--native")]
     public async Task BadCommandLines_AreUsageErrors(params string[] args)
     {
         var run = await ToolRun.OfAsync(args);

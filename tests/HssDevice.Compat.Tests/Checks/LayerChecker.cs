@@ -31,6 +31,39 @@ public static class LayerChecker
         ["Properties"] = Array.Empty<string>(),
     };
 
+    /// <summary>Link assemblies: the firmware projects beside the library that give the engine a link. They
+    /// implement Transport's IHssLink (and the native one hands the board's descriptors from Usb to the firmware);
+    /// the engine, the sockets and the wire format stay out of them, so a link never depends on the protocol.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> LinkAssemblyMayUse = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["HssDevice.UsbStream"] = new[] { "Transport" },
+        ["HssDevice.NativeUsb"] = new[] { "Transport", "Usb" },
+    };
+
+    /// <summary>Every use of a library symbol in a link assembly (or a planted file checked as one) whose folder
+    /// is not in <paramref name="allowed"/>.</summary>
+    public static IReadOnlyList<Finding> CheckLinkAssembly(Compilation project, string assembly, IReadOnlyCollection<string> allowed)
+    {
+        var findings = new List<Finding>();
+        foreach (var tree in project.SyntaxTrees)
+        {
+            var model = project.GetSemanticModel(tree);
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                foreach (var (symbol, usedLayers) in UsedSymbols(model, node))
+                {
+                    if (usedLayers.Count > 0 && !usedLayers.Any(allowed.Contains))
+                    {
+                        int line = node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+                        findings.Add(new Finding(tree.FilePath, line, ViolationCode, $"{assembly} may not use {string.Join("/", usedLayers)}: {symbol.ToDisplayString()}"));
+                    }
+                }
+            }
+        }
+
+        return findings.Distinct().OrderBy(f => f.File, StringComparer.Ordinal).ThenBy(f => f.Line).ToList();
+    }
+
     /// <summary>The folder right under firmware/HssDevice/, "" for a file directly in it, null outside.</summary>
     public static string? LayerOf(string path)
     {

@@ -37,6 +37,7 @@ public static class FacadeBuilder
         "System.IO.Streams",
         "nanoFramework.System.Collections",
         "nanoFramework.System.Text",
+        "nanoFramework.Runtime.Events",
         "System.Device.UsbStream",
         "nanoFramework.TestFramework",
     };

@@ -53,6 +53,10 @@ public sealed class EmulateCommand : Command, IHelpNotes
         {
             Description = "With --usbip: the reference device's identity (VID 0x2FE0, vendor interface) and link (one packet per transfer, no zero-length packets).",
         };
+        var native = new Option<bool>("--native")
+        {
+            Description = "With --usbip: serve the device through the native C core (firmware/native) and its USB/IP port instead of the C# emulation.",
+        };
         var boardsDir = new Option<string?>("--boards-dir")
         {
             Description = "Folder of board files; default boards/ of the repository above the working directory, else the one beside the tool.",
@@ -96,6 +100,7 @@ public sealed class EmulateCommand : Command, IHelpNotes
         Options.Add(reference);
         Options.Add(boardsDir);
         Options.Add(logLevel);
+        Options.Add(native);
         BoardChoice.AddValidator(this, board, boardsDir);
         Validators.Add(result =>
         {
@@ -104,6 +109,11 @@ public sealed class EmulateCommand : Command, IHelpNotes
             if (hasConnect == hasUsbIp)
             {
                 result.AddError("give either --connect ADDR:PORT or --usbip [ADDR:]PORT");
+            }
+
+            if (result.GetValue(native) && !hasUsbIp)
+            {
+                result.AddError("--native needs --usbip [ADDR:]PORT");
             }
         });
         Options.Add(http);
@@ -146,7 +156,8 @@ public sealed class EmulateCommand : Command, IHelpNotes
                 return EmulateUsbIp.RunAsync(
                     EmulateUsbIp.ParseEndPoint(parseResult.GetValue(usbip))!,
                     new EmulateUsbIp.Choices(parseResult.GetValue(board)!, parseResult.GetValue(speed), parseResult.GetValue(profile),
-                        parseResult.GetValue(reference), parseResult.GetValue(boardsDir), parseResult.GetValue(logLevel)),
+                        parseResult.GetValue(reference), parseResult.GetValue(boardsDir), parseResult.GetValue(logLevel),
+                        parseResult.GetValue(native)),
                     steps, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken);
             }
 
@@ -171,10 +182,13 @@ public sealed class EmulateCommand : Command, IHelpNotes
           on Linux with `modprobe vhci-hcd; usbip attach -r 127.0.0.1 -b 1-1`. The steps start when the host
           configures the device; when they are done the device is unplugged and the exit code is the steps'.
           Each import is an attach, its end a detach (link down for the device); several in one run work.
+          With --native the device is the C core (firmware/native) behind its USB/IP port (libhss_native.so),
+          driven by the same engine and sample through NativeUsbLink (docs/native-usb.md).
 
         Example:
           hss emulate --connect 127.0.0.1:7000 --http 127.0.0.1:8080 --tcp-echo [::1]:7007 --bytes 65536
           hss emulate --usbip 3240 --board stm32f769i-discovery --profile cdc --speed high
+          hss emulate --usbip 127.0.0.1:3240 --native --board esp32-s3
         """;
 
     public static async Task<int> RunAsync(IPEndPoint hostEndPoint, IReadOnlyList<SampleStep> steps, TextWriter output, TextWriter error)

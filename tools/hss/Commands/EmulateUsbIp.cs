@@ -45,7 +45,8 @@ public static class EmulateUsbIp
             : null;
     }
 
-    public sealed record Choices(string Board, string? Speed, string? Profile, bool Reference, string? BoardsDir, LogLevel LogLevel);
+    /// <param name="Native">Serve through the C core and its USB/IP port (EmulateNative) instead of the C# emulation.</param>
+    public sealed record Choices(string Board, string? Speed, string? Profile, bool Reference, string? BoardsDir, LogLevel LogLevel, bool Native = false);
 
     public static async Task<int> RunAsync(IPEndPoint listen, Choices choices, IReadOnlyList<SampleStep> steps, TextWriter output,
         TextWriter error, CancellationToken cancellationToken)
@@ -75,6 +76,11 @@ public static class EmulateUsbIp
         {
             error.WriteLine("error: " + e.Message);
             return ExitCodes.BadInput;
+        }
+
+        if (choices.Native)
+        {
+            return await EmulateNative.RunAsync(listen, choices, board, speed, profile, steps, output, error, cancellationToken).ConfigureAwait(false);
         }
 
         LinkSpeed linkSpeed = speed == FirmwareSpeed.High ? LinkSpeed.HighSpeed : LinkSpeed.FullSpeed;
