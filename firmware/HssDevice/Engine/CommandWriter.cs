@@ -19,10 +19,26 @@ namespace HssDevice.Engine
         /// <summary>The command being built; only with Lock held.</summary>
         public readonly byte[] Buffer = new byte[HssLayout.MaxCommandPacket];
 
+        /// <summary>
+        /// ACKs of host TRANSMITs being taken and written; only with Lock held: a thread lists them (under Sync too,
+        /// the buffer they come from is Sync's) and writes them before it lets Lock go, so they are its own.
+        /// </summary>
+        public readonly TransmitAckBatch Acks;
+
         public CommandWriter(EngineContext context, LinkFailure failure)
         {
             _context = context;
             _failure = failure;
+            Acks = new TransmitAckBatch(context.Settings.ReceiveRecordsPerSocket);
+        }
+
+        /// <summary>
+        /// The lock a thread that may take ACKs of host TRANSMITs holds around its take and the write: Lock, or null
+        /// when the settings send no such ACKs (the reference host), so those reads take no extra lock.
+        /// </summary>
+        public object AckLock
+        {
+            get { return _context.Settings.AckHostTransmits ? Lock : null; }
         }
 
         /// <summary>Writes Buffer[0..length) as one command; caller holds Lock.</summary>
@@ -95,33 +111,30 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>ACKs the host TRANSMITs listed in the socket's first count ACK entries (read, or refused).</summary>
-        public void SendTransmitAcks(EngineSocket s, int count)
+        /// <summary>
+        /// Writes the ACKs listed in <see cref="Acks"/> for socket s and empties it; caller holds Lock (it listed them
+        /// under the same hold). A failed write drops the rest: the host forgot those TRANSMITs with the link.
+        /// </summary>
+        public void WriteTransmitAcksLocked(EngineSocket s)
         {
-            if (count == 0 || !_context.Settings.AckHostTransmits)
+            TransmitAckBatch acks = Acks;
+            try
             {
-                return;
-            }
-
-            ReceiveBuffer received = s.Received;
-            lock (Lock)
-            {
-                _context.Counters.CountLock();
-                for (int i = 0; i < count; i++)
+                for (int i = 0; i < acks.Count; i++)
                 {
-                    int value = received.AckValue[i];
+                    int value = acks.ValueAt(i);
                     int code = value < 0 ? -value : HssError.Success;
-                    int n = PacketWriter.WriteAckWithValue(Buffer, 0, received.AckMsgId[i], s.HandleValue, HssOpcode.Transmit, code, HssRules.TransmitAckValue(code, value));
-                    try
-                    {
-                        WriteLocked(n);
-                    }
-                    catch (HssSocketException)
-                    {
-                        // The link went down; the host forgot these TRANSMITs with the link.
-                        return;
-                    }
+                    int n = PacketWriter.WriteAckWithValue(Buffer, 0, acks.MsgIdAt(i), s.HandleValue, HssOpcode.Transmit, code, HssRules.TransmitAckValue(code, value));
+                    WriteLocked(n);
                 }
+            }
+            catch (HssSocketException)
+            {
+                // The link went down; the host forgot these TRANSMITs with the link.
+            }
+            finally
+            {
+                acks.Clear();
             }
         }
     }

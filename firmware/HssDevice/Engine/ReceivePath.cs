@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using HssDevice.Wire;
 
 namespace HssDevice.Engine
@@ -29,51 +30,12 @@ namespace HssDevice.Engine
             SocketChecks.CheckRange(buffer, offset, size);
             EngineContext c = _context;
             long deadline = EngineContext.NoDeadlineYet;
-            int acks = 0;
-            int copied = 0;
             while (true)
             {
-                lock (c.Sync)
+                int copied = TakeOrEnd(s, buffer, offset, size);
+                if (copied != NothingYet)
                 {
-                    c.Counters.CountLock();
-                    SocketStateMachine m = s.Machine;
-                    if (!m.InUse || m.IsAppClosed)
-                    {
-                        throw new ObjectDisposedException("HssSocket");
-                    }
-
-                    if (s.Received.RecordCount > 0)
-                    {
-                        copied = TakeLocked(s, buffer, offset, size, out acks);
-                        if (m.State == SocketState.RemoteClosed || m.HasFailed)
-                        {
-                            // The host forgot these TRANSMITs with the socket (its CLOSE, or the link reset).
-                            acks = 0;
-                        }
-
-                        if (copied > 0 || s.IsDatagram || size == 0)
-                        {
-                            break;
-                        }
-                    }
-
-                    // The host's SHUTDOWN or CLOSE, or Shutdown(Receive): end of stream after the buffered bytes. A
-                    // CLOSE is how the reference host reports any remote close, graceful or not (docs/decisions.md).
-                    if (m.ReadsEnd)
-                    {
-                        return 0;
-                    }
-
-                    SocketChecks.ThrowIfFailed(s);
-                    if (!m.IsConnected)
-                    {
-                        throw new HssSocketException(SocketError.NotConnected, "the socket is not connected");
-                    }
-
-                    if (size == 0)
-                    {
-                        return 0;
-                    }
+                    return copied;
                 }
 
                 deadline = c.DeadlineOnFirstWait(deadline, timeoutMs);
@@ -91,9 +53,81 @@ namespace HssDevice.Engine
                     throw new HssSocketException(SocketError.TimedOut, "receive timed out");
                 }
             }
+        }
 
-            _writer.SendTransmitAcks(s, acks);
-            return copied;
+        /// <summary>TakeOrEnd's answer when the call must wait for data.</summary>
+        private const int NothingYet = -1;
+
+        /// <summary>
+        /// One look at the socket: takes what a read gets and writes the ACKs it made, or returns 0 at end of stream,
+        /// or throws; NothingYet when the call must wait. The ACKs are listed in the command writer's batch and written
+        /// while its lock is still held (taken before Sync, as the lock order says), so a Close on another thread
+        /// cannot touch them in between: each host TRANSMIT gets exactly one ACK.
+        /// </summary>
+        private int TakeOrEnd(EngineSocket s, byte[] buffer, int offset, int size)
+        {
+            EngineContext c = _context;
+            object ackLock = _writer.AckLock;
+            if (ackLock != null)
+            {
+                Monitor.Enter(ackLock);
+                c.Counters.CountLock();
+            }
+
+            try
+            {
+                int copied = NothingYet;
+                lock (c.Sync)
+                {
+                    c.Counters.CountLock();
+                    SocketStateMachine m = s.Machine;
+                    if (!m.InUse || m.IsAppClosed)
+                    {
+                        throw new ObjectDisposedException("HssSocket");
+                    }
+
+                    if (s.Received.RecordCount > 0)
+                    {
+                        // After the host's CLOSE or a link reset no ACK is owed: the host forgot these TRANSMITs.
+                        bool owed = ackLock != null && m.State != SocketState.RemoteClosed && !m.HasFailed;
+                        copied = TakeLocked(s, buffer, offset, size, owed ? _writer.Acks : null);
+                    }
+
+                    bool took = copied > 0 || (copied == 0 && (s.IsDatagram || size == 0));
+                    if (!took)
+                    {
+                        // The host's SHUTDOWN or CLOSE, or Shutdown(Receive): end of stream after the buffered bytes.
+                        // A CLOSE is how the reference host reports any remote close, graceful or not (docs/decisions.md).
+                        if (m.ReadsEnd)
+                        {
+                            return 0;
+                        }
+
+                        SocketChecks.ThrowIfFailed(s);
+                        if (!m.IsConnected)
+                        {
+                            throw new HssSocketException(SocketError.NotConnected, "the socket is not connected");
+                        }
+
+                        return size == 0 ? 0 : NothingYet;
+                    }
+
+                    if (ackLock == null)
+                    {
+                        return copied;
+                    }
+                }
+
+                _writer.WriteTransmitAcksLocked(s);
+                return copied;
+            }
+            finally
+            {
+                if (ackLock != null)
+                {
+                    Monitor.Exit(ackLock);
+                }
+            }
         }
 
         /// <summary>Bytes buffered for the application.</summary>
@@ -191,19 +225,21 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>Takes from the socket's buffer what this read gets, giving the bytes back to the total budget.</summary>
-        private int TakeLocked(EngineSocket s, byte[] buffer, int offset, int size, out int acks)
+        /// <summary>
+        /// Takes from the socket's buffer what this read gets, giving the bytes back to the total budget; the ACKs it
+        /// makes go to acks (null: none owed).
+        /// </summary>
+        private int TakeLocked(EngineSocket s, byte[] buffer, int offset, int size, TransmitAckBatch acks)
         {
             int copied;
             int released;
             if (s.IsDatagram)
             {
-                copied = s.Received.TakeDatagram(buffer, offset, size, out released);
-                acks = 1;
+                copied = s.Received.TakeDatagram(buffer, offset, size, acks, out released);
             }
             else
             {
-                copied = s.Received.TakeStream(buffer, offset, size, out acks);
+                copied = s.Received.TakeStream(buffer, offset, size, acks);
                 released = copied;
             }
 

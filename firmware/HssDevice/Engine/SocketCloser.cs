@@ -1,3 +1,4 @@
+using System.Threading;
 using HssDevice.Wire;
 
 namespace HssDevice.Engine
@@ -27,43 +28,61 @@ namespace HssDevice.Engine
         public void Close(EngineSocket s)
         {
             EngineContext c = _context;
-            bool closeNow = false;
-            int acks = 0;
-            lock (c.Sync)
+            bool closeNow;
+            object ackLock = _writer.AckLock;
+            if (ackLock != null)
             {
+                // Held from the refusals' listing to their write: they are this thread's (see ReceivePath.TakeOrEnd).
+                Monitor.Enter(ackLock);
                 c.Counters.CountLock();
-                if (!s.Machine.InUse || s.Machine.IsAppClosed)
+            }
+
+            try
+            {
+                lock (c.Sync)
                 {
-                    return;
+                    c.Counters.CountLock();
+                    if (!s.Machine.InUse || s.Machine.IsAppClosed)
+                    {
+                        return;
+                    }
+
+                    bool hostForgot = s.Machine.OnAppClose();
+                    if (!hostForgot && ackLock != null)
+                    {
+                        // Host TRANSMITs still buffered are answered (exactly one ACK each), refused: nobody will read them.
+                        s.Received.RefuseAll(HssError.NotConnected, _writer.Acks);
+                    }
+
+                    c.DropReceivedLocked(s);
+                    s.ReceiveSignal.Set();
+                    s.SendSignal.Set();
+                    if (hostForgot)
+                    {
+                        c.ReleaseLocked(s);
+                        return;
+                    }
+
+                    closeNow = s.SendRing.Count == 0;
+                    if (!closeNow)
+                    {
+                        s.CloseDeadlineMs = c.DeadlineAfter(c.Settings.CloseLingerMs);
+                    }
                 }
 
-                bool hostForgot = s.Machine.OnAppClose();
-                if (!hostForgot)
+                if (ackLock != null)
                 {
-                    // Host TRANSMITs still buffered are answered (exactly one ACK each), refused: nobody will read them.
-                    acks = s.Received.RefuseAll(HssError.NotConnected);
+                    _writer.WriteTransmitAcksLocked(s);
                 }
-
-                c.DropReceivedLocked(s);
-                s.ReceiveSignal.Set();
-                s.SendSignal.Set();
-                if (hostForgot)
+            }
+            finally
+            {
+                if (ackLock != null)
                 {
-                    c.ReleaseLocked(s);
-                    return;
-                }
-
-                if (s.SendRing.Count == 0)
-                {
-                    closeNow = true;
-                }
-                else
-                {
-                    s.CloseDeadlineMs = c.DeadlineAfter(c.Settings.CloseLingerMs);
+                    Monitor.Exit(ackLock);
                 }
             }
 
-            _writer.SendTransmitAcks(s, acks);
             if (closeNow)
             {
                 SendCloseInBackground(s);
