@@ -127,9 +127,7 @@ namespace HssDevice.Engine
         /// <summary>Drops the socket's unsent and unacknowledged data with the TRANSMIT requests carrying it.</summary>
         public void DropSendsLocked(EngineSocket s)
         {
-            s.SendRing.Clear();
-            s.InFlightBytes = 0;
-            s.InFlightCount = 0;
+            s.Sent.Clear();
             for (int i = 0; i < Requests.Size; i++)
             {
                 PendingRequest r = Requests[i];

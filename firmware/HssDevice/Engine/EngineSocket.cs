@@ -12,8 +12,8 @@ namespace HssDevice.Engine
         /// <summary>Host TRANSMITs buffered for the application and the ACKs reading them produced.</summary>
         internal readonly ReceiveBuffer Received;
 
-        /// <summary>Bytes the application sent and the host has not acknowledged yet; its size is the window.</summary>
-        internal readonly ByteRing SendRing;
+        /// <summary>What the application sent and the host has not acknowledged yet, and the rules over it.</summary>
+        internal readonly SendWindow Sent;
 
         internal readonly EngineSignal ReceiveSignal;
         internal readonly EngineSignal SendSignal;
@@ -26,19 +26,23 @@ namespace HssDevice.Engine
         internal int ProtocolValue;
         internal int TypeValue;
 
-        /// <summary>Bytes and TRANSMITs sent and not yet acknowledged (the window's use).</summary>
-        internal int InFlightBytes;
-        internal int InFlightCount;
-
         /// <summary>When a Closing socket sends its CLOSE even with data unacknowledged (CloseLingerMs).</summary>
         internal long CloseDeadlineMs;
 
-        internal EngineSocket(int receiveBuffer, int sendWindow, int records, EngineCounters counters)
+        /// <summary>A socket with the buffers settings give it (null: a released placeholder with one-byte buffers).</summary>
+        internal EngineSocket(HssEngineSettings settings, EngineCounters counters)
         {
             ReceiveSignal = new EngineSignal(counters);
             SendSignal = new EngineSignal(counters);
-            Received = new ReceiveBuffer(receiveBuffer, records);
-            SendRing = new ByteRing(sendWindow);
+            if (settings == null)
+            {
+                Received = new ReceiveBuffer(1, 1);
+                Sent = new SendWindow(1, 1, false);
+                return;
+            }
+
+            Received = new ReceiveBuffer(settings.ReceiveBufferPerSocket, settings.ReceiveRecordsPerSocket);
+            Sent = new SendWindow(settings.SendWindow, settings.MaxTransmitPayload, settings.CoalesceWrites);
         }
 
         public uint Handle

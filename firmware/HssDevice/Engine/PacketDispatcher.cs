@@ -99,10 +99,8 @@ namespace HssDevice.Engine
         {
             EngineContext c = _context;
             EngineSocket acknowledged = null;
-            bool sendable = false;
-            bool closeNow = false;
             EngineSocket openedButClosed = null;
-            bool flushAll;
+            AnswerFollowUp followUp;
             lock (c.Sync)
             {
                 c.Counters.CountLock();
@@ -117,23 +115,24 @@ namespace HssDevice.Engine
                 if (request.Opcode == HssOpcode.Transmit)
                 {
                     // Accounted under this same lock: a reset or close could free the request the moment it is released.
-                    acknowledged = _transmitAnswers.OnTransmitAnsweredLocked(request, p);
-                    closeNow = TransmitAnswers.CloseDueLocked(acknowledged);
-                    sendable = acknowledged != null && _transmitAnswers.HasSendableLocked(acknowledged);
-                }
-                else if (request.Opcode == HssOpcode.Open)
-                {
-                    openedButClosed = OnOpenAnsweredLocked(request, p.Code);
+                    followUp = _transmitAnswers.OnTransmitAnsweredLocked(request, p, out acknowledged);
                 }
                 else
                 {
-                    OnRequestAnsweredLocked(request, p);
-                }
+                    if (request.Opcode == HssOpcode.Open)
+                    {
+                        openedButClosed = OnOpenAnsweredLocked(request, p.Code);
+                    }
+                    else
+                    {
+                        OnRequestAnsweredLocked(request, p);
+                    }
 
-                flushAll = _transmitAnswers.TakeFlushWantedLocked();
+                    followUp = _transmitAnswers.OnSlotFreedLocked();
+                }
             }
 
-            _transmitAnswers.AfterAnswer(acknowledged, sendable, closeNow, flushAll);
+            _transmitAnswers.CarryOut(acknowledged, followUp);
             if (openedButClosed != null)
             {
                 _closer.SendCloseInBackground(openedButClosed);

@@ -63,7 +63,7 @@ namespace HssDevice.Engine
                         return;
                     }
 
-                    closeNow = s.SendRing.Count == 0;
+                    closeNow = s.Sent.IsDrained;
                     if (!closeNow)
                     {
                         s.CloseDeadlineMs = c.DeadlineAfter(c.Settings.CloseLingerMs);

@@ -44,7 +44,7 @@ namespace HssDevice.Engine
                         throw new HssSocketException(SocketError.NetworkReset, "the link lost its framing; waiting for it to go down and up again");
                     }
 
-                    s = c.Sockets.Allocate(c.Settings.ReceiveBufferPerSocket, c.Settings.SendWindow, c.Settings.ReceiveRecordsPerSocket);
+                    s = c.Sockets.Allocate(c.Settings);
                     if (s == null)
                     {
                         throw new HssSocketException(SocketError.TooManyOpenSockets, "all " + c.Sockets.Size.ToString() + " sockets are in use");

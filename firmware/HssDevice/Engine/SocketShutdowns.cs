@@ -42,7 +42,7 @@ namespace HssDevice.Engine
                 lock (c.Sync)
                 {
                     SocketChecks.ThrowIfFailed(s);
-                    if (s.SendRing.Count == 0)
+                    if (s.Sent.IsDrained)
                     {
                         break;
                     }
