@@ -115,13 +115,11 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>Marks the socket failed (first cause wins), drops unsent data and wakes its waiters.</summary>
+        /// <summary>Marks the socket failed (first cause wins; the state machine wakes its waiters) and drops unsent data.</summary>
         public void FailLocked(EngineSocket s, SocketError error, int hssCode)
         {
             s.Machine.OnFailure(error, hssCode);
             DropSendsLocked(s);
-            s.ReceiveSignal.Set();
-            s.SendSignal.Set();
         }
 
         /// <summary>Drops the socket's unsent and unacknowledged data with the TRANSMIT requests carrying it.</summary>
@@ -151,8 +149,6 @@ namespace HssDevice.Engine
             DropReceivedLocked(s);
             DropSendsLocked(s);
             s.Machine.OnReleased();
-            s.ReceiveSignal.Set();
-            s.SendSignal.Set();
         }
     }
 }

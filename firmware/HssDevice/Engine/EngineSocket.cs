@@ -15,6 +15,10 @@ namespace HssDevice.Engine
         /// <summary>What the application sent and the host has not acknowledged yet, and the rules over it.</summary>
         internal readonly SendWindow Sent;
 
+        /// <summary>
+        /// Wake a blocked Receive and a blocked Send. The state machine sets both on every state change; beside it
+        /// only data sets them: host data arriving (ReceiveSignal), the window opening (SendSignal).
+        /// </summary>
         internal readonly EngineSignal ReceiveSignal;
         internal readonly EngineSignal SendSignal;
 
@@ -34,6 +38,7 @@ namespace HssDevice.Engine
         {
             ReceiveSignal = new EngineSignal(counters);
             SendSignal = new EngineSignal(counters);
+            Machine.WakeOnChange(ReceiveSignal, SendSignal);
             if (settings == null)
             {
                 Received = new ReceiveBuffer(1, 1);

@@ -65,6 +65,9 @@ namespace HssDevice.Engine
         /// <summary>The clock timeouts are measured on; null: the system clock. Tests set a manual one.</summary>
         internal IHssClock Clock;
 
+        /// <summary>Where sockets record their state transitions (tests, debugging); null: not traced.</summary>
+        internal SocketStateTrace StateTrace;
+
         /// <summary>Throws ArgumentException when the limits cannot work together.</summary>
         public void Validate()
         {

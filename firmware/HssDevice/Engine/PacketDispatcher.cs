@@ -157,8 +157,6 @@ namespace HssDevice.Engine
             if (code == HssError.Success)
             {
                 bool closeNow = s.Machine.OnOpenAcked();
-                s.ReceiveSignal.Set();
-                s.SendSignal.Set();
                 return closeNow ? s : null;
             }
 
@@ -215,7 +213,6 @@ namespace HssDevice.Engine
                 else
                 {
                     s.Machine.OnHostShutdown();
-                    s.ReceiveSignal.Set();
                 }
             }
 
@@ -242,8 +239,6 @@ namespace HssDevice.Engine
                 {
                     bool released = s.Machine.OnHostClose();
                     c.DropSendsLocked(s);
-                    s.ReceiveSignal.Set();
-                    s.SendSignal.Set();
                     if (released)
                     {
                         c.ReleaseLocked(s);

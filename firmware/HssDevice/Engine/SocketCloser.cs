@@ -55,8 +55,6 @@ namespace HssDevice.Engine
                     }
 
                     c.DropReceivedLocked(s);
-                    s.ReceiveSignal.Set();
-                    s.SendSignal.Set();
                     if (hostForgot)
                     {
                         c.ReleaseLocked(s);

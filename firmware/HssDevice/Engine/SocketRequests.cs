@@ -127,9 +127,6 @@ namespace HssDevice.Engine
                     r.Completed.Set();
                 }
             }
-
-            s.ReceiveSignal.Set();
-            s.SendSignal.Set();
         }
 
         /// <summary>Sends CONNECT (address in network order, 4 or 16 bytes) and waits for its ACK.</summary>

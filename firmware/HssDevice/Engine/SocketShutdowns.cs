@@ -85,7 +85,6 @@ namespace HssDevice.Engine
             {
                 SocketChecks.ThrowIfUnusable(s);
                 s.Machine.OnAppShutdownReceive();
-                s.ReceiveSignal.Set();
             }
         }
     }

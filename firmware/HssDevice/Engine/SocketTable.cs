@@ -102,6 +102,7 @@ namespace HssDevice.Engine
 
             EngineSocket fresh = new EngineSocket(settings, _counters);
             fresh.HandleValue = handle;
+            fresh.Machine.TraceTo(settings.StateTrace, handle);
             _slots[slot] = fresh;
             return fresh;
         }
