@@ -13,15 +13,15 @@ namespace HssDevice.Engine
         private readonly EngineContext _context;
         private readonly LinkFailure _failure;
 
-        /// <summary>Held while Buffer is built and written; taken before DataWriteLock and Sync.</summary>
-        public readonly object Lock = new object();
+        /// <summary>Guards Buffer and Acks while a command is built and written (lock order: EngineContext).</summary>
+        public readonly object CommandLock = new object();
 
-        /// <summary>The command being built; only with Lock held.</summary>
+        /// <summary>The command being built; only with CommandLock held.</summary>
         public readonly byte[] Buffer = new byte[HssLayout.MaxCommandPacket];
 
         /// <summary>
-        /// ACKs of host TRANSMITs being taken and written; only with Lock held: a thread lists them (under Sync too,
-        /// the buffer they come from is Sync's) and writes them before it lets Lock go, so they are its own.
+        /// ACKs of host TRANSMITs being taken and written; only with CommandLock held: a thread lists them (under Sync too,
+        /// the buffer they come from is Sync's) and writes them before it lets CommandLock go, so they are its own.
         /// </summary>
         public readonly TransmitAckBatch Acks;
 
@@ -33,16 +33,16 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// The lock a thread that may take ACKs of host TRANSMITs holds around its take and the write: Lock, or null
+        /// The lock a thread that may take ACKs of host TRANSMITs holds around its take and the write: CommandLock, or null
         /// when the settings send no such ACKs (the reference host), so those reads take no extra lock.
         /// </summary>
         public object AckLock
         {
-            get { return _context.Settings.AckHostTransmits ? Lock : null; }
+            get { return _context.Settings.AckHostTransmits ? CommandLock : null; }
         }
 
-        /// <summary>Writes Buffer[0..length) as one command; caller holds Lock.</summary>
-        public void WriteLocked(int length)
+        /// <summary>Writes Buffer[0..length) as one command; caller holds CommandLock.</summary>
+        public void WriteUnderCommandLock(int length)
         {
             try
             {
@@ -66,19 +66,19 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>Writes a request built in Buffer (caller holds Lock); on link failure the request is abandoned.</summary>
-        public void WriteRequestLocked(PendingRequest request, int length, EngineSocket s)
+        /// <summary>Writes a request built in Buffer (caller holds CommandLock); on link failure the request is abandoned.</summary>
+        public void WriteRequestUnderCommandLock(PendingRequest request, int length, EngineSocket s)
         {
             try
             {
-                WriteLocked(length);
+                WriteUnderCommandLock(length);
             }
             catch (HssSocketException)
             {
                 lock (_context.Sync)
                 {
                     _context.Counters.CountLock();
-                    _context.FreeRequestLocked(request);
+                    _context.FreeRequestUnderSync(request);
                     s.Machine.OnConnectAnswered(false);
                 }
 
@@ -94,7 +94,7 @@ namespace HssDevice.Engine
                 return;
             }
 
-            lock (Lock)
+            lock (CommandLock)
             {
                 _context.Counters.CountLock();
                 int n = withValue
@@ -102,7 +102,7 @@ namespace HssDevice.Engine
                     : PacketWriter.WriteAck(Buffer, 0, msgId, sockId, origOpcode, code);
                 try
                 {
-                    WriteLocked(n);
+                    WriteUnderCommandLock(n);
                 }
                 catch (HssSocketException)
                 {
@@ -112,10 +112,10 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// Writes the ACKs listed in <see cref="Acks"/> for socket s and empties it; caller holds Lock (it listed them
+        /// Writes the ACKs listed in <see cref="Acks"/> for socket s and empties it; caller holds CommandLock (it listed them
         /// under the same hold). A failed write drops the rest: the host forgot those TRANSMITs with the link.
         /// </summary>
-        public void WriteTransmitAcksLocked(EngineSocket s)
+        public void WriteTransmitAcksUnderCommandLock(EngineSocket s)
         {
             TransmitAckBatch acks = Acks;
             try
@@ -125,7 +125,7 @@ namespace HssDevice.Engine
                     int value = acks.ValueAt(i);
                     int code = value < 0 ? -value : HssError.Success;
                     int n = PacketWriter.WriteAckWithValue(Buffer, 0, acks.MsgIdAt(i), s.HandleValue, HssOpcode.Transmit, code, HssRules.TransmitAckValue(code, value));
-                    WriteLocked(n);
+                    WriteUnderCommandLock(n);
                 }
             }
             catch (HssSocketException)

@@ -8,8 +8,12 @@ namespace HssDevice.Engine
     /// request tables, the run flags, and the few changes under the lock that touch several of them at once (fail,
     /// release, free a request).
     ///
-    /// Locks, always taken in this order: CommandWriter's lock, then DataWriteLock, then Sync. Sync guards all
-    /// state below and is never held across a link write or a wait.
+    /// The engine's three locks, always taken in this order (the one place it is written), and the suffix of a
+    /// method that must be called with one held:
+    ///   1. CommandWriter.CommandLock  the command buffer and the TRANSMIT-ACK batch   ...UnderCommandLock
+    ///   2. DataWriteLock               the data pipe and the TRANSMIT being written     ...UnderDataWriteLock
+    ///   3. Sync                        every other field of the engine and its sockets  ...UnderSync
+    /// Sync is never held across a link write or a wait. A thread may skip a lock, never take one out of order.
     /// </summary>
     internal sealed class EngineContext
     {
@@ -99,13 +103,13 @@ namespace HssDevice.Engine
             }
         }
 
-        public PendingRequest AllocateRequestLocked(int opcode, uint sockId, EngineSocket s, bool background, int timeoutMs)
+        public PendingRequest AllocateRequestUnderSync(int opcode, uint sockId, EngineSocket s, bool background, int timeoutMs)
         {
             return Requests.Allocate(opcode, sockId, s, background, DeadlineAfter(timeoutMs));
         }
 
         /// <summary>Frees a request slot; when a flush waited for one, the next FlushAll sends again.</summary>
-        public void FreeRequestLocked(PendingRequest request)
+        public void FreeRequestUnderSync(PendingRequest request)
         {
             Requests.Free(request);
             if (FlushStarved)
@@ -116,14 +120,14 @@ namespace HssDevice.Engine
         }
 
         /// <summary>Marks the socket failed (first cause wins; the state machine wakes its waiters) and drops unsent data.</summary>
-        public void FailLocked(EngineSocket s, SocketError error, int hssCode)
+        public void FailUnderSync(EngineSocket s, SocketError error, int hssCode)
         {
             s.Machine.OnFailure(error, hssCode);
-            DropSendsLocked(s);
+            DropSendsUnderSync(s);
         }
 
         /// <summary>Drops the socket's unsent and unacknowledged data with the TRANSMIT requests carrying it.</summary>
-        public void DropSendsLocked(EngineSocket s)
+        public void DropSendsUnderSync(EngineSocket s)
         {
             s.Sent.Clear();
             for (int i = 0; i < Requests.Size; i++)
@@ -131,23 +135,23 @@ namespace HssDevice.Engine
                 PendingRequest r = Requests[i];
                 if (r.InUse && r.Socket == s && r.Opcode == HssOpcode.Transmit)
                 {
-                    FreeRequestLocked(r);
+                    FreeRequestUnderSync(r);
                 }
             }
         }
 
         /// <summary>Drops what the socket buffered for the application, giving its bytes back to the total budget.</summary>
-        public void DropReceivedLocked(EngineSocket s)
+        public void DropReceivedUnderSync(EngineSocket s)
         {
             TotalBuffered -= s.Received.Clear();
             ReceiveSpace.Set();
         }
 
         /// <summary>Returns the socket's slot to the table; its handle may be reused from now on.</summary>
-        public void ReleaseLocked(EngineSocket s)
+        public void ReleaseUnderSync(EngineSocket s)
         {
-            DropReceivedLocked(s);
-            DropSendsLocked(s);
+            DropReceivedUnderSync(s);
+            DropSendsUnderSync(s);
             s.Machine.OnReleased();
         }
     }

@@ -54,7 +54,7 @@ namespace HssDevice.Engine
 
                     if (r.Background)
                     {
-                        c.FreeRequestLocked(r);
+                        c.FreeRequestUnderSync(r);
                     }
                     else
                     {
@@ -73,10 +73,10 @@ namespace HssDevice.Engine
                         continue;
                     }
 
-                    c.FailLocked(s, error, HssSocketException.NoHssCode);
+                    c.FailUnderSync(s, error, HssSocketException.NoHssCode);
                     if (releaseClosed && s.Machine.IsAppClosed)
                     {
-                        c.ReleaseLocked(s);
+                        c.ReleaseUnderSync(s);
                     }
                 }
             }

@@ -115,20 +115,20 @@ namespace HssDevice.Engine
                 if (request.Opcode == HssOpcode.Transmit)
                 {
                     // Accounted under this same lock: a reset or close could free the request the moment it is released.
-                    followUp = _transmitAnswers.OnTransmitAnsweredLocked(request, p, out acknowledged);
+                    followUp = _transmitAnswers.OnTransmitAnsweredUnderSync(request, p, out acknowledged);
                 }
                 else
                 {
                     if (request.Opcode == HssOpcode.Open)
                     {
-                        openedButClosed = OnOpenAnsweredLocked(request, p.Code);
+                        openedButClosed = OnOpenAnsweredUnderSync(request, p.Code);
                     }
                     else
                     {
-                        OnRequestAnsweredLocked(request, p);
+                        OnRequestAnsweredUnderSync(request, p);
                     }
 
-                    followUp = _transmitAnswers.OnSlotFreedLocked();
+                    followUp = _transmitAnswers.OnSlotFreedUnderSync();
                 }
             }
 
@@ -144,11 +144,11 @@ namespace HssDevice.Engine
         /// CONNECT sent behind the OPEN reports the OPEN's error. Returns the socket to CLOSE now when the application
         /// closed it before the answer and the host did open it.
         /// </summary>
-        private EngineSocket OnOpenAnsweredLocked(PendingRequest request, int code)
+        private EngineSocket OnOpenAnsweredUnderSync(PendingRequest request, int code)
         {
             EngineContext c = _context;
             EngineSocket s = request.Socket;
-            c.FreeRequestLocked(request);
+            c.FreeRequestUnderSync(request);
             if (s == null || !s.Machine.InUse)
             {
                 return null;
@@ -163,28 +163,28 @@ namespace HssDevice.Engine
             // Refused: the host holds nothing, so the slot is free now; the socket keeps the OPEN's error for the
             // application, and a CONNECT behind the OPEN reports it (its own answer, ENOSOCK, is absorbed).
             s.Machine.OnOpenRefused(ErrorMap.ToSocketError(code), code);
-            SocketRequests.HandOverConnectLocked(c, s);
-            c.ReleaseLocked(s);
+            SocketRequests.HandOverConnectUnderSync(c, s);
+            c.ReleaseUnderSync(s);
             return null;
         }
 
         /// <summary>An answer to CONNECT, SHUTDOWN or CLOSE: completes the waiting call, or finishes a background request. Caller holds Sync.</summary>
-        private void OnRequestAnsweredLocked(PendingRequest request, HssPacket p)
+        private void OnRequestAnsweredUnderSync(PendingRequest request, HssPacket p)
         {
             EngineContext c = _context;
             if (request.Background)
             {
                 EngineSocket s = request.Socket;
                 int opcode = request.Opcode;
-                c.FreeRequestLocked(request);
+                c.FreeRequestUnderSync(request);
                 if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
                 {
                     // CLOSE sent after Close(): the handle may be reused now.
-                    c.ReleaseLocked(s);
+                    c.ReleaseUnderSync(s);
                 }
                 else if (opcode == HssOpcode.Shutdown && s != null && p.Code != HssError.Success)
                 {
-                    c.FailLocked(s, ErrorMap.ToSocketError(p.Code), p.Code);
+                    c.FailUnderSync(s, ErrorMap.ToSocketError(p.Code), p.Code);
                 }
             }
             else
@@ -238,10 +238,10 @@ namespace HssDevice.Engine
                 else
                 {
                     bool released = s.Machine.OnHostClose();
-                    c.DropSendsLocked(s);
+                    c.DropSendsUnderSync(s);
                     if (released)
                     {
-                        c.ReleaseLocked(s);
+                        c.ReleaseUnderSync(s);
                     }
                 }
             }

@@ -90,7 +90,7 @@ namespace HssDevice.Engine
                     {
                         // After the host's CLOSE or a link reset no ACK is owed: the host forgot these TRANSMITs.
                         bool owed = ackLock != null && m.State != SocketState.RemoteClosed && !m.HasFailed;
-                        copied = TakeLocked(s, buffer, offset, size, owed ? _writer.Acks : null);
+                        copied = TakeUnderSync(s, buffer, offset, size, owed ? _writer.Acks : null);
                     }
 
                     bool took = copied > 0 || (copied == 0 && (s.IsDatagram || size == 0));
@@ -118,7 +118,7 @@ namespace HssDevice.Engine
                     }
                 }
 
-                _writer.WriteTransmitAcksLocked(s);
+                _writer.WriteTransmitAcksUnderCommandLock(s);
                 return copied;
             }
             finally
@@ -229,7 +229,7 @@ namespace HssDevice.Engine
         /// Takes from the socket's buffer what this read gets, giving the bytes back to the total budget; the ACKs it
         /// makes go to acks (null: none owed).
         /// </summary>
-        private int TakeLocked(EngineSocket s, byte[] buffer, int offset, int size, TransmitAckBatch acks)
+        private int TakeUnderSync(EngineSocket s, byte[] buffer, int offset, int size, TransmitAckBatch acks)
         {
             int copied;
             int released;

@@ -54,10 +54,10 @@ namespace HssDevice.Engine
                         s.Received.RefuseAll(HssError.NotConnected, _writer.Acks);
                     }
 
-                    c.DropReceivedLocked(s);
+                    c.DropReceivedUnderSync(s);
                     if (hostForgot)
                     {
-                        c.ReleaseLocked(s);
+                        c.ReleaseUnderSync(s);
                         return;
                     }
 
@@ -70,7 +70,7 @@ namespace HssDevice.Engine
 
                 if (ackLock != null)
                 {
-                    _writer.WriteTransmitAcksLocked(s);
+                    _writer.WriteTransmitAcksUnderCommandLock(s);
                 }
             }
             finally
@@ -103,10 +103,10 @@ namespace HssDevice.Engine
                 }
 
                 bool hostForgot = s.Machine.OnAppClose();
-                c.DropReceivedLocked(s);
+                c.DropReceivedUnderSync(s);
                 if (hostForgot)
                 {
-                    c.ReleaseLocked(s);
+                    c.ReleaseUnderSync(s);
                     return;
                 }
 
@@ -146,9 +146,10 @@ namespace HssDevice.Engine
         {
             EngineContext c = _context;
             // Holding the data writer too: a TRANSMIT of this socket being written now goes out before the CLOSE.
-            lock (_writer.Lock)
+            lock (_writer.CommandLock)
             lock (c.DataWriteLock)
             {
+                c.Counters.CountLock();
                 c.Counters.CountLock();
                 PendingRequest request;
                 lock (c.Sync)
@@ -159,7 +160,7 @@ namespace HssDevice.Engine
                         return;
                     }
 
-                    request = c.AllocateRequestLocked(HssOpcode.Close, s.HandleValue, s, true, c.Settings.CommandTimeoutMs);
+                    request = c.AllocateRequestUnderSync(HssOpcode.Close, s.HandleValue, s, true, c.Settings.CommandTimeoutMs);
                     if (request == null)
                     {
                         // Table full: housekeeping tries again.
@@ -167,13 +168,13 @@ namespace HssDevice.Engine
                         return;
                     }
 
-                    c.DropSendsLocked(s);
+                    c.DropSendsUnderSync(s);
                     s.Machine.OnCloseSent();
                 }
 
                 try
                 {
-                    _writer.WriteLocked(PacketWriter.WriteClose(_writer.Buffer, 0, request.MsgId, s.HandleValue));
+                    _writer.WriteUnderCommandLock(PacketWriter.WriteClose(_writer.Buffer, 0, request.MsgId, s.HandleValue));
                 }
                 catch (HssSocketException)
                 {
@@ -186,14 +187,14 @@ namespace HssDevice.Engine
         public void SendCloseForHandle(uint handle)
         {
             EngineContext c = _context;
-            lock (_writer.Lock)
+            lock (_writer.CommandLock)
             {
                 _context.Counters.CountLock();
                 PendingRequest request;
                 lock (c.Sync)
                 {
                     c.Counters.CountLock();
-                    request = c.Running ? c.AllocateRequestLocked(HssOpcode.Close, handle, null, true, c.Settings.CommandTimeoutMs) : null;
+                    request = c.Running ? c.AllocateRequestUnderSync(HssOpcode.Close, handle, null, true, c.Settings.CommandTimeoutMs) : null;
                 }
 
                 if (request == null)
@@ -203,7 +204,7 @@ namespace HssDevice.Engine
 
                 try
                 {
-                    _writer.WriteLocked(PacketWriter.WriteClose(_writer.Buffer, 0, request.MsgId, handle));
+                    _writer.WriteUnderCommandLock(PacketWriter.WriteClose(_writer.Buffer, 0, request.MsgId, handle));
                 }
                 catch (HssSocketException)
                 {

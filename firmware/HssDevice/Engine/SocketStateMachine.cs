@@ -8,7 +8,8 @@ namespace HssDevice.Engine
     /// </summary>
     internal sealed partial class SocketStateMachine
     {
-        private SocketState _state = SocketState.Opening;
+        // Volatile: OpenAccepted is read without the engine's lock (AwaitOpen's fast path); every write is under it.
+        private volatile SocketState _state = SocketState.Opening;
         private SocketError _error = SocketError.Success;
         private int _errorHssCode = HssSocketException.NoHssCode;
 

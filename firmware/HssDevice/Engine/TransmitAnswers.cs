@@ -24,23 +24,23 @@ namespace HssDevice.Engine
         /// The host answered one of our TRANSMITs (caller holds Sync): frees its bytes of the window, or fails the
         /// socket, and decides what follows after the lock. acknowledged is the socket whose window opened, or null.
         /// </summary>
-        public AnswerFollowUp OnTransmitAnsweredLocked(PendingRequest request, HssPacket answer, out EngineSocket acknowledged)
+        public AnswerFollowUp OnTransmitAnsweredUnderSync(PendingRequest request, HssPacket answer, out EngineSocket acknowledged)
         {
             EngineSocket s = request.Socket;
             int length = request.Length;
-            _context.FreeRequestLocked(request);
+            _context.FreeRequestUnderSync(request);
             acknowledged = null;
             int failure = HssRules.TransmitAckOutcome(answer.Code, answer.HasValue, answer.Value, length);
             if (failure != HssError.Success)
             {
-                _context.FailLocked(s, ErrorMap.ToSocketError(failure), failure);
-                return OnSlotFreedLocked();
+                _context.FailUnderSync(s, ErrorMap.ToSocketError(failure), failure);
+                return OnSlotFreedUnderSync();
             }
 
             s.Sent.OnAcknowledged(length, s.IsDatagram);
             s.SendSignal.Set();
             acknowledged = s;
-            AnswerFollowUp followUp = OnSlotFreedLocked();
+            AnswerFollowUp followUp = OnSlotFreedUnderSync();
             // When it does not flush now, nothing needs to look again: bytes written later are flushed by their Send,
             // or by the answer that the coalescing waits for.
             if (s.Sent.MayFlushNow && s.Machine.CanTransmit)
@@ -60,7 +60,7 @@ namespace HssDevice.Engine
         /// Any answer freed a request slot (caller holds Sync): when a flush starved for one, every socket flushes
         /// after the lock (FlushWanted is taken here).
         /// </summary>
-        public AnswerFollowUp OnSlotFreedLocked()
+        public AnswerFollowUp OnSlotFreedUnderSync()
         {
             if (!_context.FlushWanted)
             {
@@ -108,7 +108,7 @@ namespace HssDevice.Engine
             lock (_context.Sync)
             {
                 _context.Counters.CountLock();
-                if (OnSlotFreedLocked() == AnswerFollowUp.None)
+                if (OnSlotFreedUnderSync() == AnswerFollowUp.None)
                 {
                     return;
                 }

@@ -113,7 +113,7 @@ namespace HssDevice.Engine
                         SocketChecks.ThrowIfCannotSend(s);
                         if (s.Sent.DatagramFits(size))
                         {
-                            request = c.AllocateRequestLocked(HssOpcode.Transmit, s.HandleValue, s, true, -1);
+                            request = c.AllocateRequestUnderSync(HssOpcode.Transmit, s.HandleValue, s, true, -1);
                             if (request == null)
                             {
                                 c.FlushStarved = true;
@@ -131,7 +131,7 @@ namespace HssDevice.Engine
                     {
                         PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.HandleValue, size);
                         Array.Copy(buffer, offset, _dataTx, HssLayout.HeaderSize, size);
-                        WriteDataLocked(HssLayout.HeaderSize + size);
+                        WriteDataUnderDataWriteLock(HssLayout.HeaderSize + size);
                         return size;
                     }
                 }
@@ -175,7 +175,7 @@ namespace HssDevice.Engine
                             return;
                         }
 
-                        PendingRequest request = c.AllocateRequestLocked(HssOpcode.Transmit, s.HandleValue, s, true, -1);
+                        PendingRequest request = c.AllocateRequestUnderSync(HssOpcode.Transmit, s.HandleValue, s, true, -1);
                         if (request == null)
                         {
                             // Every request slot is taken: the next freed slot flushes again.
@@ -193,13 +193,13 @@ namespace HssDevice.Engine
                         more = s.Sent.MayFlushNow;
                     }
 
-                    WriteDataLocked(HssLayout.HeaderSize + chunk);
+                    WriteDataUnderDataWriteLock(HssLayout.HeaderSize + chunk);
                 }
             }
         }
 
         /// <summary>Writes _dataTx[0..length) as one transfer; caller holds DataWriteLock.</summary>
-        private void WriteDataLocked(int length)
+        private void WriteDataUnderDataWriteLock(int length)
         {
             try
             {
