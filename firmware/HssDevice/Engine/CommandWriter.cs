@@ -38,7 +38,7 @@ namespace HssDevice.Engine
         /// </summary>
         public object AckLock
         {
-            get { return _context.Settings.AckHostTransmits ? CommandLock : null; }
+            get { return _context.Settings.AnswerHostRequests ? CommandLock : null; }
         }
 
         /// <summary>Writes Buffer[0..length) as one command; caller holds CommandLock.</summary>
@@ -89,7 +89,8 @@ namespace HssDevice.Engine
         /// <summary>ACK for a host request; TRANSMIT answers carry the 4-byte value (count, or minus the code).</summary>
         public void SendAnswer(int msgId, uint sockId, int origOpcode, int code, bool withValue)
         {
-            if (origOpcode == HssOpcode.Transmit && !_context.Settings.AckHostTransmits)
+            // The reference host expects no answer at all (HssEngineSettings.AnswerHostRequests).
+            if (!_context.Settings.AnswerHostRequests)
             {
                 return;
             }
