@@ -79,7 +79,7 @@ namespace HssDevice.Engine
                 {
                     _context.Counters.CountLock();
                     _context.FreeRequestUnderSync(request);
-                    s.Machine.OnConnectAnswered(false);
+                    s.Machine.OnConnectAnswered(connected: false);
                 }
 
                 throw;
@@ -87,7 +87,7 @@ namespace HssDevice.Engine
         }
 
         /// <summary>ACK for a host request; TRANSMIT answers carry the 4-byte value (count, or minus the code).</summary>
-        public void SendAnswer(int msgId, uint sockId, int origOpcode, int code, bool withValue)
+        public void SendAnswer(int msgId, uint sockId, int origOpcode, int code)
         {
             // The reference host expects no answer at all (HssEngineSettings.AnswerHostRequests).
             if (!_context.Settings.AnswerHostRequests)
@@ -98,7 +98,7 @@ namespace HssDevice.Engine
             lock (CommandLock)
             {
                 _context.Counters.CountLock();
-                int n = withValue
+                int n = HssRules.AnswerCarriesValue(origOpcode)
                     ? PacketWriter.WriteAckWithValue(Buffer, 0, msgId, sockId, origOpcode, code, HssRules.TransmitAckValue(code, 0))
                     : PacketWriter.WriteAck(Buffer, 0, msgId, sockId, origOpcode, code);
                 try
@@ -125,7 +125,7 @@ namespace HssDevice.Engine
                 {
                     int value = acks.ValueAt(i);
                     int code = value < 0 ? -value : HssError.Success;
-                    int n = PacketWriter.WriteAckWithValue(Buffer, 0, acks.MsgIdAt(i), s.HandleValue, HssOpcode.Transmit, code, HssRules.TransmitAckValue(code, value));
+                    int n = PacketWriter.WriteAckWithValue(Buffer, 0, acks.MsgIdAt(i), s.Handle, HssOpcode.Transmit, code, HssRules.TransmitAckValue(code, value));
                     WriteUnderCommandLock(n);
                 }
             }

@@ -103,9 +103,28 @@ namespace HssDevice.Engine
             }
         }
 
-        public PendingRequest AllocateRequestUnderSync(int opcode, uint sockId, EngineSocket s, bool background, int timeoutMs)
+        /// <summary>
+        /// A request nobody waits for (OPEN, SHUTDOWN, CLOSE): its answer is handled by the reader, its timeout by
+        /// housekeeping. Null when every slot is taken.
+        /// </summary>
+        public PendingRequest AllocateBackgroundRequestUnderSync(int opcode, uint sockId, EngineSocket s)
         {
-            return Requests.Allocate(opcode, sockId, s, background, DeadlineAfter(timeoutMs));
+            return Requests.Allocate(opcode, sockId, s, true, DeadlineAfter(Settings.CommandTimeoutMs));
+        }
+
+        /// <summary>A request its caller waits for (CONNECT) until timeoutMs. Null when every slot is taken.</summary>
+        public PendingRequest AllocateAwaitedRequestUnderSync(int opcode, EngineSocket s, int timeoutMs)
+        {
+            return Requests.Allocate(opcode, s.Handle, s, false, DeadlineAfter(timeoutMs));
+        }
+
+        /// <summary>
+        /// A TRANSMIT of socket s: answered in the background and never timed out (its ACK comes, or a link reset or
+        /// the socket's failure frees it). Null when every slot is taken.
+        /// </summary>
+        public PendingRequest AllocateTransmitUnderSync(EngineSocket s)
+        {
+            return Requests.Allocate(HssOpcode.Transmit, s.Handle, s, true, long.MaxValue);
         }
 
         /// <summary>Frees a request slot; when a flush waited for one, the next FlushAll sends again.</summary>

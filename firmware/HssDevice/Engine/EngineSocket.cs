@@ -25,45 +25,44 @@ namespace HssDevice.Engine
         /// <summary>Lifecycle, half-closes and failure: the only place a socket's state lives.</summary>
         internal readonly SocketStateMachine Machine = new SocketStateMachine();
 
-        internal uint HandleValue;
-        internal int FamilyValue;
-        internal int ProtocolValue;
-        internal int TypeValue;
+        /// <summary>What the host knows the socket by (non-zero, unique among live sockets).</summary>
+        internal uint Handle;
+
+        /// <summary>HSS family, protocol and type (HssFamily, HssProtocol, HssType), as sent in OPEN.</summary>
+        internal int Family;
+        internal int Protocol;
+        internal int Type;
 
         /// <summary>When a Closing socket sends its CLOSE even with data unacknowledged (CloseLingerMs).</summary>
         internal long CloseDeadlineMs;
 
-        /// <summary>A socket with the buffers settings give it (null: a released placeholder with one-byte buffers).</summary>
+        /// <summary>A socket with the buffers settings give it.</summary>
         internal EngineSocket(HssEngineSettings settings, EngineCounters counters)
+            : this(new ReceiveBuffer(settings.ReceiveBufferPerSocket, settings.ReceiveRecordsPerSocket),
+                new SendWindow(settings.SendWindow, settings.MaxTransmitPayload, settings.CoalesceWrites), counters)
         {
+        }
+
+        private EngineSocket(ReceiveBuffer received, SendWindow sent, EngineCounters counters)
+        {
+            Received = received;
+            Sent = sent;
             ReceiveSignal = new EngineSignal(counters);
             SendSignal = new EngineSignal(counters);
             Machine.WakeOnChange(ReceiveSignal, SendSignal);
-            if (settings == null)
-            {
-                Received = new ReceiveBuffer(1, 1);
-                Sent = new SendWindow(1, 1, false);
-                return;
-            }
-
-            Received = new ReceiveBuffer(settings.ReceiveBufferPerSocket, settings.ReceiveRecordsPerSocket);
-            Sent = new SendWindow(settings.SendWindow, settings.MaxTransmitPayload, settings.CoalesceWrites);
         }
 
-        public uint Handle
+        /// <summary>A released socket with one-byte buffers: what an empty slot of the table holds.</summary>
+        internal static EngineSocket ReleasedPlaceholder(EngineCounters counters)
         {
-            get { return HandleValue; }
-        }
-
-        /// <summary>HSS family (HssFamily.IPv4 or IPv6).</summary>
-        public int Family
-        {
-            get { return FamilyValue; }
+            var s = new EngineSocket(new ReceiveBuffer(1, 1), new SendWindow(1, 1, coalesceWrites: false), counters);
+            s.Machine.OnReleased();
+            return s;
         }
 
         public bool IsDatagram
         {
-            get { return TypeValue == HssType.Datagram; }
+            get { return Type == HssType.Datagram; }
         }
     }
 }

@@ -53,7 +53,7 @@ namespace HssDevice.Engine
                 CountProtocolError();
                 if (HssRules.AnswersBadPacket(p.Opcode, length))
                 {
-                    _writer.SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode, HssRules.AnswerCarriesValue(p.Opcode));
+                    _writer.SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode);
                 }
 
                 return;
@@ -77,7 +77,7 @@ namespace HssDevice.Engine
                 default:
                     // OPEN and CONNECT go device to host only.
                     CountProtocolError();
-                    _writer.SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode, false);
+                    _writer.SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode);
                     break;
             }
         }
@@ -193,7 +193,7 @@ namespace HssDevice.Engine
                 request.Code = p.Code;
                 request.HasValue = p.HasValue;
                 request.Value = p.Value;
-                c.Counters.CountSet(true);
+                c.Counters.CountSet(heard: true);
                 request.Completed.Set();
             }
         }
@@ -216,7 +216,7 @@ namespace HssDevice.Engine
                 }
             }
 
-            _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Shutdown, code, false);
+            _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Shutdown, code);
         }
 
         /// <summary>
@@ -246,7 +246,7 @@ namespace HssDevice.Engine
                 }
             }
 
-            _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Close, code, false);
+            _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Close, code);
         }
     }
 }

@@ -151,6 +151,11 @@ namespace HssDevice.Engine
             }
         }
 
+        // OnTransmitReceived's answer besides a refusal (a positive HSS code): none yet (the TRANSMIT waits for room),
+        // or an ACK at once (a zero-length TRANSMIT on a stream socket: nothing to buffer).
+        private const int WaitForRoom = 0;
+        private const int AckAtOnce = -1;
+
         /// <summary>
         /// A host TRANSMIT (data reader thread). Waits while it does not fit, so nothing is dropped; answers at once
         /// with a negative ACK when the socket cannot take data.
@@ -164,7 +169,7 @@ namespace HssDevice.Engine
             while (true)
             {
                 // Counted, matched and buffered under one lock (issue 9: one Sync per packet on the reader).
-                int reject = 0;
+                int answer = WaitForRoom;
                 lock (c.Sync)
                 {
                     c.Counters.CountLock();
@@ -183,16 +188,15 @@ namespace HssDevice.Engine
                     EngineSocket s = c.Sockets.Find(p.SockId);
                     if (s == null)
                     {
-                        reject = HssError.NoSocket;
+                        answer = HssError.NoSocket;
                     }
                     else if (!s.Machine.CanAcceptHostData)
                     {
-                        reject = HssError.NotConnected;
+                        answer = HssError.NotConnected;
                     }
                     else if (length == 0 && !s.IsDatagram)
                     {
-                        // Nothing to buffer: acknowledge at once.
-                        reject = -1;
+                        answer = AckAtOnce;
                     }
                     else if (s.Received.Fits(length) && c.TotalBuffered + length <= c.Settings.ReceiveBudgetTotal)
                     {
@@ -202,21 +206,16 @@ namespace HssDevice.Engine
                         return;
                     }
 
-                    if (reject > 0)
+                    if (answer > 0)
                     {
                         c.Stats.RejectedTransmits++;
                     }
                 }
 
-                if (reject > 0)
+                if (answer != WaitForRoom)
                 {
-                    _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, reject, true);
-                    return;
-                }
-
-                if (reject < 0)
-                {
-                    _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, HssError.Success, true);
+                    // A refusal (its HSS code), or the ACK of a TRANSMIT with nothing to buffer.
+                    _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, answer == AckAtOnce ? HssError.Success : answer);
                     return;
                 }
 

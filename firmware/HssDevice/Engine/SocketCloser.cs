@@ -160,7 +160,7 @@ namespace HssDevice.Engine
                         return;
                     }
 
-                    request = c.AllocateRequestUnderSync(HssOpcode.Close, s.HandleValue, s, true, c.Settings.CommandTimeoutMs);
+                    request = c.AllocateBackgroundRequestUnderSync(HssOpcode.Close, s.Handle, s);
                     if (request == null)
                     {
                         // Table full: housekeeping tries again.
@@ -174,7 +174,7 @@ namespace HssDevice.Engine
 
                 try
                 {
-                    _writer.WriteUnderCommandLock(PacketWriter.WriteClose(_writer.Buffer, 0, request.MsgId, s.HandleValue));
+                    _writer.WriteUnderCommandLock(PacketWriter.WriteClose(_writer.Buffer, 0, request.MsgId, s.Handle));
                 }
                 catch (HssSocketException)
                 {
@@ -194,7 +194,7 @@ namespace HssDevice.Engine
                 lock (c.Sync)
                 {
                     c.Counters.CountLock();
-                    request = c.Running ? c.AllocateRequestUnderSync(HssOpcode.Close, handle, null, true, c.Settings.CommandTimeoutMs) : null;
+                    request = c.Running ? c.AllocateBackgroundRequestUnderSync(HssOpcode.Close, handle, null) : null;
                 }
 
                 if (request == null)

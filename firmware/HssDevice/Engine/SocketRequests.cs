@@ -52,11 +52,11 @@ namespace HssDevice.Engine
                         throw new HssSocketException(SocketError.TooManyOpenSockets, "all " + c.Sockets.Size.ToString() + " sockets are in use");
                     }
 
-                    s.FamilyValue = family;
-                    s.ProtocolValue = protocol;
-                    s.TypeValue = type;
+                    s.Family = family;
+                    s.Protocol = protocol;
+                    s.Type = type;
                     // Background: nobody waits; the answer (PacketDispatcher) or the timeout (Housekeeping) moves the state.
-                    request = c.AllocateRequestUnderSync(HssOpcode.Open, s.HandleValue, s, true, c.Settings.CommandTimeoutMs);
+                    request = c.AllocateBackgroundRequestUnderSync(HssOpcode.Open, s.Handle, s);
                     if (request == null)
                     {
                         c.ReleaseUnderSync(s);
@@ -64,7 +64,7 @@ namespace HssDevice.Engine
                     }
                 }
 
-                int n = PacketWriter.WriteOpen(_writer.Buffer, 0, request.MsgId, s.HandleValue, family, protocol, type);
+                int n = PacketWriter.WriteOpen(_writer.Buffer, 0, request.MsgId, s.Handle, family, protocol, type);
                 try
                 {
                     _writer.WriteRequestUnderCommandLock(request, n, s);
@@ -91,7 +91,18 @@ namespace HssDevice.Engine
         /// engine's stop always end the wait and set both signals. Every Send and Receive calls it: once the OPEN is
         /// accepted it returns without the lock (OpenAccepted is a one-way fact), so the hot path pays no lock here.
         /// </summary>
-        public void AwaitOpen(EngineSocket s, bool sendSide)
+        public void AwaitOpenToSend(EngineSocket s)
+        {
+            AwaitOpen(s, s.SendSignal);
+        }
+
+        /// <summary>AwaitOpenToSend for a receiving call (it waits on the receive side: one waiter per direction).</summary>
+        public void AwaitOpenToReceive(EngineSocket s)
+        {
+            AwaitOpen(s, s.ReceiveSignal);
+        }
+
+        private void AwaitOpen(EngineSocket s, EngineSignal waitOn)
         {
             EngineContext c = _context;
             if (s.Machine.OpenAccepted)
@@ -117,7 +128,7 @@ namespace HssDevice.Engine
                     }
                 }
 
-                (sendSide ? s.SendSignal : s.ReceiveSignal).WaitUntil(c.Clock, long.MaxValue);
+                waitOn.WaitUntil(c.Clock, long.MaxValue);
             }
         }
 
@@ -151,7 +162,7 @@ namespace HssDevice.Engine
             EngineContext c = _context;
             if (!c.Settings.ConnectBehindOpen)
             {
-                AwaitOpen(s, true);
+                AwaitOpenToSend(s);
             }
 
             PendingRequest request;
@@ -172,12 +183,12 @@ namespace HssDevice.Engine
                         throw new HssSocketException(SocketError.InvalidArgument, "a connect is already in progress");
                     }
 
-                    if (family != s.FamilyValue)
+                    if (family != s.Family)
                     {
                         throw new HssSocketException(SocketError.AddressFamilyNotSupported, "the address family differs from the socket's");
                     }
 
-                    request = c.AllocateRequestUnderSync(HssOpcode.Connect, s.HandleValue, s, false, timeoutMs);
+                    request = c.AllocateAwaitedRequestUnderSync(HssOpcode.Connect, s, timeoutMs);
                     if (request == null)
                     {
                         throw SocketChecks.TooManyRequests();
@@ -188,8 +199,8 @@ namespace HssDevice.Engine
 
                 byte[] tx = _writer.Buffer;
                 int n = family == HssFamily.IPv4
-                    ? PacketWriter.WriteConnectIPv4(tx, 0, request.MsgId, s.HandleValue, port, address, 0)
-                    : PacketWriter.WriteConnectIPv6(tx, 0, request.MsgId, s.HandleValue, port, address, 0, flowInfo, scopeId);
+                    ? PacketWriter.WriteConnectIPv4(tx, 0, request.MsgId, s.Handle, port, address, 0)
+                    : PacketWriter.WriteConnectIPv6(tx, 0, request.MsgId, s.Handle, port, address, 0, flowInfo, scopeId);
                 _writer.WriteRequestUnderCommandLock(request, n, s);
             }
 

@@ -66,14 +66,14 @@ namespace HssDevice.Engine
                     SocketChecks.ThrowIfFailed(s);
                     // No waiter: the reference host neither acts on nor answers SHUTDOWN (docs/decisions.md). An
                     // error answer fails the socket later; no answer times out in housekeeping and is only counted.
-                    request = c.AllocateRequestUnderSync(HssOpcode.Shutdown, s.HandleValue, s, true, c.Settings.CommandTimeoutMs);
+                    request = c.AllocateBackgroundRequestUnderSync(HssOpcode.Shutdown, s.Handle, s);
                     if (request == null)
                     {
                         throw SocketChecks.TooManyRequests();
                     }
                 }
 
-                _writer.WriteRequestUnderCommandLock(request, PacketWriter.WriteShutdown(_writer.Buffer, 0, request.MsgId, s.HandleValue), s);
+                _writer.WriteRequestUnderCommandLock(request, PacketWriter.WriteShutdown(_writer.Buffer, 0, request.MsgId, s.Handle), s);
             }
 
             lock (c.Sync)

@@ -8,8 +8,10 @@ namespace HssDevice.Engine
     /// </summary>
     internal sealed partial class SocketStateMachine
     {
-        // Volatile: OpenAccepted is read without the engine's lock (AwaitOpen's fast path); every write is under it.
-        private volatile SocketState _state = SocketState.Opening;
+        // Written only under the engine's lock. OpenAccepted reads it without (AwaitOpen's fast path): a plain read
+        // (nanoFramework has no volatile), which may see an earlier state and then takes the lock; the call that
+        // follows takes the lock anyway.
+        private SocketState _state = SocketState.Opening;
         private SocketError _error = SocketError.Success;
         private int _errorHssCode = HssSocketException.NoHssCode;
 

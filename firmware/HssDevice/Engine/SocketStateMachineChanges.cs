@@ -34,7 +34,7 @@ namespace HssDevice.Engine
             _state = next;
             if (_trace != null)
             {
-                _trace.Record(_traceHandle, transition, from, next, false);
+                _trace.Record(_traceHandle, transition, from, next, ignored: false);
             }
 
             if (_receiveWaiter != null)
@@ -49,7 +49,7 @@ namespace HssDevice.Engine
         {
             if (_trace != null)
             {
-                _trace.Record(_traceHandle, transition, _state, _state, true);
+                _trace.Record(_traceHandle, transition, _state, _state, ignored: true);
             }
         }
     }

@@ -17,8 +17,7 @@ namespace HssDevice.Engine
             for (int i = 0; i < size; i++)
             {
                 // Released placeholders: every open puts a fresh EngineSocket in its slot.
-                _slots[i] = new EngineSocket(null, counters);
-                _slots[i].Machine.OnReleased();
+                _slots[i] = EngineSocket.ReleasedPlaceholder(counters);
             }
         }
 
@@ -61,7 +60,7 @@ namespace HssDevice.Engine
 
             for (int i = 0; i < _slots.Length; i++)
             {
-                if (_slots[i].Machine.InUse && _slots[i].HandleValue == handle)
+                if (_slots[i].Machine.InUse && _slots[i].Handle == handle)
                 {
                     return _slots[i];
                 }
@@ -101,7 +100,7 @@ namespace HssDevice.Engine
             while (Find(handle) != null);
 
             EngineSocket fresh = new EngineSocket(settings, _counters);
-            fresh.HandleValue = handle;
+            fresh.Handle = handle;
             fresh.Machine.TraceTo(settings.StateTrace, handle);
             _slots[slot] = fresh;
             return fresh;

@@ -113,7 +113,7 @@ namespace HssDevice.Engine
                         SocketChecks.ThrowIfCannotSend(s);
                         if (s.Sent.DatagramFits(size))
                         {
-                            request = c.AllocateRequestUnderSync(HssOpcode.Transmit, s.HandleValue, s, true, -1);
+                            request = c.AllocateTransmitUnderSync(s);
                             if (request == null)
                             {
                                 c.FlushStarved = true;
@@ -129,7 +129,7 @@ namespace HssDevice.Engine
 
                     if (request != null)
                     {
-                        PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.HandleValue, size);
+                        PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.Handle, size);
                         Array.Copy(buffer, offset, _dataTx, HssLayout.HeaderSize, size);
                         WriteDataUnderDataWriteLock(HssLayout.HeaderSize + size);
                         return size;
@@ -175,7 +175,7 @@ namespace HssDevice.Engine
                             return;
                         }
 
-                        PendingRequest request = c.AllocateRequestUnderSync(HssOpcode.Transmit, s.HandleValue, s, true, -1);
+                        PendingRequest request = c.AllocateTransmitUnderSync(s);
                         if (request == null)
                         {
                             // Every request slot is taken: the next freed slot flushes again.
@@ -186,7 +186,7 @@ namespace HssDevice.Engine
                         chunk = s.Sent.TakeTransmit(_dataTx, HssLayout.HeaderSize);
                         request.Length = chunk;
                         c.Stats.TransmitsSent++;
-                        PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.HandleValue, chunk);
+                        PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.Handle, chunk);
 
                         // Another turn only when it would send (not one more lock to find nothing): bytes written
                         // meanwhile are flushed by their Send, or by the ACK path when they wait for an ACK.
