@@ -33,6 +33,11 @@ namespace HssDevice.Engine
             while (true)
             {
                 int copied = TakeOrEnd(s, buffer, offset, size);
+                if (copied == LookAgain)
+                {
+                    continue;
+                }
+
                 if (copied != NothingYet)
                 {
                     return copied;
@@ -58,16 +63,22 @@ namespace HssDevice.Engine
         /// <summary>TakeOrEnd's answer when the call must wait for data.</summary>
         private const int NothingYet = -1;
 
+        /// <summary>TakeOrEnd's answer when data came while it looked without the command lock: look again with it.</summary>
+        private const int LookAgain = -2;
+
         /// <summary>
         /// One look at the socket: takes what a read gets and writes the ACKs it made, or returns 0 at end of stream,
         /// or throws; NothingYet when the call must wait. The ACKs are listed in the command writer's batch and written
         /// while its lock is still held (taken before Sync, as the lock order says), so a Close on another thread
-        /// cannot touch them in between: each host TRANSMIT gets exactly one ACK.
+        /// cannot touch them in between: each host TRANSMIT gets exactly one ACK. A look that finds nothing buffered
+        /// makes no ACK, so when the unlocked count says so it takes Sync alone (issue 16, section 4: a Receive that
+        /// waits for data paid two locks per empty look); data that arrived meanwhile is left for LookAgain.
         /// </summary>
         private int TakeOrEnd(EngineSocket s, byte[] buffer, int offset, int size)
         {
             EngineContext c = _context;
-            object ackLock = _writer.AckLock;
+            bool acking = _writer.AckLock != null;
+            object ackLock = acking && s.Received.RecordCount > 0 ? _writer.CommandLock : null;
             if (ackLock != null)
             {
                 Monitor.Enter(ackLock);
@@ -88,6 +99,12 @@ namespace HssDevice.Engine
 
                     if (s.Received.RecordCount > 0)
                     {
+                        if (acking && ackLock == null)
+                        {
+                            // Taking now would make ACKs this look cannot write: take the command lock first.
+                            return LookAgain;
+                        }
+
                         // After the host's CLOSE or a link reset no ACK is owed: the host forgot these TRANSMITs.
                         bool owed = ackLock != null && m.State != SocketState.RemoteClosed && !m.HasFailed;
                         copied = TakeUnderSync(s, buffer, offset, size, owed ? _writer.Acks : null);
