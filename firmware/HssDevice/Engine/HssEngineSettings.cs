@@ -45,7 +45,7 @@ namespace HssDevice.Engine
         /// <summary>How long Close lets unacknowledged data drain before CLOSE is sent anyway.</summary>
         public int CloseLingerMs = 10000;
 
-        /// <summary>Coalesce small stream writes into one TRANSMIT while earlier data is unacknowledged (section 12).</summary>
+        /// <summary>Coalesce small stream writes into one TRANSMIT while earlier data is unacknowledged (docs/protocol.md section 6).</summary>
         public bool CoalesceWrites = true;
 
         /// <summary>
