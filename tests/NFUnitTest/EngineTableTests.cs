@@ -14,11 +14,11 @@ namespace HssDevice.Tests.Device
             Rig.Run(rig =>
             {
                 EngineSocket s = null;
-                Background open = Background.Start(() => s = rig.Engine.Open(HssFamily.IPv4, HssProtocol.Tcp, HssType.Stream));
+                Background open = Background.Start(() => s = rig.Engine.Requests.Open(HssFamily.IPv4, HssProtocol.Tcp, HssType.Stream));
                 rig.Host.Ack(rig.Host.Expect(HssOpcode.Open), HssError.Success);
                 open.Join();
                 // What HssSocket's finalizer calls: it writes nothing itself.
-                rig.Engine.CloseAbandoned(s);
+                rig.Engine.Closer.CloseAbandoned(s);
                 rig.Advance(0);
                 SeenPacket close = rig.Host.Expect(HssOpcode.Close);
                 Assert.AreEqual(s.Handle, close.SockId);

@@ -15,17 +15,18 @@ namespace HssDevice.Tests.Device
             b.Append(new byte[] { 1, 2, 3 }, 0, 3, 10);
             b.Append(new byte[] { 4, 5 }, 0, 2, 11);
             var into = new byte[4];
-            int acks;
-            Assert.AreEqual(4, b.TakeStream(into, 0, 4, out acks));
-            Assert.AreEqual(1, acks);
-            Assert.AreEqual((ushort)10, b.AckMsgId[0]);
-            Assert.AreEqual(3, b.AckValue[0]);
+            var acks = new TransmitAckBatch(4);
+            Assert.AreEqual(4, b.TakeStream(into, 0, 4, acks));
+            Assert.AreEqual(1, acks.Count);
+            Assert.AreEqual((ushort)10, acks.MsgIdAt(0));
+            Assert.AreEqual(3, acks.ValueAt(0));
             Assert.AreEqual((byte)4, into[3]);
             Assert.AreEqual(1, b.RecordCount);
-            Assert.AreEqual(1, b.TakeStream(into, 0, 4, out acks));
-            Assert.AreEqual(1, acks);
-            Assert.AreEqual((ushort)11, b.AckMsgId[0]);
-            Assert.AreEqual(2, b.AckValue[0]);
+            acks.Clear();
+            Assert.AreEqual(1, b.TakeStream(into, 0, 4, acks));
+            Assert.AreEqual(1, acks.Count);
+            Assert.AreEqual((ushort)11, acks.MsgIdAt(0));
+            Assert.AreEqual(2, acks.ValueAt(0));
             Assert.AreEqual(0, b.Count);
         }
 
@@ -36,12 +37,13 @@ namespace HssDevice.Tests.Device
             b.Append(new byte[] { 1, 2, 3, 4, 5 }, 0, 5, 7);
             b.Append(new byte[] { 9 }, 0, 1, 8);
             var into = new byte[2];
+            var acks = new TransmitAckBatch(4);
             int released;
-            Assert.AreEqual(2, b.TakeDatagram(into, 0, 2, out released));
+            Assert.AreEqual(2, b.TakeDatagram(into, 0, 2, acks, out released));
             Assert.AreEqual(5, released);
-            Assert.AreEqual(5, b.AckValue[0]);
-            Assert.AreEqual((ushort)7, b.AckMsgId[0]);
-            Assert.AreEqual(1, b.TakeDatagram(into, 0, 2, out released));
+            Assert.AreEqual(5, acks.ValueAt(0));
+            Assert.AreEqual((ushort)7, acks.MsgIdAt(0));
+            Assert.AreEqual(1, b.TakeDatagram(into, 0, 2, acks, out released));
             Assert.AreEqual((byte)9, into[0]);
         }
 
@@ -63,13 +65,24 @@ namespace HssDevice.Tests.Device
             var b = new ReceiveBuffer(16, 4);
             b.Append(new byte[3], 0, 3, 21);
             b.Append(new byte[4], 0, 4, 22);
-            Assert.AreEqual(2, b.RefuseAll(HssError.NotConnected));
-            Assert.AreEqual((ushort)21, b.AckMsgId[0]);
-            Assert.AreEqual((ushort)22, b.AckMsgId[1]);
-            Assert.AreEqual(-HssError.NotConnected, b.AckValue[1]);
+            var acks = new TransmitAckBatch(4);
+            Assert.AreEqual(2, b.RefuseAll(HssError.NotConnected, acks));
+            Assert.AreEqual(2, acks.Count);
+            Assert.AreEqual((ushort)21, acks.MsgIdAt(0));
+            Assert.AreEqual((ushort)22, acks.MsgIdAt(1));
+            Assert.AreEqual(-HssError.NotConnected, acks.ValueAt(1));
             Assert.AreEqual(0, b.RecordCount);
             Assert.AreEqual(7, b.Clear());
             Assert.AreEqual(0, b.Count);
+        }
+
+        [TestMethod]
+        public void A_read_the_host_forgot_lists_no_ack()
+        {
+            var b = new ReceiveBuffer(16, 4);
+            b.Append(new byte[3], 0, 3, 31);
+            Assert.AreEqual(3, b.TakeStream(new byte[8], 0, 8, null));
+            Assert.AreEqual(0, b.RecordCount);
         }
     }
 }

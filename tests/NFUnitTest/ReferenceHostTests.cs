@@ -60,10 +60,10 @@ namespace HssDevice.Tests.Device
         }
 
         [TestMethod]
-        public void With_AckHostTransmits_off_no_transmit_is_acknowledged_not_even_a_refusal()
+        public void With_reference_settings_no_transmit_is_acknowledged_not_even_a_refusal()
         {
             HssEngineSettings settings = Rig.SmallSettings();
-            settings.AckHostTransmits = false;
+            settings.AnswerHostRequests = false;
             Rig.Run(true, settings, rig =>
             {
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
@@ -73,11 +73,54 @@ namespace HssDevice.Tests.Device
                 rig.Host.Transmit(s.Handle, TestData.Pattern(0, 0), 0, 0);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(2, 0), 0, 2);
                 Assert.AreEqual(2, s.Receive(new byte[8]));
-                // Commands are still answered: the host's SHUTDOWN gets its ACK, and that is the first packet.
-                int shutdownId = rig.Host.Shutdown(s.Handle);
+                rig.Host.ExpectSilence(150);
+            });
+        }
+
+        /// <summary>
+        /// The reference device answers nothing the host sends, and the reference host leaks memory and logs a line
+        /// for each answer it gets (issue 16): under reference settings the host's SHUTDOWN and CLOSE, a request for
+        /// an unknown handle and a bad request get no answer, and still do what they mean.
+        /// </summary>
+        [TestMethod]
+        public void With_reference_settings_the_hosts_shutdown_close_and_bad_requests_are_not_answered()
+        {
+            HssEngineSettings settings = Rig.SmallSettings();
+            settings.AnswerHostRequests = false;
+            Rig.Run(true, settings, rig =>
+            {
+                HssSocket s = rig.OpenConnected(SocketType.Stream);
+                HssSocket t = rig.OpenConnected(SocketType.Stream);
+                rig.Host.Transmit(s.Handle, TestData.Pattern(5, 1), 0, 5);
+                rig.Host.Shutdown(s.Handle);
+                rig.Host.Close(t.Handle);
+                rig.Host.Close(999);
+                rig.Host.Shutdown(998);
+                // OPEN goes device to host only: from the host it is a bad request.
+                byte[] open = new byte[HssLayout.MaxCommandPacket];
+                rig.Link.HostSendCommand(open, PacketWriter.WriteOpen(open, 0, 0x4242, 7, HssFamily.IPv4, HssProtocol.Tcp, HssType.Stream));
+
+                byte[] buffer = new byte[8];
+                Assert.AreEqual(5, s.Receive(buffer));
+                Assert.AreEqual(0, s.Receive(buffer), "the SHUTDOWN ended the stream");
+                Assert.AreEqual(0, t.Receive(buffer), "the CLOSE ended the stream");
+                TestData.ExpectSocketError(SocketError.ConnectionReset, () => t.Send(TestData.Pattern(1, 0)));
+                Wait.Until(() => rig.Engine.Stats.ProtocolErrors == 1);
+                rig.Host.ExpectSilence(200);
+            });
+        }
+
+        [TestMethod]
+        public void By_default_the_hosts_close_is_acknowledged()
+        {
+            Rig.Run(rig =>
+            {
+                HssSocket s = rig.OpenConnected(SocketType.Stream);
+                int closeId = rig.Host.Close(s.Handle);
                 SeenPacket ack = rig.Host.Expect(HssOpcode.Ack);
-                Assert.AreEqual((int)HssOpcode.Shutdown, ack.OrigOpcode);
-                Assert.AreEqual(shutdownId, ack.MsgId);
+                Assert.AreEqual((int)HssOpcode.Close, ack.OrigOpcode);
+                Assert.AreEqual(closeId, ack.MsgId);
+                Assert.AreEqual(HssError.Success, ack.Code);
             });
         }
     }

@@ -13,20 +13,36 @@ namespace HssDevice.Engine
         private readonly EngineContext _context;
         private readonly LinkFailure _failure;
 
-        /// <summary>Held while Buffer is built and written; taken before DataWriteLock and Sync.</summary>
-        public readonly object Lock = new object();
+        /// <summary>Guards Buffer and Acks while a command is built and written (lock order: EngineContext).</summary>
+        public readonly object CommandLock = new object();
 
-        /// <summary>The command being built; only with Lock held.</summary>
+        /// <summary>The command being built; only with CommandLock held.</summary>
         public readonly byte[] Buffer = new byte[HssLayout.MaxCommandPacket];
+
+        /// <summary>
+        /// ACKs of host TRANSMITs being taken and written; only with CommandLock held: a thread lists them (under Sync too,
+        /// the buffer they come from is Sync's) and writes them before it lets CommandLock go, so they are its own.
+        /// </summary>
+        public readonly TransmitAckBatch Acks;
 
         public CommandWriter(EngineContext context, LinkFailure failure)
         {
             _context = context;
             _failure = failure;
+            Acks = new TransmitAckBatch(context.Settings.ReceiveRecordsPerSocket);
         }
 
-        /// <summary>Writes Buffer[0..length) as one command; caller holds Lock.</summary>
-        public void WriteLocked(int length)
+        /// <summary>
+        /// The lock a thread that may take ACKs of host TRANSMITs holds around its take and the write: CommandLock, or null
+        /// when the settings send no such ACKs (the reference host), so those reads take no extra lock.
+        /// </summary>
+        public object AckLock
+        {
+            get { return _context.Settings.AnswerHostRequests ? CommandLock : null; }
+        }
+
+        /// <summary>Writes Buffer[0..length) as one command; caller holds CommandLock.</summary>
+        public void WriteUnderCommandLock(int length)
         {
             try
             {
@@ -50,20 +66,20 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>Writes a request built in Buffer (caller holds Lock); on link failure the request is abandoned.</summary>
-        public void WriteRequestLocked(PendingRequest request, int length, EngineSocket s)
+        /// <summary>Writes a request built in Buffer (caller holds CommandLock); on link failure the request is abandoned.</summary>
+        public void WriteRequestUnderCommandLock(PendingRequest request, int length, EngineSocket s)
         {
             try
             {
-                WriteLocked(length);
+                WriteUnderCommandLock(length);
             }
             catch (HssSocketException)
             {
                 lock (_context.Sync)
                 {
                     _context.Counters.CountLock();
-                    _context.FreeRequestLocked(request);
-                    s.Machine.OnConnectAnswered(false);
+                    _context.FreeRequestUnderSync(request);
+                    s.Machine.OnConnectAnswered(connected: false);
                 }
 
                 throw;
@@ -71,22 +87,23 @@ namespace HssDevice.Engine
         }
 
         /// <summary>ACK for a host request; TRANSMIT answers carry the 4-byte value (count, or minus the code).</summary>
-        public void SendAnswer(int msgId, uint sockId, int origOpcode, int code, bool withValue)
+        public void SendAnswer(int msgId, uint sockId, int origOpcode, int code)
         {
-            if (origOpcode == HssOpcode.Transmit && !_context.Settings.AckHostTransmits)
+            // The reference host expects no answer at all (HssEngineSettings.AnswerHostRequests).
+            if (!_context.Settings.AnswerHostRequests)
             {
                 return;
             }
 
-            lock (Lock)
+            lock (CommandLock)
             {
                 _context.Counters.CountLock();
-                int n = withValue
+                int n = HssRules.AnswerCarriesValue(origOpcode)
                     ? PacketWriter.WriteAckWithValue(Buffer, 0, msgId, sockId, origOpcode, code, HssRules.TransmitAckValue(code, 0))
                     : PacketWriter.WriteAck(Buffer, 0, msgId, sockId, origOpcode, code);
                 try
                 {
-                    WriteLocked(n);
+                    WriteUnderCommandLock(n);
                 }
                 catch (HssSocketException)
                 {
@@ -95,33 +112,30 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>ACKs the host TRANSMITs listed in the socket's first count ACK entries (read, or refused).</summary>
-        public void SendTransmitAcks(EngineSocket s, int count)
+        /// <summary>
+        /// Writes the ACKs listed in <see cref="Acks"/> for socket s and empties it; caller holds CommandLock (it listed them
+        /// under the same hold). A failed write drops the rest: the host forgot those TRANSMITs with the link.
+        /// </summary>
+        public void WriteTransmitAcksUnderCommandLock(EngineSocket s)
         {
-            if (count == 0 || !_context.Settings.AckHostTransmits)
+            TransmitAckBatch acks = Acks;
+            try
             {
-                return;
-            }
-
-            ReceiveBuffer received = s.Received;
-            lock (Lock)
-            {
-                _context.Counters.CountLock();
-                for (int i = 0; i < count; i++)
+                for (int i = 0; i < acks.Count; i++)
                 {
-                    int value = received.AckValue[i];
+                    int value = acks.ValueAt(i);
                     int code = value < 0 ? -value : HssError.Success;
-                    int n = PacketWriter.WriteAckWithValue(Buffer, 0, received.AckMsgId[i], s.HandleValue, HssOpcode.Transmit, code, HssRules.TransmitAckValue(code, value));
-                    try
-                    {
-                        WriteLocked(n);
-                    }
-                    catch (HssSocketException)
-                    {
-                        // The link went down; the host forgot these TRANSMITs with the link.
-                        return;
-                    }
+                    int n = PacketWriter.WriteAckWithValue(Buffer, 0, acks.MsgIdAt(i), s.Handle, HssOpcode.Transmit, code, HssRules.TransmitAckValue(code, value));
+                    WriteUnderCommandLock(n);
                 }
+            }
+            catch (HssSocketException)
+            {
+                // The link went down; the host forgot these TRANSMITs with the link.
+            }
+            finally
+            {
+                acks.Clear();
             }
         }
     }

@@ -8,8 +8,12 @@ namespace HssDevice.Engine
     /// request tables, the run flags, and the few changes under the lock that touch several of them at once (fail,
     /// release, free a request).
     ///
-    /// Locks, always taken in this order: CommandWriter's lock, then DataWriteLock, then Sync. Sync guards all
-    /// state below and is never held across a link write or a wait.
+    /// The engine's three locks, always taken in this order (the one place it is written), and the suffix of a
+    /// method that must be called with one held:
+    ///   1. CommandWriter.CommandLock  the command buffer and the TRANSMIT-ACK batch   ...UnderCommandLock
+    ///   2. DataWriteLock               the data pipe and the TRANSMIT being written     ...UnderDataWriteLock
+    ///   3. Sync                        every other field of the engine and its sockets  ...UnderSync
+    /// Sync is never held across a link write or a wait. A thread may skip a lock, never take one out of order.
     /// </summary>
     internal sealed class EngineContext
     {
@@ -99,13 +103,32 @@ namespace HssDevice.Engine
             }
         }
 
-        public PendingRequest AllocateRequestLocked(int opcode, uint sockId, EngineSocket s, bool background, int timeoutMs)
+        /// <summary>
+        /// A request nobody waits for (OPEN, SHUTDOWN, CLOSE): its answer is handled by the reader, its timeout by
+        /// housekeeping. Null when every slot is taken.
+        /// </summary>
+        public PendingRequest AllocateBackgroundRequestUnderSync(int opcode, uint sockId, EngineSocket s)
         {
-            return Requests.Allocate(opcode, sockId, s, background, DeadlineAfter(timeoutMs));
+            return Requests.Allocate(opcode, sockId, s, true, DeadlineAfter(Settings.CommandTimeoutMs));
+        }
+
+        /// <summary>A request its caller waits for (CONNECT) until timeoutMs. Null when every slot is taken.</summary>
+        public PendingRequest AllocateAwaitedRequestUnderSync(int opcode, EngineSocket s, int timeoutMs)
+        {
+            return Requests.Allocate(opcode, s.Handle, s, false, DeadlineAfter(timeoutMs));
+        }
+
+        /// <summary>
+        /// A TRANSMIT of socket s: answered in the background and never timed out (its ACK comes, or a link reset or
+        /// the socket's failure frees it). Null when every slot is taken.
+        /// </summary>
+        public PendingRequest AllocateTransmitUnderSync(EngineSocket s)
+        {
+            return Requests.Allocate(HssOpcode.Transmit, s.Handle, s, true, long.MaxValue);
         }
 
         /// <summary>Frees a request slot; when a flush waited for one, the next FlushAll sends again.</summary>
-        public void FreeRequestLocked(PendingRequest request)
+        public void FreeRequestUnderSync(PendingRequest request)
         {
             Requests.Free(request);
             if (FlushStarved)
@@ -115,46 +138,40 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>Marks the socket failed (first cause wins), drops unsent data and wakes its waiters.</summary>
-        public void FailLocked(EngineSocket s, SocketError error, int hssCode)
+        /// <summary>Marks the socket failed (first cause wins; the state machine wakes its waiters) and drops unsent data.</summary>
+        public void FailUnderSync(EngineSocket s, SocketError error, int hssCode)
         {
             s.Machine.OnFailure(error, hssCode);
-            DropSendsLocked(s);
-            s.ReceiveSignal.Set();
-            s.SendSignal.Set();
+            DropSendsUnderSync(s);
         }
 
         /// <summary>Drops the socket's unsent and unacknowledged data with the TRANSMIT requests carrying it.</summary>
-        public void DropSendsLocked(EngineSocket s)
+        public void DropSendsUnderSync(EngineSocket s)
         {
-            s.SendRing.Clear();
-            s.InFlightBytes = 0;
-            s.InFlightCount = 0;
+            s.Sent.Clear();
             for (int i = 0; i < Requests.Size; i++)
             {
                 PendingRequest r = Requests[i];
                 if (r.InUse && r.Socket == s && r.Opcode == HssOpcode.Transmit)
                 {
-                    FreeRequestLocked(r);
+                    FreeRequestUnderSync(r);
                 }
             }
         }
 
         /// <summary>Drops what the socket buffered for the application, giving its bytes back to the total budget.</summary>
-        public void DropReceivedLocked(EngineSocket s)
+        public void DropReceivedUnderSync(EngineSocket s)
         {
             TotalBuffered -= s.Received.Clear();
             ReceiveSpace.Set();
         }
 
         /// <summary>Returns the socket's slot to the table; its handle may be reused from now on.</summary>
-        public void ReleaseLocked(EngineSocket s)
+        public void ReleaseUnderSync(EngineSocket s)
         {
-            DropReceivedLocked(s);
-            DropSendsLocked(s);
+            DropReceivedUnderSync(s);
+            DropSendsUnderSync(s);
             s.Machine.OnReleased();
-            s.ReceiveSignal.Set();
-            s.SendSignal.Set();
         }
     }
 }

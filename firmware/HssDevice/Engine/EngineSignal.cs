@@ -33,7 +33,7 @@ namespace HssDevice.Engine
             Interlocked.Exchange(ref _pending, 1);
             if (_waiters > 0)
             {
-                _counters.CountSet(true);
+                _counters.CountSet(heard: true);
                 _event.Set();
             }
         }
@@ -60,7 +60,7 @@ namespace HssDevice.Engine
         private bool TakePending()
         {
             bool pending = Interlocked.Exchange(ref _pending, 0) != 0;
-            _counters.CountWait(!pending);
+            _counters.CountWait(blocked: !pending);
             return pending;
         }
 

@@ -12,49 +12,57 @@ namespace HssDevice.Engine
         /// <summary>Host TRANSMITs buffered for the application and the ACKs reading them produced.</summary>
         internal readonly ReceiveBuffer Received;
 
-        /// <summary>Bytes the application sent and the host has not acknowledged yet; its size is the window.</summary>
-        internal readonly ByteRing SendRing;
+        /// <summary>What the application sent and the host has not acknowledged yet, and the rules over it.</summary>
+        internal readonly SendWindow Sent;
 
+        /// <summary>
+        /// Wake a blocked Receive and a blocked Send. The state machine sets both on every state change; beside it
+        /// only data sets them: host data arriving (ReceiveSignal), the window opening (SendSignal).
+        /// </summary>
         internal readonly EngineSignal ReceiveSignal;
         internal readonly EngineSignal SendSignal;
 
         /// <summary>Lifecycle, half-closes and failure: the only place a socket's state lives.</summary>
         internal readonly SocketStateMachine Machine = new SocketStateMachine();
 
-        internal uint HandleValue;
-        internal int FamilyValue;
-        internal int ProtocolValue;
-        internal int TypeValue;
+        /// <summary>What the host knows the socket by (non-zero, unique among live sockets).</summary>
+        internal uint Handle;
 
-        /// <summary>Bytes and TRANSMITs sent and not yet acknowledged (the window's use).</summary>
-        internal int InFlightBytes;
-        internal int InFlightCount;
+        /// <summary>HSS family, protocol and type (HssFamily, HssProtocol, HssType), as sent in OPEN.</summary>
+        internal int Family;
+        internal int Protocol;
+        internal int Type;
 
         /// <summary>When a Closing socket sends its CLOSE even with data unacknowledged (CloseLingerMs).</summary>
         internal long CloseDeadlineMs;
 
-        internal EngineSocket(int receiveBuffer, int sendWindow, int records, EngineCounters counters)
+        /// <summary>A socket with the buffers settings give it.</summary>
+        internal EngineSocket(HssEngineSettings settings, EngineCounters counters)
+            : this(new ReceiveBuffer(settings.ReceiveBufferPerSocket, settings.ReceiveRecordsPerSocket),
+                new SendWindow(settings.SendWindow, settings.MaxTransmitPayload, settings.CoalesceWrites), counters)
         {
+        }
+
+        private EngineSocket(ReceiveBuffer received, SendWindow sent, EngineCounters counters)
+        {
+            Received = received;
+            Sent = sent;
             ReceiveSignal = new EngineSignal(counters);
             SendSignal = new EngineSignal(counters);
-            Received = new ReceiveBuffer(receiveBuffer, records);
-            SendRing = new ByteRing(sendWindow);
+            Machine.WakeOnChange(ReceiveSignal, SendSignal);
         }
 
-        public uint Handle
+        /// <summary>A released socket with one-byte buffers: what an empty slot of the table holds.</summary>
+        internal static EngineSocket ReleasedPlaceholder(EngineCounters counters)
         {
-            get { return HandleValue; }
-        }
-
-        /// <summary>HSS family (HssFamily.IPv4 or IPv6).</summary>
-        public int Family
-        {
-            get { return FamilyValue; }
+            var s = new EngineSocket(new ReceiveBuffer(1, 1), new SendWindow(1, 1, coalesceWrites: false), counters);
+            s.Machine.OnReleased();
+            return s;
         }
 
         public bool IsDatagram
         {
-            get { return TypeValue == HssType.Datagram; }
+            get { return Type == HssType.Datagram; }
         }
     }
 }

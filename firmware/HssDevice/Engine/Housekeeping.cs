@@ -49,7 +49,7 @@ namespace HssDevice.Engine
                 }
 
                 _running = true;
-                TimeOutBackgroundRequestsLocked();
+                TimeOutBackgroundRequestsUnderSync();
             }
 
             try
@@ -78,7 +78,7 @@ namespace HssDevice.Engine
             Run();
         }
 
-        private void TimeOutBackgroundRequestsLocked()
+        private void TimeOutBackgroundRequestsUnderSync()
         {
             EngineContext c = _context;
             long now = c.Now();
@@ -87,18 +87,18 @@ namespace HssDevice.Engine
                 PendingRequest r = c.Requests[i];
                 if (r.InUse && r.Background && r.Opcode != HssOpcode.Transmit && r.DeadlineMs <= now)
                 {
-                    // A CLOSE the host never answered: give the handle back anyway. An OPEN: see OnOpenTimedOutLocked.
+                    // A CLOSE the host never answered: give the handle back anyway. An OPEN: see OnOpenTimedOutUnderSync.
                     c.Stats.TimedOutRequests++;
                     EngineSocket s = r.Socket;
                     int opcode = r.Opcode;
-                    c.FreeRequestLocked(r);
+                    c.FreeRequestUnderSync(r);
                     if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
                     {
-                        c.ReleaseLocked(s);
+                        c.ReleaseUnderSync(s);
                     }
                     else if (opcode == HssOpcode.Open && s != null && s.Machine.InUse)
                     {
-                        OnOpenTimedOutLocked(s, now);
+                        OnOpenTimedOutUnderSync(s, now);
                     }
                 }
             }
@@ -109,11 +109,11 @@ namespace HssDevice.Engine
         /// SendDueCloses, and its answer or timeout frees the handle); a CONNECT waiting behind it and any later
         /// operation fail with TimedOut.
         /// </summary>
-        private void OnOpenTimedOutLocked(EngineSocket s, long now)
+        private void OnOpenTimedOutUnderSync(EngineSocket s, long now)
         {
             s.Machine.OnOpenTimedOut();
             s.CloseDeadlineMs = now;
-            SocketRequests.HandOverConnectLocked(_context, s);
+            SocketRequests.HandOverConnectUnderSync(_context, s);
         }
     }
 }

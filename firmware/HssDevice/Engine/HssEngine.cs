@@ -19,12 +19,14 @@ namespace HssDevice.Engine
 
         private readonly EngineContext _context;
         private readonly LinkFailure _failure;
-        private readonly SocketRequests _requests;
-        private readonly SocketShutdowns _shutdowns;
-        private readonly SocketCloser _closer;
-        private readonly TransmitScheduler _transmits;
-        private readonly ReceivePath _receives;
         private readonly LinkReader _reader;
+
+        // The parts HssSocket calls directly (no forwarders here): set-up, half-closes, close, data each way.
+        internal readonly SocketRequests Requests;
+        internal readonly SocketShutdowns Shutdowns;
+        internal readonly SocketCloser Closer;
+        internal readonly TransmitScheduler Transmits;
+        internal readonly ReceivePath Receives;
         private readonly Housekeeping _housekeeping;
 
         public HssEngine(IHssLink link, HssEngineSettings settings)
@@ -43,15 +45,15 @@ namespace HssDevice.Engine
             _context = new EngineContext(link, settings);
             _failure = new LinkFailure(_context);
             CommandWriter writer = new CommandWriter(_context, _failure);
-            _closer = new SocketCloser(_context, writer);
-            _requests = new SocketRequests(_context, writer);
-            _shutdowns = new SocketShutdowns(_context, writer);
-            _transmits = new TransmitScheduler(_context, _failure);
-            TransmitAnswers transmitAnswers = new TransmitAnswers(_context, _transmits, _closer);
-            _receives = new ReceivePath(_context, writer);
-            PacketDispatcher dispatcher = new PacketDispatcher(_context, writer, transmitAnswers, _receives, _closer);
-            _reader = new LinkReader(_context, _failure, dispatcher, _closer);
-            _housekeeping = new Housekeeping(_context, _closer, transmitAnswers);
+            Closer = new SocketCloser(_context, writer);
+            Requests = new SocketRequests(_context, writer);
+            Shutdowns = new SocketShutdowns(_context, writer);
+            Transmits = new TransmitScheduler(_context, _failure);
+            TransmitAnswers transmitAnswers = new TransmitAnswers(_context, Transmits, Closer);
+            Receives = new ReceivePath(_context, writer);
+            PacketDispatcher dispatcher = new PacketDispatcher(_context, writer, transmitAnswers, Receives, Closer);
+            _reader = new LinkReader(_context, _failure, dispatcher, Closer);
+            _housekeeping = new Housekeeping(_context, Closer, transmitAnswers);
         }
 
         public HssEngineSettings Settings
@@ -134,7 +136,7 @@ namespace HssDevice.Engine
             }
 
             _housekeeping.Dispose();
-            _failure.FailAll(SocketError.OperationAborted, false);
+            _failure.FailAll(SocketError.OperationAborted, AppClosedSockets.Keep);
             _context.Link.Close();
             _context.ReceiveSpace.Set();
             _reader.Join(ReaderJoinTimeoutMs);
@@ -158,68 +160,6 @@ namespace HssDevice.Engine
             _housekeeping.Run();
         }
 
-        // The socket operations HssSocket calls (internal: applications use HssSocket).
-
-        internal EngineSocket Open(int family, int protocol, int type)
-        {
-            return _requests.Open(family, protocol, type);
-        }
-
-        internal void AwaitOpen(EngineSocket s, bool sendSide)
-        {
-            _requests.AwaitOpen(s, sendSide);
-        }
-
-        internal void Connect(EngineSocket s, byte[] address, int port, uint flowInfo, uint scopeId, int timeoutMs)
-        {
-            _requests.Connect(s, address, port, flowInfo, scopeId, timeoutMs);
-        }
-
-        internal void ShutdownSend(EngineSocket s, int drainTimeoutMs)
-        {
-            _shutdowns.ShutdownSend(s, drainTimeoutMs);
-        }
-
-        internal void ShutdownReceive(EngineSocket s)
-        {
-            _shutdowns.ShutdownReceive(s);
-        }
-
-        internal void Close(EngineSocket s)
-        {
-            _closer.Close(s);
-        }
-
-        internal void CloseAbandoned(EngineSocket s)
-        {
-            _closer.CloseAbandoned(s);
-        }
-
-        internal int Send(EngineSocket s, byte[] buffer, int offset, int size, int timeoutMs)
-        {
-            return _transmits.Send(s, buffer, offset, size, timeoutMs);
-        }
-
-        internal int Receive(EngineSocket s, byte[] buffer, int offset, int size, int timeoutMs)
-        {
-            return _receives.Receive(s, buffer, offset, size, timeoutMs);
-        }
-
-        internal int Available(EngineSocket s)
-        {
-            return _receives.Available(s);
-        }
-
-        internal bool IsReadable(EngineSocket s)
-        {
-            return _receives.IsReadable(s);
-        }
-
-        internal bool IsWritable(EngineSocket s)
-        {
-            return _transmits.IsWritable(s);
-        }
-
         /// <summary>Connected (one side may have ended) and not failed or closed by the host.</summary>
         internal bool IsConnected(EngineSocket s)
         {
@@ -239,10 +179,13 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>Waits until the socket's readable or writable state may have changed, or the clock reaches deadlineMs.</summary>
-        internal bool WaitForChange(EngineSocket s, bool read, long deadlineMs)
+        /// <summary>
+        /// Waits until a socket's readable state (its ReceiveSignal) or writable state (its SendSignal) may have
+        /// changed, or the clock reaches deadlineMs.
+        /// </summary>
+        internal bool WaitForChange(EngineSignal change, long deadlineMs)
         {
-            return (read ? s.ReceiveSignal : s.SendSignal).WaitUntil(_context.Clock, deadlineMs);
+            return change.WaitUntil(_context.Clock, deadlineMs);
         }
     }
 }

@@ -49,11 +49,20 @@ namespace HssDevice.Engine
         public bool CoalesceWrites = true;
 
         /// <summary>
-        /// ACK each host TRANSMIT once the application has read it (docs/protocol.md section 6). False for the
-        /// reference host, which ignores these ACKs (each costs it a log line and memory): the device then sends none,
-        /// refusals included, and bounds the host's data only by not reading the data pipe while its buffers are full.
+        /// Answer what the host sends: ACK each host TRANSMIT once the application has read it (docs/protocol.md
+        /// section 6), ACK the host's SHUTDOWN and CLOSE, answer a bad request EINVAL. False for the reference host,
+        /// which expects no answer from a device (the reference device sends none) and leaks memory and logs a line
+        /// for each one it gets: the device then answers nothing, refusals included, and bounds the host's data only
+        /// by not reading the data pipe while its buffers are full. The host's SHUTDOWN and CLOSE still take effect.
         /// </summary>
-        public bool AckHostTransmits = true;
+        public bool AnswerHostRequests = true;
+
+        /// <summary>The earlier name of <see cref="AnswerHostRequests"/> (same switch), kept for existing callers.</summary>
+        public bool AckHostTransmits
+        {
+            get { return AnswerHostRequests; }
+            set { AnswerHostRequests = value; }
+        }
 
         /// <summary>
         /// Send CONNECT right behind an unanswered OPEN (set-up in one round trip; docs/protocol.md section 4). A host
@@ -64,6 +73,9 @@ namespace HssDevice.Engine
 
         /// <summary>The clock timeouts are measured on; null: the system clock. Tests set a manual one.</summary>
         internal IHssClock Clock;
+
+        /// <summary>Where sockets record their state transitions (tests, debugging); null: not traced.</summary>
+        internal SocketStateTrace StateTrace;
 
         /// <summary>Throws ArgumentException when the limits cannot work together.</summary>
         public void Validate()

@@ -25,7 +25,7 @@ namespace HssDevice.Engine
                 _context.Stats.LinkResets++;
             }
 
-            FailAll(SocketError.NetworkReset, true);
+            FailAll(SocketError.NetworkReset, AppClosedSockets.Release);
         }
 
         /// <summary>A link write threw: a reset, unless the engine is stopping anyway.</summary>
@@ -37,8 +37,11 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>Fails every socket and request with error; releaseClosed gives back sockets the application closed.</summary>
-        public void FailAll(SocketError error, bool releaseClosed)
+        /// <summary>
+        /// Fails every socket and request with error. Sockets the application closed are released (the host forgot
+        /// their handles with the link), or kept when the engine stops and nothing will reuse them.
+        /// </summary>
+        public void FailAll(SocketError error, AppClosedSockets appClosed)
         {
             EngineContext c = _context;
             lock (c.Sync)
@@ -54,13 +57,13 @@ namespace HssDevice.Engine
 
                     if (r.Background)
                     {
-                        c.FreeRequestLocked(r);
+                        c.FreeRequestUnderSync(r);
                     }
                     else
                     {
                         r.Done = true;
                         r.LocalError = error;
-                        c.Counters.CountSet(true);
+                        c.Counters.CountSet(heard: true);
                         r.Completed.Set();
                     }
                 }
@@ -73,15 +76,25 @@ namespace HssDevice.Engine
                         continue;
                     }
 
-                    c.FailLocked(s, error, HssSocketException.NoHssCode);
-                    if (releaseClosed && s.Machine.IsAppClosed)
+                    c.FailUnderSync(s, error, HssSocketException.NoHssCode);
+                    if (appClosed == AppClosedSockets.Release && s.Machine.IsAppClosed)
                     {
-                        c.ReleaseLocked(s);
+                        c.ReleaseUnderSync(s);
                     }
                 }
             }
 
             c.ReceiveSpace.Set();
         }
+    }
+
+    /// <summary>What FailAll does with sockets the application has already closed.</summary>
+    internal enum AppClosedSockets
+    {
+        /// <summary>Left in the table (the engine is stopping).</summary>
+        Keep,
+
+        /// <summary>Their slots are freed: the host forgot their handles.</summary>
+        Release,
     }
 }

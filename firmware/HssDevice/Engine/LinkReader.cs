@@ -202,7 +202,7 @@ namespace HssDevice.Engine
                     SocketStateMachine m = c.Sockets[i].Machine;
                     if (m.InUse && !m.IsCloseSent && m.State != SocketState.RemoteClosed && m.State != SocketState.Opening)
                     {
-                        _framingLostHandles[count++] = c.Sockets[i].HandleValue;
+                        _framingLostHandles[count++] = c.Sockets[i].Handle;
                     }
                 }
             }

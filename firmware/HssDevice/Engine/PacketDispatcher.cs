@@ -53,7 +53,7 @@ namespace HssDevice.Engine
                 CountProtocolError();
                 if (HssRules.AnswersBadPacket(p.Opcode, length))
                 {
-                    _writer.SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode, HssRules.AnswerCarriesValue(p.Opcode));
+                    _writer.SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode);
                 }
 
                 return;
@@ -77,7 +77,7 @@ namespace HssDevice.Engine
                 default:
                     // OPEN and CONNECT go device to host only.
                     CountProtocolError();
-                    _writer.SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode, false);
+                    _writer.SendAnswer(p.MsgId, p.SockId, p.Opcode, HssRules.BadPacketCode);
                     break;
             }
         }
@@ -99,10 +99,8 @@ namespace HssDevice.Engine
         {
             EngineContext c = _context;
             EngineSocket acknowledged = null;
-            bool sendable = false;
-            bool closeNow = false;
             EngineSocket openedButClosed = null;
-            bool flushAll;
+            AnswerFollowUp followUp;
             lock (c.Sync)
             {
                 c.Counters.CountLock();
@@ -117,23 +115,24 @@ namespace HssDevice.Engine
                 if (request.Opcode == HssOpcode.Transmit)
                 {
                     // Accounted under this same lock: a reset or close could free the request the moment it is released.
-                    acknowledged = _transmitAnswers.OnTransmitAnsweredLocked(request, p);
-                    closeNow = TransmitAnswers.CloseDueLocked(acknowledged);
-                    sendable = acknowledged != null && _transmitAnswers.HasSendableLocked(acknowledged);
-                }
-                else if (request.Opcode == HssOpcode.Open)
-                {
-                    openedButClosed = OnOpenAnsweredLocked(request, p.Code);
+                    followUp = _transmitAnswers.OnTransmitAnsweredUnderSync(request, p, out acknowledged);
                 }
                 else
                 {
-                    OnRequestAnsweredLocked(request, p);
-                }
+                    if (request.Opcode == HssOpcode.Open)
+                    {
+                        openedButClosed = OnOpenAnsweredUnderSync(request, p.Code);
+                    }
+                    else
+                    {
+                        OnRequestAnsweredUnderSync(request, p);
+                    }
 
-                flushAll = _transmitAnswers.TakeFlushWantedLocked();
+                    followUp = _transmitAnswers.OnSlotFreedUnderSync();
+                }
             }
 
-            _transmitAnswers.AfterAnswer(acknowledged, sendable, closeNow, flushAll);
+            _transmitAnswers.CarryOut(acknowledged, followUp);
             if (openedButClosed != null)
             {
                 _closer.SendCloseInBackground(openedButClosed);
@@ -145,11 +144,11 @@ namespace HssDevice.Engine
         /// CONNECT sent behind the OPEN reports the OPEN's error. Returns the socket to CLOSE now when the application
         /// closed it before the answer and the host did open it.
         /// </summary>
-        private EngineSocket OnOpenAnsweredLocked(PendingRequest request, int code)
+        private EngineSocket OnOpenAnsweredUnderSync(PendingRequest request, int code)
         {
             EngineContext c = _context;
             EngineSocket s = request.Socket;
-            c.FreeRequestLocked(request);
+            c.FreeRequestUnderSync(request);
             if (s == null || !s.Machine.InUse)
             {
                 return null;
@@ -158,36 +157,34 @@ namespace HssDevice.Engine
             if (code == HssError.Success)
             {
                 bool closeNow = s.Machine.OnOpenAcked();
-                s.ReceiveSignal.Set();
-                s.SendSignal.Set();
                 return closeNow ? s : null;
             }
 
             // Refused: the host holds nothing, so the slot is free now; the socket keeps the OPEN's error for the
             // application, and a CONNECT behind the OPEN reports it (its own answer, ENOSOCK, is absorbed).
             s.Machine.OnOpenRefused(ErrorMap.ToSocketError(code), code);
-            SocketRequests.HandOverConnectLocked(c, s);
-            c.ReleaseLocked(s);
+            SocketRequests.HandOverConnectUnderSync(c, s);
+            c.ReleaseUnderSync(s);
             return null;
         }
 
         /// <summary>An answer to CONNECT, SHUTDOWN or CLOSE: completes the waiting call, or finishes a background request. Caller holds Sync.</summary>
-        private void OnRequestAnsweredLocked(PendingRequest request, HssPacket p)
+        private void OnRequestAnsweredUnderSync(PendingRequest request, HssPacket p)
         {
             EngineContext c = _context;
             if (request.Background)
             {
                 EngineSocket s = request.Socket;
                 int opcode = request.Opcode;
-                c.FreeRequestLocked(request);
+                c.FreeRequestUnderSync(request);
                 if (opcode == HssOpcode.Close && s != null && s.Machine.IsAppClosed)
                 {
                     // CLOSE sent after Close(): the handle may be reused now.
-                    c.ReleaseLocked(s);
+                    c.ReleaseUnderSync(s);
                 }
                 else if (opcode == HssOpcode.Shutdown && s != null && p.Code != HssError.Success)
                 {
-                    c.FailLocked(s, ErrorMap.ToSocketError(p.Code), p.Code);
+                    c.FailUnderSync(s, ErrorMap.ToSocketError(p.Code), p.Code);
                 }
             }
             else
@@ -196,7 +193,7 @@ namespace HssDevice.Engine
                 request.Code = p.Code;
                 request.HasValue = p.HasValue;
                 request.Value = p.Value;
-                c.Counters.CountSet(true);
+                c.Counters.CountSet(heard: true);
                 request.Completed.Set();
             }
         }
@@ -216,11 +213,10 @@ namespace HssDevice.Engine
                 else
                 {
                     s.Machine.OnHostShutdown();
-                    s.ReceiveSignal.Set();
                 }
             }
 
-            _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Shutdown, code, false);
+            _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Shutdown, code);
         }
 
         /// <summary>
@@ -242,17 +238,15 @@ namespace HssDevice.Engine
                 else
                 {
                     bool released = s.Machine.OnHostClose();
-                    c.DropSendsLocked(s);
-                    s.ReceiveSignal.Set();
-                    s.SendSignal.Set();
+                    c.DropSendsUnderSync(s);
                     if (released)
                     {
-                        c.ReleaseLocked(s);
+                        c.ReleaseUnderSync(s);
                     }
                 }
             }
 
-            _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Close, code, false);
+            _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Close, code);
         }
     }
 }

@@ -2,9 +2,9 @@ namespace HssDevice.Engine
 {
     /// <summary>
     /// One socket's received data: the bytes of the host's TRANSMITs in a ring, one record per TRANSMIT (its msg_id
-    /// for the ACK, its length for a datagram's boundary), and the ACKs that reading produced, collected under the
-    /// engine's lock and sent after it (docs/protocol.md section 6). Allocated once per socket, never per packet.
-    /// Not thread-safe: the engine holds its lock.
+    /// for the ACK, its length for a datagram's boundary). Reading lists the ACKs it makes in a
+    /// <see cref="TransmitAckBatch"/> the caller owns (docs/protocol.md section 6). Allocated once per socket, never
+    /// per packet. Not thread-safe: the engine holds its lock.
     /// </summary>
     internal sealed class ReceiveBuffer
     {
@@ -15,17 +15,11 @@ namespace HssDevice.Engine
         private int _recordCount;
         private int _recordConsumed;
 
-        /// <summary>ACKs to send: msg_id and value (byte count, or minus an HSS code), first AckCount entries.</summary>
-        public readonly ushort[] AckMsgId;
-        public readonly int[] AckValue;
-
         public ReceiveBuffer(int capacity, int records)
         {
             _ring = new ByteRing(capacity);
             _recordMsgId = new ushort[records];
             _recordLength = new int[records];
-            AckMsgId = new ushort[records];
-            AckValue = new int[records];
         }
 
         /// <summary>Bytes buffered for the application.</summary>
@@ -57,13 +51,12 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// Stream read: copies up to size bytes; every TRANSMIT now wholly read gets an ACK entry with its length.
-        /// Returns the bytes copied; acks is the number of ACK entries.
+        /// Stream read: copies up to size bytes; every TRANSMIT now wholly read is listed in acks with its length (acks
+        /// null: the host forgot them, no ACK is owed). Returns the bytes copied.
         /// </summary>
-        public int TakeStream(byte[] buffer, int offset, int size, out int acks)
+        public int TakeStream(byte[] buffer, int offset, int size, TransmitAckBatch acks)
         {
             int copied = _ring.Read(buffer, offset, size);
-            acks = 0;
             int left = copied;
             while (left > 0)
             {
@@ -74,9 +67,11 @@ namespace HssDevice.Engine
                 left -= take;
                 if (_recordConsumed == _recordLength[head])
                 {
-                    AckMsgId[acks] = _recordMsgId[head];
-                    AckValue[acks] = _recordLength[head];
-                    acks++;
+                    if (acks != null)
+                    {
+                        acks.Add(_recordMsgId[head], _recordLength[head]);
+                    }
+
                     PopRecord();
                 }
             }
@@ -85,35 +80,37 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// Datagram read: the first datagram, cut to size (the rest discarded); one ACK entry with its whole length.
-        /// Returns the bytes copied; released is the datagram's whole length (what leaves the buffer).
+        /// Datagram read: the first datagram, cut to size (the rest discarded), listed in acks (unless null) with its
+        /// whole length. Returns the bytes copied; released is the datagram's whole length (what leaves the buffer).
         /// </summary>
-        public int TakeDatagram(byte[] buffer, int offset, int size, out int released)
+        public int TakeDatagram(byte[] buffer, int offset, int size, TransmitAckBatch acks, out int released)
         {
             int head = _recordHead;
             int length = _recordLength[head];
             int copied = _ring.Read(buffer, offset, size < length ? size : length);
             _ring.Discard(length - copied);
-            AckMsgId[0] = _recordMsgId[head];
-            AckValue[0] = length;
+            if (acks != null)
+            {
+                acks.Add(_recordMsgId[head], length);
+            }
+
             released = length;
             PopRecord();
             return copied;
         }
 
-        /// <summary>Every buffered TRANSMIT gets an ACK entry refusing it with minus hssCode. Returns the entries.</summary>
-        public int RefuseAll(int hssCode)
+        /// <summary>Every buffered TRANSMIT is listed in acks, refused with minus hssCode. Returns how many.</summary>
+        public int RefuseAll(int hssCode, TransmitAckBatch acks)
         {
-            int acks = 0;
+            int refused = 0;
             while (_recordCount > 0)
             {
-                AckMsgId[acks] = _recordMsgId[_recordHead];
-                AckValue[acks] = -hssCode;
-                acks++;
+                acks.Add(_recordMsgId[_recordHead], -hssCode);
+                refused++;
                 PopRecord();
             }
 
-            return acks;
+            return refused;
         }
 
         /// <summary>Drops everything buffered; returns the bytes dropped.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using HssDevice.Wire;
 
 namespace HssDevice.Engine
@@ -29,51 +30,17 @@ namespace HssDevice.Engine
             SocketChecks.CheckRange(buffer, offset, size);
             EngineContext c = _context;
             long deadline = EngineContext.NoDeadlineYet;
-            int acks = 0;
-            int copied = 0;
             while (true)
             {
-                lock (c.Sync)
+                int copied = TakeOrEnd(s, buffer, offset, size);
+                if (copied == LookAgain)
                 {
-                    c.Counters.CountLock();
-                    SocketStateMachine m = s.Machine;
-                    if (!m.InUse || m.IsAppClosed)
-                    {
-                        throw new ObjectDisposedException("HssSocket");
-                    }
+                    continue;
+                }
 
-                    if (s.Received.RecordCount > 0)
-                    {
-                        copied = TakeLocked(s, buffer, offset, size, out acks);
-                        if (m.State == SocketState.RemoteClosed || m.HasFailed)
-                        {
-                            // The host forgot these TRANSMITs with the socket (its CLOSE, or the link reset).
-                            acks = 0;
-                        }
-
-                        if (copied > 0 || s.IsDatagram || size == 0)
-                        {
-                            break;
-                        }
-                    }
-
-                    // The host's SHUTDOWN or CLOSE, or Shutdown(Receive): end of stream after the buffered bytes. A
-                    // CLOSE is how the reference host reports any remote close, graceful or not (docs/decisions.md).
-                    if (m.ReadsEnd)
-                    {
-                        return 0;
-                    }
-
-                    SocketChecks.ThrowIfFailed(s);
-                    if (!m.IsConnected)
-                    {
-                        throw new HssSocketException(SocketError.NotConnected, "the socket is not connected");
-                    }
-
-                    if (size == 0)
-                    {
-                        return 0;
-                    }
+                if (copied != NothingYet)
+                {
+                    return copied;
                 }
 
                 deadline = c.DeadlineOnFirstWait(deadline, timeoutMs);
@@ -91,9 +58,93 @@ namespace HssDevice.Engine
                     throw new HssSocketException(SocketError.TimedOut, "receive timed out");
                 }
             }
+        }
 
-            _writer.SendTransmitAcks(s, acks);
-            return copied;
+        /// <summary>TakeOrEnd's answer when the call must wait for data.</summary>
+        private const int NothingYet = -1;
+
+        /// <summary>TakeOrEnd's answer when data came while it looked without the command lock: look again with it.</summary>
+        private const int LookAgain = -2;
+
+        /// <summary>
+        /// One look at the socket: takes what a read gets and writes the ACKs it made, or returns 0 at end of stream,
+        /// or throws; NothingYet when the call must wait. The ACKs are listed in the command writer's batch and written
+        /// while its lock is still held (taken before Sync, as the lock order says), so a Close on another thread
+        /// cannot touch them in between: each host TRANSMIT gets exactly one ACK. A look that finds nothing buffered
+        /// makes no ACK, so when the unlocked count says so it takes Sync alone (issue 16, section 4: a Receive that
+        /// waits for data paid two locks per empty look); data that arrived meanwhile is left for LookAgain.
+        /// </summary>
+        private int TakeOrEnd(EngineSocket s, byte[] buffer, int offset, int size)
+        {
+            EngineContext c = _context;
+            bool acking = _writer.AckLock != null;
+            object ackLock = acking && s.Received.RecordCount > 0 ? _writer.CommandLock : null;
+            if (ackLock != null)
+            {
+                Monitor.Enter(ackLock);
+                c.Counters.CountLock();
+            }
+
+            try
+            {
+                int copied = NothingYet;
+                lock (c.Sync)
+                {
+                    c.Counters.CountLock();
+                    SocketStateMachine m = s.Machine;
+                    if (!m.InUse || m.IsAppClosed)
+                    {
+                        throw new ObjectDisposedException("HssSocket");
+                    }
+
+                    if (s.Received.RecordCount > 0)
+                    {
+                        if (acking && ackLock == null)
+                        {
+                            // Taking now would make ACKs this look cannot write: take the command lock first.
+                            return LookAgain;
+                        }
+
+                        // After the host's CLOSE or a link reset no ACK is owed: the host forgot these TRANSMITs.
+                        bool owed = ackLock != null && m.State != SocketState.RemoteClosed && !m.HasFailed;
+                        copied = TakeUnderSync(s, buffer, offset, size, owed ? _writer.Acks : null);
+                    }
+
+                    bool took = copied > 0 || (copied == 0 && (s.IsDatagram || size == 0));
+                    if (!took)
+                    {
+                        // The host's SHUTDOWN or CLOSE, or Shutdown(Receive): end of stream after the buffered bytes.
+                        // A CLOSE is how the reference host reports any remote close, graceful or not (docs/decisions.md).
+                        if (m.ReadsEnd)
+                        {
+                            return 0;
+                        }
+
+                        SocketChecks.ThrowIfFailed(s);
+                        if (!m.IsConnected)
+                        {
+                            throw new HssSocketException(SocketError.NotConnected, "the socket is not connected");
+                        }
+
+                        return size == 0 ? 0 : NothingYet;
+                    }
+
+                    if (ackLock == null)
+                    {
+                        return copied;
+                    }
+                }
+
+                _writer.WriteTransmitAcksUnderCommandLock(s);
+                return copied;
+            }
+            finally
+            {
+                if (ackLock != null)
+                {
+                    Monitor.Exit(ackLock);
+                }
+            }
         }
 
         /// <summary>Bytes buffered for the application.</summary>
@@ -117,6 +168,11 @@ namespace HssDevice.Engine
             }
         }
 
+        // OnTransmitReceived's answer besides a refusal (a positive HSS code): none yet (the TRANSMIT waits for room),
+        // or an ACK at once (a zero-length TRANSMIT on a stream socket: nothing to buffer).
+        private const int WaitForRoom = 0;
+        private const int AckAtOnce = -1;
+
         /// <summary>
         /// A host TRANSMIT (data reader thread). Waits while it does not fit, so nothing is dropped; answers at once
         /// with a negative ACK when the socket cannot take data.
@@ -130,7 +186,7 @@ namespace HssDevice.Engine
             while (true)
             {
                 // Counted, matched and buffered under one lock (issue 9: one Sync per packet on the reader).
-                int reject = 0;
+                int answer = WaitForRoom;
                 lock (c.Sync)
                 {
                     c.Counters.CountLock();
@@ -149,16 +205,15 @@ namespace HssDevice.Engine
                     EngineSocket s = c.Sockets.Find(p.SockId);
                     if (s == null)
                     {
-                        reject = HssError.NoSocket;
+                        answer = HssError.NoSocket;
                     }
                     else if (!s.Machine.CanAcceptHostData)
                     {
-                        reject = HssError.NotConnected;
+                        answer = HssError.NotConnected;
                     }
                     else if (length == 0 && !s.IsDatagram)
                     {
-                        // Nothing to buffer: acknowledge at once.
-                        reject = -1;
+                        answer = AckAtOnce;
                     }
                     else if (s.Received.Fits(length) && c.TotalBuffered + length <= c.Settings.ReceiveBudgetTotal)
                     {
@@ -168,21 +223,16 @@ namespace HssDevice.Engine
                         return;
                     }
 
-                    if (reject > 0)
+                    if (answer > 0)
                     {
                         c.Stats.RejectedTransmits++;
                     }
                 }
 
-                if (reject > 0)
+                if (answer != WaitForRoom)
                 {
-                    _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, reject, true);
-                    return;
-                }
-
-                if (reject < 0)
-                {
-                    _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, HssError.Success, true);
+                    // A refusal (its HSS code), or the ACK of a TRANSMIT with nothing to buffer.
+                    _writer.SendAnswer(p.MsgId, p.SockId, HssOpcode.Transmit, answer == AckAtOnce ? HssError.Success : answer);
                     return;
                 }
 
@@ -191,19 +241,21 @@ namespace HssDevice.Engine
             }
         }
 
-        /// <summary>Takes from the socket's buffer what this read gets, giving the bytes back to the total budget.</summary>
-        private int TakeLocked(EngineSocket s, byte[] buffer, int offset, int size, out int acks)
+        /// <summary>
+        /// Takes from the socket's buffer what this read gets, giving the bytes back to the total budget; the ACKs it
+        /// makes go to acks (null: none owed).
+        /// </summary>
+        private int TakeUnderSync(EngineSocket s, byte[] buffer, int offset, int size, TransmitAckBatch acks)
         {
             int copied;
             int released;
             if (s.IsDatagram)
             {
-                copied = s.Received.TakeDatagram(buffer, offset, size, out released);
-                acks = 1;
+                copied = s.Received.TakeDatagram(buffer, offset, size, acks, out released);
             }
             else
             {
-                copied = s.Received.TakeStream(buffer, offset, size, out acks);
+                copied = s.Received.TakeStream(buffer, offset, size, acks);
                 released = copied;
             }
 

@@ -1,3 +1,4 @@
+using System.Threading;
 using HssDevice.Wire;
 
 namespace HssDevice.Engine
@@ -27,43 +28,59 @@ namespace HssDevice.Engine
         public void Close(EngineSocket s)
         {
             EngineContext c = _context;
-            bool closeNow = false;
-            int acks = 0;
-            lock (c.Sync)
+            bool closeNow;
+            object ackLock = _writer.AckLock;
+            if (ackLock != null)
             {
+                // Held from the refusals' listing to their write: they are this thread's (see ReceivePath.TakeOrEnd).
+                Monitor.Enter(ackLock);
                 c.Counters.CountLock();
-                if (!s.Machine.InUse || s.Machine.IsAppClosed)
+            }
+
+            try
+            {
+                lock (c.Sync)
                 {
-                    return;
+                    c.Counters.CountLock();
+                    if (!s.Machine.InUse || s.Machine.IsAppClosed)
+                    {
+                        return;
+                    }
+
+                    bool hostForgot = s.Machine.OnAppClose();
+                    if (!hostForgot && ackLock != null)
+                    {
+                        // Host TRANSMITs still buffered are answered (exactly one ACK each), refused: nobody will read them.
+                        s.Received.RefuseAll(HssError.NotConnected, _writer.Acks);
+                    }
+
+                    c.DropReceivedUnderSync(s);
+                    if (hostForgot)
+                    {
+                        c.ReleaseUnderSync(s);
+                        return;
+                    }
+
+                    closeNow = s.Sent.IsDrained;
+                    if (!closeNow)
+                    {
+                        s.CloseDeadlineMs = c.DeadlineAfter(c.Settings.CloseLingerMs);
+                    }
                 }
 
-                bool hostForgot = s.Machine.OnAppClose();
-                if (!hostForgot)
+                if (ackLock != null)
                 {
-                    // Host TRANSMITs still buffered are answered (exactly one ACK each), refused: nobody will read them.
-                    acks = s.Received.RefuseAll(HssError.NotConnected);
+                    _writer.WriteTransmitAcksUnderCommandLock(s);
                 }
-
-                c.DropReceivedLocked(s);
-                s.ReceiveSignal.Set();
-                s.SendSignal.Set();
-                if (hostForgot)
+            }
+            finally
+            {
+                if (ackLock != null)
                 {
-                    c.ReleaseLocked(s);
-                    return;
-                }
-
-                if (s.SendRing.Count == 0)
-                {
-                    closeNow = true;
-                }
-                else
-                {
-                    s.CloseDeadlineMs = c.DeadlineAfter(c.Settings.CloseLingerMs);
+                    Monitor.Exit(ackLock);
                 }
             }
 
-            _writer.SendTransmitAcks(s, acks);
             if (closeNow)
             {
                 SendCloseInBackground(s);
@@ -86,10 +103,10 @@ namespace HssDevice.Engine
                 }
 
                 bool hostForgot = s.Machine.OnAppClose();
-                c.DropReceivedLocked(s);
+                c.DropReceivedUnderSync(s);
                 if (hostForgot)
                 {
-                    c.ReleaseLocked(s);
+                    c.ReleaseUnderSync(s);
                     return;
                 }
 
@@ -129,9 +146,10 @@ namespace HssDevice.Engine
         {
             EngineContext c = _context;
             // Holding the data writer too: a TRANSMIT of this socket being written now goes out before the CLOSE.
-            lock (_writer.Lock)
+            lock (_writer.CommandLock)
             lock (c.DataWriteLock)
             {
+                c.Counters.CountLock();
                 c.Counters.CountLock();
                 PendingRequest request;
                 lock (c.Sync)
@@ -142,7 +160,7 @@ namespace HssDevice.Engine
                         return;
                     }
 
-                    request = c.AllocateRequestLocked(HssOpcode.Close, s.HandleValue, s, true, c.Settings.CommandTimeoutMs);
+                    request = c.AllocateBackgroundRequestUnderSync(HssOpcode.Close, s.Handle, s);
                     if (request == null)
                     {
                         // Table full: housekeeping tries again.
@@ -150,13 +168,13 @@ namespace HssDevice.Engine
                         return;
                     }
 
-                    c.DropSendsLocked(s);
+                    c.DropSendsUnderSync(s);
                     s.Machine.OnCloseSent();
                 }
 
                 try
                 {
-                    _writer.WriteLocked(PacketWriter.WriteClose(_writer.Buffer, 0, request.MsgId, s.HandleValue));
+                    _writer.WriteUnderCommandLock(PacketWriter.WriteClose(_writer.Buffer, 0, request.MsgId, s.Handle));
                 }
                 catch (HssSocketException)
                 {
@@ -169,14 +187,14 @@ namespace HssDevice.Engine
         public void SendCloseForHandle(uint handle)
         {
             EngineContext c = _context;
-            lock (_writer.Lock)
+            lock (_writer.CommandLock)
             {
                 _context.Counters.CountLock();
                 PendingRequest request;
                 lock (c.Sync)
                 {
                     c.Counters.CountLock();
-                    request = c.Running ? c.AllocateRequestLocked(HssOpcode.Close, handle, null, true, c.Settings.CommandTimeoutMs) : null;
+                    request = c.Running ? c.AllocateBackgroundRequestUnderSync(HssOpcode.Close, handle, null) : null;
                 }
 
                 if (request == null)
@@ -186,7 +204,7 @@ namespace HssDevice.Engine
 
                 try
                 {
-                    _writer.WriteLocked(PacketWriter.WriteClose(_writer.Buffer, 0, request.MsgId, handle));
+                    _writer.WriteUnderCommandLock(PacketWriter.WriteClose(_writer.Buffer, 0, request.MsgId, handle));
                 }
                 catch (HssSocketException)
                 {

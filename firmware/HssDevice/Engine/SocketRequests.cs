@@ -34,45 +34,48 @@ namespace HssDevice.Engine
             EngineContext c = _context;
             EngineSocket s;
             PendingRequest request;
-            lock (_writer.Lock)
+            lock (_writer.CommandLock)
             {
+                _context.Counters.CountLock();
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     SocketChecks.ThrowIfStopped(c);
                     if (c.SessionEnded)
                     {
                         throw new HssSocketException(SocketError.NetworkReset, "the link lost its framing; waiting for it to go down and up again");
                     }
 
-                    s = c.Sockets.Allocate(c.Settings.ReceiveBufferPerSocket, c.Settings.SendWindow, c.Settings.ReceiveRecordsPerSocket);
+                    s = c.Sockets.Allocate(c.Settings);
                     if (s == null)
                     {
                         throw new HssSocketException(SocketError.TooManyOpenSockets, "all " + c.Sockets.Size.ToString() + " sockets are in use");
                     }
 
-                    s.FamilyValue = family;
-                    s.ProtocolValue = protocol;
-                    s.TypeValue = type;
+                    s.Family = family;
+                    s.Protocol = protocol;
+                    s.Type = type;
                     // Background: nobody waits; the answer (PacketDispatcher) or the timeout (Housekeeping) moves the state.
-                    request = c.AllocateRequestLocked(HssOpcode.Open, s.HandleValue, s, true, c.Settings.CommandTimeoutMs);
+                    request = c.AllocateBackgroundRequestUnderSync(HssOpcode.Open, s.Handle, s);
                     if (request == null)
                     {
-                        c.ReleaseLocked(s);
+                        c.ReleaseUnderSync(s);
                         throw SocketChecks.TooManyRequests();
                     }
                 }
 
-                int n = PacketWriter.WriteOpen(_writer.Buffer, 0, request.MsgId, s.HandleValue, family, protocol, type);
+                int n = PacketWriter.WriteOpen(_writer.Buffer, 0, request.MsgId, s.Handle, family, protocol, type);
                 try
                 {
-                    _writer.WriteRequestLocked(request, n, s);
+                    _writer.WriteRequestUnderCommandLock(request, n, s);
                 }
                 catch (HssSocketException)
                 {
                     lock (c.Sync)
                     {
-                        c.FreeRequestLocked(request);
-                        c.ReleaseLocked(s);
+                        c.Counters.CountLock();
+                        c.FreeRequestUnderSync(request);
+                        c.ReleaseUnderSync(s);
                     }
 
                     throw;
@@ -85,15 +88,33 @@ namespace HssDevice.Engine
         /// <summary>
         /// Waits while the socket's OPEN is unanswered (any operation but Connect and Close does), then throws the
         /// OPEN's error if it failed (the slot is already free then). The answer, its timeout, a link reset or the
-        /// engine's stop always end the wait and set both signals.
+        /// engine's stop always end the wait and set both signals. Every Send and Receive calls it: once the OPEN is
+        /// accepted it returns without the lock (OpenAccepted is a one-way fact), so the hot path pays no lock here.
         /// </summary>
-        public void AwaitOpen(EngineSocket s, bool sendSide)
+        public void AwaitOpenToSend(EngineSocket s)
+        {
+            AwaitOpen(s, s.SendSignal);
+        }
+
+        /// <summary>AwaitOpenToSend for a receiving call (it waits on the receive side: one waiter per direction).</summary>
+        public void AwaitOpenToReceive(EngineSocket s)
+        {
+            AwaitOpen(s, s.ReceiveSignal);
+        }
+
+        private void AwaitOpen(EngineSocket s, EngineSignal waitOn)
         {
             EngineContext c = _context;
+            if (s.Machine.OpenAccepted)
+            {
+                return;
+            }
+
             while (true)
             {
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     SocketStateMachine m = s.Machine;
                     if (!m.IsOpening)
                     {
@@ -107,7 +128,7 @@ namespace HssDevice.Engine
                     }
                 }
 
-                (sendSide ? s.SendSignal : s.ReceiveSignal).WaitUntil(c.Clock, long.MaxValue);
+                waitOn.WaitUntil(c.Clock, long.MaxValue);
             }
         }
 
@@ -116,7 +137,7 @@ namespace HssDevice.Engine
         /// report the OPEN's error, and the CONNECT's request becomes a background one, so the host's own answer to it
         /// (ENOSOCK) is absorbed when it comes (or its timeout frees the slot).
         /// </summary>
-        public static void HandOverConnectLocked(EngineContext c, EngineSocket s)
+        public static void HandOverConnectUnderSync(EngineContext c, EngineSocket s)
         {
             for (int i = 0; i < c.Requests.Size; i++)
             {
@@ -127,9 +148,6 @@ namespace HssDevice.Engine
                     r.Completed.Set();
                 }
             }
-
-            s.ReceiveSignal.Set();
-            s.SendSignal.Set();
         }
 
         /// <summary>Sends CONNECT (address in network order, 4 or 16 bytes) and waits for its ACK.</summary>
@@ -144,14 +162,16 @@ namespace HssDevice.Engine
             EngineContext c = _context;
             if (!c.Settings.ConnectBehindOpen)
             {
-                AwaitOpen(s, true);
+                AwaitOpenToSend(s);
             }
 
             PendingRequest request;
-            lock (_writer.Lock)
+            lock (_writer.CommandLock)
             {
+                _context.Counters.CountLock();
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     SocketChecks.ThrowIfUnusable(s);
                     if (s.Machine.IsConnected || s.Machine.State == SocketState.RemoteClosed)
                     {
@@ -163,12 +183,12 @@ namespace HssDevice.Engine
                         throw new HssSocketException(SocketError.InvalidArgument, "a connect is already in progress");
                     }
 
-                    if (family != s.FamilyValue)
+                    if (family != s.Family)
                     {
                         throw new HssSocketException(SocketError.AddressFamilyNotSupported, "the address family differs from the socket's");
                     }
 
-                    request = c.AllocateRequestLocked(HssOpcode.Connect, s.HandleValue, s, false, timeoutMs);
+                    request = c.AllocateAwaitedRequestUnderSync(HssOpcode.Connect, s, timeoutMs);
                     if (request == null)
                     {
                         throw SocketChecks.TooManyRequests();
@@ -179,9 +199,9 @@ namespace HssDevice.Engine
 
                 byte[] tx = _writer.Buffer;
                 int n = family == HssFamily.IPv4
-                    ? PacketWriter.WriteConnectIPv4(tx, 0, request.MsgId, s.HandleValue, port, address, 0)
-                    : PacketWriter.WriteConnectIPv6(tx, 0, request.MsgId, s.HandleValue, port, address, 0, flowInfo, scopeId);
-                _writer.WriteRequestLocked(request, n, s);
+                    ? PacketWriter.WriteConnectIPv4(tx, 0, request.MsgId, s.Handle, port, address, 0)
+                    : PacketWriter.WriteConnectIPv6(tx, 0, request.MsgId, s.Handle, port, address, 0, flowInfo, scopeId);
+                _writer.WriteRequestUnderCommandLock(request, n, s);
             }
 
             ushort msgId = request.MsgId;
@@ -198,7 +218,8 @@ namespace HssDevice.Engine
                     // The host may still connect it later: the socket is unusable; Close sends CLOSE.
                     lock (c.Sync)
                     {
-                        c.FailLocked(s, SocketError.TimedOut, HssSocketException.NoHssCode);
+                        c.Counters.CountLock();
+                        c.FailUnderSync(s, SocketError.TimedOut, HssSocketException.NoHssCode);
                     }
                 }
 
@@ -208,6 +229,7 @@ namespace HssDevice.Engine
             {
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     s.Machine.OnConnectAnswered(connected);
                 }
             }
@@ -215,7 +237,7 @@ namespace HssDevice.Engine
 
         /// <summary>
         /// Waits for the CONNECT's answer and throws unless it was ESUCCESS. When the OPEN in front of it failed, the
-        /// request was handed over to the background (HandOverConnectLocked): the OPEN's error is thrown instead.
+        /// request was handed over to the background (HandOverConnectUnderSync): the OPEN's error is thrown instead.
         /// </summary>
         private void AwaitConnectAnswer(EngineSocket s, PendingRequest request, ushort msgId, int timeoutMs)
         {
@@ -226,6 +248,7 @@ namespace HssDevice.Engine
             SocketError local;
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 if (!request.InUse || request.MsgId != msgId || request.Background)
                 {
                     // Not ours any more: the OPEN failed and its error is the socket's.
@@ -237,13 +260,13 @@ namespace HssDevice.Engine
                 if (!request.Done)
                 {
                     c.Stats.TimedOutRequests++;
-                    c.FreeRequestLocked(request);
+                    c.FreeRequestUnderSync(request);
                     throw new HssSocketException(SocketError.TimedOut, HssOpcode.NameOf(opcode) + ": the host did not answer within " + timeoutMs.ToString() + " ms");
                 }
 
                 code = request.Code;
                 local = request.LocalError;
-                c.FreeRequestLocked(request);
+                c.FreeRequestUnderSync(request);
             }
 
             if (local != SocketError.Success)

@@ -27,6 +27,7 @@ namespace HssDevice.Engine
             long deadline = c.DeadlineAfter(drainTimeoutMs);
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 SocketChecks.ThrowIfUnusable(s);
                 if (s.Machine.SendShutdownDone)
                 {
@@ -41,8 +42,9 @@ namespace HssDevice.Engine
             {
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     SocketChecks.ThrowIfFailed(s);
-                    if (s.SendRing.Count == 0)
+                    if (s.Sent.IsDrained)
                     {
                         break;
                     }
@@ -55,25 +57,28 @@ namespace HssDevice.Engine
             }
 
             PendingRequest request;
-            lock (_writer.Lock)
+            lock (_writer.CommandLock)
             {
+                _context.Counters.CountLock();
                 lock (c.Sync)
                 {
+                    c.Counters.CountLock();
                     SocketChecks.ThrowIfFailed(s);
                     // No waiter: the reference host neither acts on nor answers SHUTDOWN (docs/decisions.md). An
                     // error answer fails the socket later; no answer times out in housekeeping and is only counted.
-                    request = c.AllocateRequestLocked(HssOpcode.Shutdown, s.HandleValue, s, true, c.Settings.CommandTimeoutMs);
+                    request = c.AllocateBackgroundRequestUnderSync(HssOpcode.Shutdown, s.Handle, s);
                     if (request == null)
                     {
                         throw SocketChecks.TooManyRequests();
                     }
                 }
 
-                _writer.WriteRequestLocked(request, PacketWriter.WriteShutdown(_writer.Buffer, 0, request.MsgId, s.HandleValue), s);
+                _writer.WriteRequestUnderCommandLock(request, PacketWriter.WriteShutdown(_writer.Buffer, 0, request.MsgId, s.Handle), s);
             }
 
             lock (c.Sync)
             {
+                c.Counters.CountLock();
                 s.Machine.OnShutdownSent();
             }
         }
@@ -83,9 +88,9 @@ namespace HssDevice.Engine
         {
             lock (_context.Sync)
             {
+                _context.Counters.CountLock();
                 SocketChecks.ThrowIfUnusable(s);
                 s.Machine.OnAppShutdownReceive();
-                s.ReceiveSignal.Set();
             }
         }
     }

@@ -2,12 +2,15 @@ namespace HssDevice.Engine
 {
     /// <summary>
     /// One socket's state as a state machine, in the style of smoltcp's TCP socket: one <see cref="SocketState"/>,
-    /// changed only by the named transitions below, and every question the engine asks (may it read, write, close,
-    /// take host data?) answered from it (SocketStateMachineQuestions.cs). No I/O, no locks: the engine calls it under
-    /// its lock.
+    /// changed only by the named transitions below, each ending in Enter (change: trace, wake both waiters) or Ignore
+    /// (SocketStateMachineChanges.cs), and every question the engine asks (may it read, write, close, take host
+    /// data?) answered from it (SocketStateMachineQuestions.cs). No I/O, no locks: the engine calls it under its lock.
     /// </summary>
     internal sealed partial class SocketStateMachine
     {
+        // Written only under the engine's lock. OpenAccepted reads it without (AwaitOpen's fast path): a plain read
+        // (nanoFramework has no volatile), which may see an earlier state and then takes the lock; the call that
+        // follows takes the lock anyway.
         private SocketState _state = SocketState.Opening;
         private SocketError _error = SocketError.Success;
         private int _errorHssCode = HssSocketException.NoHssCode;
@@ -42,18 +45,23 @@ namespace HssDevice.Engine
         /// </summary>
         public bool OnOpenAcked()
         {
+            const SocketTransition t = SocketTransition.OpenAcked;
             if (_state == SocketState.Opening)
             {
-                _state = SocketState.Open;
+                Enter(SocketState.Open, t);
             }
             else if (_state == SocketState.OpeningConnecting)
             {
-                _state = SocketState.Connecting;
+                Enter(SocketState.Connecting, t);
             }
             else if (_state == SocketState.OpeningClosed)
             {
-                _state = SocketState.Closing;
+                Enter(SocketState.Closing, t);
                 return true;
+            }
+            else
+            {
+                Ignore(t);
             }
 
             return false;
@@ -66,16 +74,18 @@ namespace HssDevice.Engine
         /// </summary>
         public void OnOpenRefused(SocketError error, int hssCode)
         {
-            if (IsOpening && _error == SocketError.Success)
+            if (!IsOpening && _state != SocketState.OpeningClosed)
             {
-                _error = error;
-                _errorHssCode = hssCode;
+                Ignore(SocketTransition.OpenRefused);
+                return;
             }
 
-            if (IsOpening || _state == SocketState.OpeningClosed)
+            if (IsOpening)
             {
-                _state = SocketState.Released;
+                RecordFirstError(error, hssCode);
             }
+
+            Enter(SocketState.Released, SocketTransition.OpenRefused);
         }
 
         /// <summary>
@@ -86,59 +96,66 @@ namespace HssDevice.Engine
         {
             if (!IsOpening && _state != SocketState.OpeningClosed)
             {
+                Ignore(SocketTransition.OpenTimedOut);
                 return;
             }
 
-            if (_error == SocketError.Success)
-            {
-                _error = SocketError.TimedOut;
-                _errorHssCode = HssSocketException.NoHssCode;
-            }
-
-            _state = SocketState.Closing;
+            RecordFirstError(SocketError.TimedOut, HssSocketException.NoHssCode);
+            Enter(SocketState.Closing, SocketTransition.OpenTimedOut);
         }
 
         /// <summary>CONNECT is about to be sent (right behind OPEN when OPEN is still unanswered).</summary>
         public void OnConnectSent()
         {
+            const SocketTransition t = SocketTransition.ConnectSent;
             if (_state == SocketState.Open)
             {
-                _state = SocketState.Connecting;
+                Enter(SocketState.Connecting, t);
             }
             else if (_state == SocketState.Opening)
             {
-                _state = SocketState.OpeningConnecting;
+                Enter(SocketState.OpeningConnecting, t);
+            }
+            else
+            {
+                Ignore(t);
             }
         }
 
         /// <summary>The CONNECT ended: accepted, or refused/not sent (the socket stays open for another try).</summary>
         public void OnConnectAnswered(bool connected)
         {
+            const SocketTransition t = SocketTransition.ConnectAnswered;
             if (_state == SocketState.Connecting)
             {
-                _state = connected ? SocketState.Established : SocketState.Open;
-            }
-            else if (_state == SocketState.OpeningConnecting && connected)
-            {
-                // The host answers in order, so OPEN's ACK comes first; an accepted CONNECT means it was opened.
-                _state = SocketState.Established;
+                Enter(connected ? SocketState.Established : SocketState.Open, t);
             }
             else if (_state == SocketState.OpeningConnecting)
             {
-                _state = SocketState.Opening;
+                // The host answers in order, so OPEN's ACK comes first; an accepted CONNECT means it was opened.
+                Enter(connected ? SocketState.Established : SocketState.Opening, t);
+            }
+            else
+            {
+                Ignore(t);
             }
         }
 
         /// <summary>Shutdown(Send) by the application: no more writes.</summary>
         public void OnAppShutdownSend()
         {
+            const SocketTransition t = SocketTransition.AppShutdownSend;
             if (_state == SocketState.Established)
             {
-                _state = SocketState.SendShutdown;
+                Enter(SocketState.SendShutdown, t);
             }
             else if (_state == SocketState.RemoteShutdown)
             {
-                _state = SocketState.BothShutdown;
+                Enter(SocketState.BothShutdown, t);
+            }
+            else
+            {
+                Ignore(t);
             }
         }
 
@@ -146,26 +163,33 @@ namespace HssDevice.Engine
         public void OnShutdownSent()
         {
             _shutdownAcknowledged = true;
+            Enter(_state, SocketTransition.ShutdownSent);
         }
 
         /// <summary>Shutdown(Receive) by the application: reads return end of stream (local only).</summary>
         public void OnAppShutdownReceive()
         {
             _receiveShutdown = true;
+            Enter(_state, SocketTransition.AppShutdownReceive);
         }
 
         /// <summary>The host's SHUTDOWN: the remote peer sends nothing more.</summary>
         public void OnHostShutdown()
         {
+            const SocketTransition t = SocketTransition.HostShutdown;
             // From Connecting too: the SHUTDOWN can come before the CONNECT's ACK is read (a peer that sends its data
             // and shuts down at once), and it means the connect succeeded.
             if (_state == SocketState.Established || _state == SocketState.Connecting || _state == SocketState.OpeningConnecting)
             {
-                _state = SocketState.RemoteShutdown;
+                Enter(SocketState.RemoteShutdown, t);
             }
             else if (_state == SocketState.SendShutdown)
             {
-                _state = SocketState.BothShutdown;
+                Enter(SocketState.BothShutdown, t);
+            }
+            else
+            {
+                Ignore(t);
             }
         }
 
@@ -175,15 +199,20 @@ namespace HssDevice.Engine
         /// </summary>
         public bool OnHostClose()
         {
+            const SocketTransition t = SocketTransition.HostClose;
             if (IsAppClosed)
             {
-                _state = SocketState.Released;
+                Enter(SocketState.Released, t);
                 return true;
             }
 
-            if (_state != SocketState.Released)
+            if (_state == SocketState.Released)
             {
-                _state = SocketState.RemoteClosed;
+                Ignore(t);
+            }
+            else
+            {
+                Enter(SocketState.RemoteClosed, t);
             }
 
             return false;
@@ -197,25 +226,22 @@ namespace HssDevice.Engine
 
         /// <summary>
         /// A failure: the first cause is kept. A socket the application still holds moves to Failed; a closing one
-        /// keeps closing, a remotely ended one keeps its end of stream; both remember the error.
+        /// keeps closing, a remotely ended one keeps its end of stream; both remember the error. A released socket, or
+        /// one that had failed already in the same state, ignores it.
         /// </summary>
         public void OnFailure(SocketError error, int hssCode)
         {
-            if (_state == SocketState.Released)
+            const SocketTransition t = SocketTransition.Failure;
+            bool firstError = _error == SocketError.Success;
+            SocketState next = !IsAppClosed && !InputEnded ? SocketState.Failed : _state;
+            if (_state == SocketState.Released || (!firstError && next == _state))
             {
+                Ignore(t);
                 return;
             }
 
-            if (_error == SocketError.Success)
-            {
-                _error = error;
-                _errorHssCode = hssCode;
-            }
-
-            if (!IsAppClosed && !InputEnded)
-            {
-                _state = SocketState.Failed;
-            }
+            RecordFirstError(error, hssCode);
+            Enter(next, t);
         }
 
         /// <summary>
@@ -225,27 +251,43 @@ namespace HssDevice.Engine
         /// </summary>
         public bool OnAppClose()
         {
+            const SocketTransition t = SocketTransition.AppClose;
             if (IsOpening)
             {
-                _state = SocketState.OpeningClosed;
+                Enter(SocketState.OpeningClosed, t);
                 return false;
             }
 
             bool hostForgot = HostForgotHandle;
-            _state = hostForgot ? SocketState.Released : SocketState.Closing;
+            Enter(hostForgot ? SocketState.Released : SocketState.Closing, t);
             return hostForgot;
         }
 
         /// <summary>CLOSE is being written.</summary>
         public void OnCloseSent()
         {
-            _state = SocketState.CloseSent;
+            Enter(SocketState.CloseSent, SocketTransition.CloseSent);
         }
 
         /// <summary>CLOSE answered or timed out, or the engine gives the slot back for another reason.</summary>
         public void OnReleased()
         {
-            _state = SocketState.Released;
+            if (_state == SocketState.Released)
+            {
+                Ignore(SocketTransition.Released);
+                return;
+            }
+
+            Enter(SocketState.Released, SocketTransition.Released);
+        }
+
+        private void RecordFirstError(SocketError error, int hssCode)
+        {
+            if (_error == SocketError.Success)
+            {
+                _error = error;
+                _errorHssCode = hssCode;
+            }
         }
     }
 }

@@ -129,6 +129,22 @@ namespace HssDevice.Engine
             }
         }
 
+        /// <summary>
+        /// True in the states reached only after the host accepted OPEN (and before the application's Close or a
+        /// failure). Safe without the engine's lock: no transition leads from them back to an opening state, so a
+        /// stale read can only say false (and the caller looks again under the lock).
+        /// </summary>
+        public bool OpenAccepted
+        {
+            get
+            {
+                SocketState state = _state;
+                return state == SocketState.Open || state == SocketState.Connecting || state == SocketState.Established
+                    || state == SocketState.SendShutdown || state == SocketState.RemoteShutdown
+                    || state == SocketState.BothShutdown || state == SocketState.RemoteClosed;
+            }
+        }
+
         /// <summary>True when the host no longer holds the handle, so closing needs no CLOSE.</summary>
         public bool HostForgotHandle
         {

@@ -17,8 +17,7 @@ namespace HssDevice.Engine
             for (int i = 0; i < size; i++)
             {
                 // Released placeholders: every open puts a fresh EngineSocket in its slot.
-                _slots[i] = new EngineSocket(1, 1, 1, counters);
-                _slots[i].Machine.OnReleased();
+                _slots[i] = EngineSocket.ReleasedPlaceholder(counters);
             }
         }
 
@@ -61,7 +60,7 @@ namespace HssDevice.Engine
 
             for (int i = 0; i < _slots.Length; i++)
             {
-                if (_slots[i].Machine.InUse && _slots[i].HandleValue == handle)
+                if (_slots[i].Machine.InUse && _slots[i].Handle == handle)
                 {
                     return _slots[i];
                 }
@@ -75,7 +74,7 @@ namespace HssDevice.Engine
         /// object per open (its buffers are allocated here, never per packet): a call still holding the previous
         /// socket of the slot can never act on the new one.
         /// </summary>
-        public EngineSocket Allocate(int receiveBuffer, int sendWindow, int records)
+        public EngineSocket Allocate(HssEngineSettings settings)
         {
             int slot = -1;
             for (int i = 0; i < _slots.Length; i++)
@@ -100,8 +99,9 @@ namespace HssDevice.Engine
             }
             while (Find(handle) != null);
 
-            EngineSocket fresh = new EngineSocket(receiveBuffer, sendWindow, records, _counters);
-            fresh.HandleValue = handle;
+            EngineSocket fresh = new EngineSocket(settings, _counters);
+            fresh.Handle = handle;
+            fresh.Machine.TraceTo(settings.StateTrace, handle);
             _slots[slot] = fresh;
             return fresh;
         }

@@ -21,92 +21,81 @@ namespace HssDevice.Engine
         }
 
         /// <summary>
-        /// The host answered one of our TRANSMITs: free its bytes of the window, or fail the socket. Returns the
-        /// socket whose window opened (to flush after the lock, see AfterAnswer), or null. Caller holds Sync.
+        /// The host answered one of our TRANSMITs (caller holds Sync): frees its bytes of the window, or fails the
+        /// socket, and decides what follows after the lock. acknowledged is the socket whose window opened, or null.
         /// </summary>
-        public EngineSocket OnTransmitAnsweredLocked(PendingRequest request, HssPacket answer)
+        public AnswerFollowUp OnTransmitAnsweredUnderSync(PendingRequest request, HssPacket answer, out EngineSocket acknowledged)
         {
             EngineSocket s = request.Socket;
             int length = request.Length;
-            _context.FreeRequestLocked(request);
+            _context.FreeRequestUnderSync(request);
+            acknowledged = null;
             int failure = HssRules.TransmitAckOutcome(answer.Code, answer.HasValue, answer.Value, length);
             if (failure != HssError.Success)
             {
-                _context.FailLocked(s, ErrorMap.ToSocketError(failure), failure);
-                return null;
+                _context.FailUnderSync(s, ErrorMap.ToSocketError(failure), failure);
+                return OnSlotFreedUnderSync();
             }
 
-            if (!s.IsDatagram)
-            {
-                // A datagram never entered the send ring (it leaves from the caller's buffer).
-                s.SendRing.Discard(length);
-            }
-
-            s.InFlightBytes -= length;
-            s.InFlightCount--;
+            s.Sent.OnAcknowledged(length, s.IsDatagram);
             s.SendSignal.Set();
-            return s;
+            acknowledged = s;
+            AnswerFollowUp followUp = OnSlotFreedUnderSync();
+            // When it does not flush now, nothing needs to look again: bytes written later are flushed by their Send,
+            // or by the answer that the coalescing waits for.
+            if (s.Sent.MayFlushNow && s.Machine.CanTransmit)
+            {
+                followUp |= AnswerFollowUp.FlushSocket;
+            }
+
+            if (s.Sent.IsDrained && s.Machine.State == SocketState.Closing)
+            {
+                followUp |= AnswerFollowUp.SendClose;
+            }
+
+            return followUp;
         }
 
         /// <summary>
-        /// Under the answer's lock (caller holds Sync): whether the acknowledged socket, Closing, has nothing left to
-        /// send, so its CLOSE goes now.
+        /// Any answer freed a request slot (caller holds Sync): when a flush starved for one, every socket flushes
+        /// after the lock (FlushWanted is taken here).
         /// </summary>
-        public static bool CloseDueLocked(EngineSocket acknowledged)
-        {
-            return acknowledged != null && acknowledged.SendRing.Count == 0 && acknowledged.Machine.State == SocketState.Closing;
-        }
-
-        /// <summary>
-        /// Caller holds Sync: whether a Flush of the socket would send now. When not, nothing needs to look again:
-        /// bytes written later are flushed by their Send, or by the answer that the coalescing waits for.
-        /// </summary>
-        public bool HasSendableLocked(EngineSocket s)
-        {
-            int unsent = s.SendRing.Count - s.InFlightBytes;
-            return unsent > 0 && !_transmits.WaitsForAckLocked(s, unsent) && s.Machine.CanTransmit;
-        }
-
-        /// <summary>Caller holds Sync: takes FlushWanted (a slot was freed after a flush starved).</summary>
-        public bool TakeFlushWantedLocked()
+        public AnswerFollowUp OnSlotFreedUnderSync()
         {
             if (!_context.FlushWanted)
             {
-                return false;
+                return AnswerFollowUp.None;
             }
 
             _context.FlushWanted = false;
-            return true;
+            return AnswerFollowUp.FlushEverySocket;
         }
 
         /// <summary>
-        /// After an answer, with what was decided under its lock: the acknowledged socket sends what waits in its
-        /// window (or its CLOSE once drained); when a slot was freed after a flush starved, every socket flushes.
+        /// After an answer, what was decided under its lock: the acknowledged socket sends what waits in its window
+        /// (or its CLOSE once drained); every socket flushes when a slot was freed after a flush starved.
         /// </summary>
-        public void AfterAnswer(EngineSocket acknowledged, bool sendable, bool closeNow, bool flushAll)
+        public void CarryOut(EngineSocket acknowledged, AnswerFollowUp followUp)
         {
-            if (acknowledged != null)
+            if ((followUp & AnswerFollowUp.FlushSocket) != 0)
             {
                 try
                 {
-                    if (sendable)
-                    {
-                        _transmits.Flush(acknowledged);
-                    }
+                    _transmits.Flush(acknowledged);
                 }
                 catch (HssSocketException)
                 {
                     // The link failed: that is already a link reset.
                     return;
                 }
-
-                if (closeNow)
-                {
-                    _closer.SendCloseInBackground(acknowledged);
-                }
             }
 
-            if (flushAll)
+            if ((followUp & AnswerFollowUp.SendClose) != 0)
+            {
+                _closer.SendCloseInBackground(acknowledged);
+            }
+
+            if ((followUp & AnswerFollowUp.FlushEverySocket) != 0)
             {
                 FlushEvery();
             }
@@ -119,7 +108,7 @@ namespace HssDevice.Engine
             lock (_context.Sync)
             {
                 _context.Counters.CountLock();
-                if (!TakeFlushWantedLocked())
+                if (OnSlotFreedUnderSync() == AnswerFollowUp.None)
                 {
                     return;
                 }

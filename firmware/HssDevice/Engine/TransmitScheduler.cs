@@ -43,10 +43,11 @@ namespace HssDevice.Engine
                 {
                     _context.Counters.CountLock();
                     SocketChecks.ThrowIfCannotSend(s);
-                    int n = s.SendRing.Write(buffer, offset + queued, size - queued);
+                    int n = s.Sent.Write(buffer, offset + queued, size - queued);
                     queued += n;
                     full = n == 0;
-                    flush = !WaitsForAckLocked(s, s.SendRing.Count - s.InFlightBytes);
+                    // Coalescing: bytes that wait for an ACK are flushed by its answer, so Send need not look again.
+                    flush = s.Sent.MayFlushNow;
                 }
 
                 if (full)
@@ -59,7 +60,7 @@ namespace HssDevice.Engine
                         {
                             _context.Counters.CountLock();
                             SocketChecks.ThrowIfCannotSend(s);
-                            if (s.SendRing.Free == 0)
+                            if (s.Sent.Free == 0)
                             {
                                 throw new HssSocketException(SocketError.TimedOut, "send timed out: the window stayed full (" + queued.ToString() + " of " + size.ToString() + " bytes queued)");
                             }
@@ -76,15 +77,6 @@ namespace HssDevice.Engine
             return size;
         }
 
-        /// <summary>
-        /// Caller holds Sync. Coalescing (Nagle-like): with data in flight and less than a full TRANSMIT unsent, the
-        /// unsent bytes wait for the ACK, whose answer path flushes them (so Send need not look again).
-        /// </summary>
-        public bool WaitsForAckLocked(EngineSocket s, int unsent)
-        {
-            return _context.Settings.CoalesceWrites && s.InFlightCount > 0 && unsent < _context.Settings.MaxTransmitPayload;
-        }
-
         /// <summary>True when a Send would not block.</summary>
         public bool IsWritable(EngineSocket s)
         {
@@ -96,7 +88,7 @@ namespace HssDevice.Engine
                     return false;
                 }
 
-                return s.IsDatagram ? s.InFlightBytes < _context.Settings.SendWindow : s.SendRing.Free > 0;
+                return s.Sent.IsWritable(s.IsDatagram);
             }
         }
 
@@ -119,9 +111,9 @@ namespace HssDevice.Engine
                     {
                         c.Counters.CountLock();
                         SocketChecks.ThrowIfCannotSend(s);
-                        if (s.InFlightBytes + size <= c.Settings.SendWindow)
+                        if (s.Sent.DatagramFits(size))
                         {
-                            request = c.AllocateRequestLocked(HssOpcode.Transmit, s.HandleValue, s, true, -1);
+                            request = c.AllocateTransmitUnderSync(s);
                             if (request == null)
                             {
                                 c.FlushStarved = true;
@@ -129,8 +121,7 @@ namespace HssDevice.Engine
                             else
                             {
                                 request.Length = size;
-                                s.InFlightBytes += size;
-                                s.InFlightCount++;
+                                s.Sent.OnDatagramSent(size);
                                 c.Stats.TransmitsSent++;
                             }
                         }
@@ -138,9 +129,9 @@ namespace HssDevice.Engine
 
                     if (request != null)
                     {
-                        PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.HandleValue, size);
+                        PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.Handle, size);
                         Array.Copy(buffer, offset, _dataTx, HssLayout.HeaderSize, size);
-                        WriteDataLocked(HssLayout.HeaderSize + size);
+                        WriteDataUnderDataWriteLock(HssLayout.HeaderSize + size);
                         return size;
                     }
                 }
@@ -168,7 +159,6 @@ namespace HssDevice.Engine
         public void Flush(EngineSocket s)
         {
             EngineContext c = _context;
-            int max = c.Settings.MaxTransmitPayload;
             lock (c.DataWriteLock)
             {
                 c.Counters.CountLock();
@@ -179,25 +169,13 @@ namespace HssDevice.Engine
                     lock (c.Sync)
                     {
                         c.Counters.CountLock();
-                        if (!s.Machine.CanTransmit)
+                        // Nothing unsent, or (coalescing) it waits for the ACK of what is in flight.
+                        if (!s.Machine.CanTransmit || !s.Sent.MayFlushNow)
                         {
                             return;
                         }
 
-                        int unsent = s.SendRing.Count - s.InFlightBytes;
-                        if (unsent <= 0)
-                        {
-                            return;
-                        }
-
-                        // Nagle-like: with data in flight, wait for its ACK unless a full TRANSMIT is ready.
-                        if (WaitsForAckLocked(s, unsent))
-                        {
-                            return;
-                        }
-
-                        chunk = unsent < max ? unsent : max;
-                        PendingRequest request = c.AllocateRequestLocked(HssOpcode.Transmit, s.HandleValue, s, true, -1);
+                        PendingRequest request = c.AllocateTransmitUnderSync(s);
                         if (request == null)
                         {
                             // Every request slot is taken: the next freed slot flushes again.
@@ -205,25 +183,23 @@ namespace HssDevice.Engine
                             return;
                         }
 
+                        chunk = s.Sent.TakeTransmit(_dataTx, HssLayout.HeaderSize);
                         request.Length = chunk;
-                        s.SendRing.Peek(s.InFlightBytes, _dataTx, HssLayout.HeaderSize, chunk);
-                        s.InFlightBytes += chunk;
-                        s.InFlightCount++;
                         c.Stats.TransmitsSent++;
-                        PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.HandleValue, chunk);
+                        PacketWriter.WriteTransmitHeader(_dataTx, 0, request.MsgId, s.Handle, chunk);
 
                         // Another turn only when it would send (not one more lock to find nothing): bytes written
                         // meanwhile are flushed by their Send, or by the ACK path when they wait for an ACK.
-                        more = unsent > chunk && !WaitsForAckLocked(s, unsent - chunk);
+                        more = s.Sent.MayFlushNow;
                     }
 
-                    WriteDataLocked(HssLayout.HeaderSize + chunk);
+                    WriteDataUnderDataWriteLock(HssLayout.HeaderSize + chunk);
                 }
             }
         }
 
         /// <summary>Writes _dataTx[0..length) as one transfer; caller holds DataWriteLock.</summary>
-        private void WriteDataLocked(int length)
+        private void WriteDataUnderDataWriteLock(int length)
         {
             try
             {

@@ -54,7 +54,7 @@ namespace HssDevice.Sockets
             _addressFamily = addressFamily;
             _socketType = socketType;
             _protocolType = protocolType;
-            _socket = engine.Open(family, protocol, type);
+            _socket = engine.Requests.Open(family, protocol, type);
         }
 
         public AddressFamily AddressFamily
@@ -109,8 +109,8 @@ namespace HssDevice.Sockets
             get
             {
                 ThrowIfClosed();
-                _engine.AwaitOpen(_socket, false);
-                return _engine.Available(_socket);
+                _engine.Requests.AwaitOpenToReceive(_socket);
+                return _engine.Receives.Available(_socket);
             }
         }
 
@@ -140,7 +140,7 @@ namespace HssDevice.Sockets
             }
 
             ThrowIfClosed();
-            _engine.Connect(_socket, remoteEP.Address.GetAddressBytes(), remoteEP.Port, remoteEP.FlowInfo, remoteEP.ScopeId, _engine.Settings.ConnectTimeoutMs);
+            _engine.Requests.Connect(_socket, remoteEP.Address.GetAddressBytes(), remoteEP.Port, remoteEP.FlowInfo, remoteEP.ScopeId, _engine.Settings.ConnectTimeoutMs);
             _remote = remoteEP;
         }
 
@@ -164,8 +164,8 @@ namespace HssDevice.Sockets
         {
             CheckFlags(socketFlags);
             ThrowIfClosed();
-            _engine.AwaitOpen(_socket, true);
-            return _engine.Send(_socket, buffer, offset, size, _sendTimeout);
+            _engine.Requests.AwaitOpenToSend(_socket);
+            return _engine.Transmits.Send(_socket, buffer, offset, size, _sendTimeout);
         }
 
         public int Receive(byte[] buffer)
@@ -188,23 +188,31 @@ namespace HssDevice.Sockets
         {
             CheckFlags(socketFlags);
             ThrowIfClosed();
-            _engine.AwaitOpen(_socket, false);
-            return _engine.Receive(_socket, buffer, offset, size, _receiveTimeout);
+            _engine.Requests.AwaitOpenToReceive(_socket);
+            return _engine.Receives.Receive(_socket, buffer, offset, size, _receiveTimeout);
         }
 
         /// <summary>Send: waits for sent data to be acknowledged, then SHUTDOWN. Receive: local only.</summary>
         public void Shutdown(SocketShutdown how)
         {
             ThrowIfClosed();
-            _engine.AwaitOpen(_socket, how != SocketShutdown.Receive);
+            if (how == SocketShutdown.Receive)
+            {
+                _engine.Requests.AwaitOpenToReceive(_socket);
+            }
+            else
+            {
+                _engine.Requests.AwaitOpenToSend(_socket);
+            }
+
             if (how == SocketShutdown.Receive || how == SocketShutdown.Both)
             {
-                _engine.ShutdownReceive(_socket);
+                _engine.Shutdowns.ShutdownReceive(_socket);
             }
 
             if (how == SocketShutdown.Send || how == SocketShutdown.Both)
             {
-                _engine.ShutdownSend(_socket, _sendTimeout);
+                _engine.Shutdowns.ShutdownSend(_socket, _sendTimeout);
             }
         }
 
@@ -219,8 +227,8 @@ namespace HssDevice.Sockets
             long deadline = microSeconds < 0 ? long.MaxValue : _engine.Clock.NowMs + ((microSeconds + 999L) / 1000L);
             while (true)
             {
-                bool ready = mode == SelectMode.SelectRead ? _engine.IsReadable(_socket)
-                    : mode == SelectMode.SelectWrite ? _engine.IsWritable(_socket)
+                bool ready = mode == SelectMode.SelectRead ? _engine.Receives.IsReadable(_socket)
+                    : mode == SelectMode.SelectWrite ? _engine.Transmits.IsWritable(_socket)
                     : _engine.HasError(_socket);
                 if (ready)
                 {
@@ -232,7 +240,7 @@ namespace HssDevice.Sockets
                     return false;
                 }
 
-                _engine.WaitForChange(_socket, mode != SelectMode.SelectWrite, deadline);
+                _engine.WaitForChange(mode == SelectMode.SelectWrite ? _socket.SendSignal : _socket.ReceiveSignal, deadline);
             }
         }
 
@@ -248,7 +256,7 @@ namespace HssDevice.Sockets
             }
 
             _closed = true;
-            _engine.Close(_socket);
+            _engine.Closer.Close(_socket);
         }
 
         public void Dispose()
@@ -262,7 +270,7 @@ namespace HssDevice.Sockets
         {
             if (!_closed && _socket != null)
             {
-                _engine.CloseAbandoned(_socket);
+                _engine.Closer.CloseAbandoned(_socket);
             }
         }
 

@@ -25,6 +25,10 @@ namespace HssDevice.Tests.Device
         private bool _commandDown;
         private bool _dataDown;
 
+        // Command-write gate (HoldCommandWrites): writers wait on it; HeldCommandWrites counts them.
+        private readonly ManualResetEvent _commandGate = new ManualResetEvent(true);
+        private int _heldCommandWrites;
+
         public FakeLink(bool hasCommandPipe)
         {
             _hasCommandPipe = hasCommandPipe;
@@ -36,6 +40,27 @@ namespace HssDevice.Tests.Device
 
         /// <summary>Most bytes one ReadData returns.</summary>
         public int ChunkLimit { get; set; }
+
+        /// <summary>
+        /// Closes the command-write gate: every WriteCommand from now on blocks (the engine's command lock held, as
+        /// in a slow USB write) until <see cref="ReleaseCommandWrites"/>. Lets a test hold threads at a known point.
+        /// </summary>
+        public void HoldCommandWrites()
+        {
+            _commandGate.Reset();
+        }
+
+        /// <summary>Opens the command-write gate: held and later writes go through.</summary>
+        public void ReleaseCommandWrites()
+        {
+            _commandGate.Set();
+        }
+
+        /// <summary>WriteCommand calls blocked at the gate now.</summary>
+        public int HeldCommandWrites
+        {
+            get { return _heldCommandWrites; }
+        }
 
         public bool HasCommandPipe
         {
@@ -51,6 +76,9 @@ namespace HssDevice.Tests.Device
                 throw new InvalidOperationException("single-pipe link has no command pipe");
             }
 
+            Interlocked.Increment(ref _heldCommandWrites);
+            _commandGate.WaitOne();
+            Interlocked.Decrement(ref _heldCommandWrites);
             Record(true, buffer, offset, count);
         }
 
@@ -131,6 +159,7 @@ namespace HssDevice.Tests.Device
             _toDeviceCommandSignal.Set();
             _toDeviceDataSignal.Set();
             _fromDeviceSignal.Set();
+            _commandGate.Set();
         }
 
         // ---- host side ----

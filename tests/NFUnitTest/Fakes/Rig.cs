@@ -104,7 +104,7 @@ namespace HssDevice.Tests.Device
         {
             var socket = new HssSocket(Engine, family, type, protocol);
             Host.Ack(Host.Expect(HssOpcode.Open), HssError.Success);
-            Engine.AwaitOpen(socket.EngineSocket, false);
+            Engine.Requests.AwaitOpenToReceive(socket.EngineSocket);
             return socket;
         }
 

@@ -21,5 +21,24 @@ namespace HssDevice.Tests.Device
 
             Assert.IsTrue(condition(), "condition not reached in 3 s");
         }
+    
+        /// <summary>
+        /// Polls condition for up to milliseconds; returns whether it held. For a state one version of the code
+        /// reaches and another never does (a window a fix closed): the test goes on either way.
+        /// </summary>
+        public static bool AtMost(int milliseconds, Condition condition)
+        {
+            for (int waited = 0; waited < milliseconds; waited += 10)
+            {
+                if (condition())
+                {
+                    return true;
+                }
+
+                Thread.Sleep(10);
+            }
+
+            return condition();
+        }
     }
 }
