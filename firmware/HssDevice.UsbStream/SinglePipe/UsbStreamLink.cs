@@ -13,14 +13,11 @@ namespace HssDevice.Transport.SinglePipe
     /// </summary>
     public sealed class UsbStreamLink
     {
-        /// <summary>Default UsbStream.ReadTimeout: a blocked read wakes this often to notice a lost host.</summary>
-        public const int DefaultReadTimeout = 500;
+        /// <summary>Default UsbStream.ReadTimeout (<see cref="UsbStreamRules.DefaultReadTimeout"/>).</summary>
+        public const int DefaultReadTimeout = UsbStreamRules.DefaultReadTimeout;
 
-        /// <summary>
-        /// Default UsbStream.WriteTimeout: a write the host never takes fails instead of hanging (a write of 64 bytes or
-        /// less waits until the host reads it).
-        /// </summary>
-        public const int DefaultWriteTimeout = 5000;
+        /// <summary>Default UsbStream.WriteTimeout (<see cref="UsbStreamRules.DefaultWriteTimeout"/>).</summary>
+        public const int DefaultWriteTimeout = UsbStreamRules.DefaultWriteTimeout;
 
         private readonly StreamLink _link;
 

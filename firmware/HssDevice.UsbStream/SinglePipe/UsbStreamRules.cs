@@ -22,6 +22,15 @@ namespace HssDevice.Transport.SinglePipe
         /// </summary>
         public const int MaxTimeout = 32767;
 
+        /// <summary>Default UsbStream.ReadTimeout of UsbStreamLink: a blocked read wakes this often to notice a lost host.</summary>
+        public const int DefaultReadTimeout = 500;
+
+        /// <summary>
+        /// Default UsbStream.WriteTimeout of UsbStreamLink: a write the host never takes fails instead of hanging (a write
+        /// of 64 bytes or less waits until the host reads it).
+        /// </summary>
+        public const int DefaultWriteTimeout = 5000;
+
         /// <summary>Whether a read of count bytes at offset is one the firmware accepts: aligned, whole packets, not empty.</summary>
         public static bool IsAllowedRead(int offset, int count)
         {
