@@ -55,18 +55,26 @@ public sealed class RealKernelUsbStreamTests(GuestHostFixture fixture, ITestOutp
         int connections = guest.UsbIpStreamConnections;
         string first = await guest.RunCheckedAsync(
             $"dmesg -C && {Script} attach && s=$({Script} wait-device {VidPid} 60) && echo @@interfaces && cat $s/bNumInterfaces && " +
-            $"echo @@raw && od -An -v -tx1 $s/descriptors && {Script} wait-gone {VidPid} 30");
+            $"echo @@raw && od -An -v -tx1 $s/descriptors && echo @@end");
+        await guest.RunCheckedAsync($"{Script} wait-gone {VidPid} 30");
         Assert.Equal("0", Part(first, "interfaces").Trim());
         var before = new StockUsbStreamDescriptors(board, withInterface: false);
         Assert.Equal(Convert.ToHexString(before.DeviceDescriptor.Concat(before.Configuration(HssDevice.Usb.UsbSpeed.Full)).ToArray()), Hex(Part(first, "raw")));
 
         // The emulator unplugged (a re-enumeration): QEMU reconnects, and the guest attaches the device again.
         await guest.WaitUsbIpReconnectAsync(connections);
+        GuestResult again = await guest.RunAsync($"timeout 30 {Script} attach", TimeSpan.FromSeconds(60));
+        if (again.ExitCode != 0)
+        {
+            string why = await guest.RunAsync("cat /tmp/socat.log /tmp/usbip-relay.err; usbip port; ps | grep -c socat; dmesg | tail -5", TimeSpan.FromSeconds(60)) is var d ? d.Output : "";
+            Assert.Fail($"the second attach failed ({again.ExitCode}): {again.Output}\n{why}\n--- hss emulate\n{emulated}");
+        }
+
         string all = await guest.RunCheckedAsync(
-            $"{Script} attach && s=$({Script} wait-device {VidPid} 60) && echo @@raw && od -An -v -tx1 $s/descriptors && " +
+            $"s=$({Script} wait-device {VidPid} 60) && echo @@raw && od -An -v -tx1 $s/descriptors && " +
             "echo @@strings && cat $s/manufacturer $s/product $s/serial $s/1-*:1.0/interface && echo @@speed && cat $s/speed && " +
             "echo @@drivers && for i in $s/*:1.*; do echo \"$(basename $i) $(basename \"$(readlink $i/driver)\" 2>/dev/null)\"; done && " +
-            "echo @@dmesg && dmesg");
+            "echo @@dmesg && dmesg && echo @@end");
         var after = new StockUsbStreamDescriptors(board, withInterface: true);
         Assert.Equal(Convert.ToHexString(after.DeviceDescriptor.Concat(after.Configuration(HssDevice.Usb.UsbSpeed.Full)).ToArray()), Hex(Part(all, "raw")));
         Assert.Equal(new[] { board.Manufacturer, board.Product, StockUsbStreamDescriptors.EmulatedSerialNumber, board.Product },
@@ -101,7 +109,7 @@ public sealed class RealKernelUsbStreamTests(GuestHostFixture fixture, ITestOutp
 
     private static string Part(string all, string name) => Regex.Match(all, $"@@{name}\n(.*?)(?=\n@@|$)", RegexOptions.Singleline).Groups[1].Value;
 
-    private static string Hex(string od) => string.Concat(Regex.Matches(od, "[0-9a-f]{2}").Select(m => m.Value.ToUpperInvariant()));
+    private static string Hex(string od) => string.Concat(Regex.Matches(od, @"\b[0-9a-f]{2}\b").Select(m => m.Value.ToUpperInvariant()));
 
     private async Task<string> WaitForLogAsync(Func<string, bool> done)
     {
