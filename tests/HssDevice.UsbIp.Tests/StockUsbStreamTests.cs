@@ -46,9 +46,9 @@ public sealed class StockUsbStreamTests : IAsyncDisposable
         Assert.Equal(32, configuration.Length);
         Assert.Equal(new byte[] { 9, 4, 0, 0, 2, 0xFF, 0xFF, 0xFF }, configuration[9..17]);
         Assert.Equal(new byte[] { 7, 5, 0x81, 2, 64, 0, 0, 7, 5, 0x01, 2, 64, 0, 0 }, configuration[18..]);
-        Assert.Equal(_board.Product, Text((await client.ControlAsync(0x80, 6, 0x0300 | configuration[17], 0x0409, 255)).Data));
-        Assert.Equal(_board.Product, Text((await client.ControlAsync(0x80, 6, 0x0300 | device[15], 0x0409, 255)).Data));
-        Assert.Equal(StockUsbStreamDescriptors.EmulatedSerialNumber, Text((await client.ControlAsync(0x80, 6, 0x0300 | device[16], 0x0409, 255)).Data));
+        Assert.Equal(_board.Product, Text((await client.ControlAsync(0x80, 6, (ushort)(0x0300 | configuration[17]), 0x0409, 255)).Data));
+        Assert.Equal(_board.Product, Text((await client.ControlAsync(0x80, 6, (ushort)(0x0300 | device[15]), 0x0409, 255)).Data));
+        Assert.Equal(StockUsbStreamDescriptors.EmulatedSerialNumber, Text((await client.ControlAsync(0x80, 6, (ushort)(0x0300 | device[16]), 0x0409, 255)).Data));
 
         // String 0xEE: "MSFT100", vendor code 0x00, pad.
         byte[] os = (await client.ControlAsync(0x80, 6, 0x03EE, 0, 255)).Data;
