@@ -54,8 +54,8 @@ public sealed class RealKernelUsbStreamTests(GuestHostFixture fixture, ITestOutp
         // First enumeration: the firmware's configuration before the application created its UsbStream.
         int connections = guest.UsbIpStreamConnections;
         string first = await guest.RunCheckedAsync(
-            $"dmesg -C && {Script} attach && s=$({Script} wait-device {VidPid} 60) && echo @@interfaces && cat $s/bNumInterfaces && " +
-            $"echo @@raw && od -An -v -tx1 $s/descriptors && echo @@end");
+            $"dmesg -C && timeout 20 {Script} attach && s=$({Script} wait-device {VidPid} 60) && echo @@interfaces && timeout 10 cat $s/bNumInterfaces && " +
+            $"echo @@raw && timeout 10 od -An -v -tx1 $s/descriptors && echo @@end", TimeSpan.FromSeconds(150));
         await guest.RunCheckedAsync($"{Script} wait-gone {VidPid} 30");
         Assert.Equal("0", Part(first, "interfaces").Trim());
         var before = new StockUsbStreamDescriptors(board, withInterface: false);

@@ -84,6 +84,31 @@ public sealed class StockUsbStreamTests : IAsyncDisposable
         Assert.False(before.HasDataEndpoint(0x81));
     }
 
+    [Fact]
+    public async Task The_kit_re_enumerates_with_its_interface_after_an_unplug()
+    {
+        var pipe = new StockUsbStreamPipe();
+        var device = new EmulatedUsbIpDevice(new StockUsbStreamDescriptors(_board, withInterface: false), UsbSpeed.Full, pipe);
+        await using var server = new UsbIpServer(device);
+        IPEndPoint endPoint = server.Start(new IPEndPoint(IPAddress.Loopback, 0));
+
+        await using (var first = await UsbIpTestClient.ConnectAsync(endPoint))
+        {
+            await first.ImportAsync();
+            Assert.Equal(9, (await first.ControlAsync(0x80, 6, 0x0200, 0, 255)).Data.Length);
+            Assert.Equal(Stall, (await first.ControlAsync(0xC0, 0x00, 0, 4, 255)).Status);
+            device.Function = new StockUsbStreamDescriptors(_board, withInterface: true);
+            await server.UnplugAsync();
+            Assert.True(await first.ClosedByServerAsync());
+        }
+
+        await using var second = await UsbIpTestClient.ConnectAsync(endPoint);
+        await second.ImportAsync();
+        Assert.Equal(32, (await second.ControlAsync(0x80, 6, 0x0200, 0, 255)).Data.Length);
+        Assert.Equal(0, (await second.ControlAsync(0xC0, 0x00, 0, 4, 255)).Status);
+        Assert.Equal(2, server.Imports);
+    }
+
     [Theory]
     [InlineData(128, true, 128)]
     [InlineData(100, false, 100)]

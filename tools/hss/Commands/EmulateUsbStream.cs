@@ -22,12 +22,15 @@ namespace HssDevice.Tool.Commands;
 /// firmware presents it (its own descriptors, MS OS 1.0, one bulk pair, the UsbStream quirks of
 /// <see cref="StockUsbStreamPipe"/>), and the device engine on the project's single-pipe link over that UsbStream,
 /// with the board's budgets and UsbStreamLink's timeouts. With --enumerate-twice the device first enumerates
-/// without its interface and re-enumerates with it three seconds later, as when the application creates its UsbStream.
+/// without its interface and re-enumerates with it eight seconds later, as when the application creates its UsbStream.
 /// </summary>
 public static class EmulateUsbStream
 {
-    /// <summary>How long the emulated application takes from the first enumeration to CreateUsbStream.</summary>
-    private static readonly TimeSpan ApplicationStart = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// How long the emulated application takes from the first enumeration to CreateUsbStream: long enough for a host
+    /// under load (the test guest runs under TCG) to read the first configuration before the device leaves.
+    /// </summary>
+    private static readonly TimeSpan ApplicationStart = TimeSpan.FromSeconds(8);
 
     public static async Task<int> RunAsync(IPEndPoint listen, BoardSettings board, bool enumerateTwice, LogLevel logLevel,
         IReadOnlyList<SampleStep> steps, TextWriter output, TextWriter error, CancellationToken cancellationToken)
