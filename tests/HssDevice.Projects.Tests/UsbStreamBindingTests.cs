@@ -77,6 +77,7 @@ public class UsbStreamBindingTests
                 "firmware/HssDevice/Transport/IHssLink.cs",
                 "firmware/HssDevice.UsbStream/SinglePipe/StreamLink.cs",
                 "firmware/HssDevice.UsbStream/SinglePipe/UsbStreamLink.cs",
+                "firmware/HssDevice.UsbStream/SinglePipe/UsbStreamRules.cs",
             }
             .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(RepositoryLayout.PathOf(f)), options, RepositoryLayout.PathOf(f)))
             .Append(CSharpSyntaxTree.ParseText(usbApi, options, "System.Device.Usb.stub.cs"))

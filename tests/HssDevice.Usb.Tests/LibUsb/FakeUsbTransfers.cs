@@ -31,6 +31,15 @@ internal sealed class FakeUsbTransfers : IUsbTransfers
         }
     }
 
+    /// <summary>The buffers of the IN transfers submitted on the endpoint (their lengths are the transfer sizes).</summary>
+    public byte[][] PendingBuffers(byte endpoint)
+    {
+        lock (_lock)
+        {
+            return _pending.Where(p => p.Endpoint == endpoint).Select(p => p.Buffer).ToArray();
+        }
+    }
+
     public Task<UsbTransferResult> SubmitInAsync(byte endpoint, UsbPipeType type, byte[] buffer)
     {
         lock (_lock)

@@ -46,7 +46,9 @@ public static class EmulateUsbIp
     }
 
     /// <param name="Native">Serve through the C core and its USB/IP port (EmulateNative) instead of the C# emulation.</param>
-    public sealed record Choices(string Board, string? Speed, string? Profile, bool Reference, string? BoardsDir, LogLevel LogLevel, bool Native = false);
+    /// <param name="EnumerateTwice">A usbstream board enumerates without its interface first, as stock firmware does.</param>
+    public sealed record Choices(string Board, string? Speed, string? Profile, bool Reference, string? BoardsDir, LogLevel LogLevel,
+        bool Native = false, bool EnumerateTwice = false);
 
     public static async Task<int> RunAsync(IPEndPoint listen, Choices choices, IReadOnlyList<SampleStep> steps, TextWriter output,
         TextWriter error, CancellationToken cancellationToken)
@@ -57,6 +59,13 @@ public static class EmulateUsbIp
         try
         {
             board = BoardDirectory.Load(BoardDirectory.Locate(choices.BoardsDir), choices.Board).ToDeviceSettings();
+            if (board.Link == BoardLink.UsbStream && (choices.Profile != null || choices.Reference || choices.Speed == "high"))
+            {
+                // Stock firmware's UsbStream serves its own descriptors: speed, profile and identity are the board's.
+                error.WriteLine($"error: board {board.Name} runs stock firmware's UsbStream (full speed, its own descriptors): --profile, --reference and --speed high do not apply");
+                return ExitCodes.BadInput;
+            }
+
             speed = choices.Speed == null ? board.Speed : choices.Speed == "high" ? FirmwareSpeed.High : FirmwareSpeed.Full;
             if (speed == FirmwareSpeed.High && board.Speed != FirmwareSpeed.High)
             {
@@ -76,6 +85,17 @@ public static class EmulateUsbIp
         {
             error.WriteLine("error: " + e.Message);
             return ExitCodes.BadInput;
+        }
+
+        if (board.Link == BoardLink.UsbStream)
+        {
+            if (choices.Native)
+            {
+                error.WriteLine($"--native: board {board.Name} runs stock firmware's UsbStream, not the native USB function");
+                return ExitCodes.BadInput;
+            }
+
+            return await EmulateUsbStream.RunAsync(listen, board, choices.EnumerateTwice, choices.LogLevel, steps, output, error, cancellationToken).ConfigureAwait(false);
         }
 
         if (choices.Native)
