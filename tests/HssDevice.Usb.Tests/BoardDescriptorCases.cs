@@ -12,6 +12,11 @@ internal static class BoardDescriptorCases
         foreach (var name in BoardCatalog.Names)
         {
             var board = BoardCatalog.Create(name);
+            if (board.Link != BoardLink.Native)
+            {
+                continue;
+            }
+
             foreach (var profile in new[] { HssUsbProfile.Vendor, HssUsbProfile.Cdc })
             {
                 yield return (name, profile, UsbSpeed.Full);

@@ -19,6 +19,8 @@ public class BoardFileTests
     [InlineData("\"maxDataPayload\": 2048", "\"maxDataPayload\": 16384", "max data payload")]
     [InlineData("\"deviceInterfaceGuid\": \"{7ED00674", "\"deviceInterfaceGuid\": \"{XED00674", "GUID")]
     [InlineData("\"name\": \"esp32-s3\"", "\"name\": \"esp32\"", "named")]
+    [InlineData("\"link\": \"native\"", "\"link\": \"serial\"", "\"link\" is \"serial\", must be one of native, usbstream")]
+    [InlineData("\"link\": \"native\",", "", "has no \"link\"")]
     [InlineData("\"profile\": \"vendor\",", "", "profile")]
     [InlineData("\"usb\":", "\"usbx\":", "has no \"usb\"")]
     [InlineData("\"budgets\"", "\"budgets\" x", "JSON")]
@@ -58,6 +60,49 @@ public class BoardFileTests
         var error = Assert.Throws<ArgumentException>(settings.Validate);
         Assert.Contains($"CDC subclass 0x{subclass:X2}", error.Message);
         Assert.Throws<ArgumentException>(() => new UsbDescriptorBuilder(settings, HssUsbProfile.Cdc));
+    }
+
+    [Theory]
+    [InlineData("esp32-s3", "native", BoardLink.Native)]
+    [InlineData("stm32f769i-discovery", "native", BoardLink.Native)]
+    [InlineData("slstk3701a", "usbstream", BoardLink.UsbStream)]
+    public void Link_is_read(string name, string text, BoardLink expected)
+    {
+        var board = BoardDirectory.Load(RepositoryPaths.Boards, name);
+        Assert.Equal(text, board.Link);
+        Assert.Equal(expected, board.ToDeviceSettings().Link);
+    }
+
+    [Theory]
+    [InlineData("\"link\": \"native\"", "\"link\": \"usbstream\"", "single-pipe goes with link usbstream")]
+    [InlineData("\"profile\": \"vendor\"", "\"profile\": \"single-pipe\"", "single-pipe goes with link usbstream")]
+    public void Link_and_profile_must_agree(string find, string replace, string expectedInMessage)
+    {
+        var error = Assert.Throws<BoardFileException>(() => BoardFile.Parse(Esp32Json.Replace(find, replace), "esp32-s3.json"));
+        Assert.Contains(expectedInMessage, error.Message);
+    }
+
+    [Fact]
+    public void A_usbstream_board_is_full_speed_only()
+    {
+        var json = File.ReadAllText(Path.Combine(RepositoryPaths.Boards, "slstk3701a.json")).Replace("\"speed\": \"full\"", "\"speed\": \"high\"");
+        Assert.Contains("full speed only", Assert.Throws<BoardFileException>(() => BoardFile.Parse(json, "slstk3701a.json")).Message);
+    }
+
+    [Fact]
+    public void A_single_pipe_board_has_no_descriptors_of_ours()
+    {
+        var kit = BoardDirectory.Load(RepositoryPaths.Boards, "slstk3701a").ToDeviceSettings();
+        Assert.Equal(HssUsbProfile.SinglePipe, kit.Profile);
+        Assert.Contains("firmware serves its own descriptors", Assert.Throws<ArgumentException>(() => new UsbDescriptorBuilder(kit)).Message);
+    }
+
+    [Fact]
+    public void Device_settings_reject_an_unknown_link()
+    {
+        var settings = BoardFile.Parse(Esp32Json, "esp32-s3.json").ToDeviceSettings();
+        settings.Link = (BoardLink)7;
+        Assert.Contains("link", Assert.Throws<ArgumentException>(settings.Validate).Message);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public class BoardTwinTests
         Assert.Equal(BoardDirectory.Names(RepositoryPaths.Boards), BoardCatalog.Names.OrderBy(n => n, StringComparer.Ordinal));
         Assert.Contains("esp32-s3", BoardCatalog.Names);
         Assert.Contains("stm32f769i-discovery", BoardCatalog.Names);
+        Assert.Contains("slstk3701a", BoardCatalog.Names);
     }
 
     [Theory]
@@ -42,6 +43,17 @@ public class BoardTwinTests
     }
 
     [Fact]
+    public void Twin_check_sees_a_different_link()
+    {
+        var twin = BoardCatalog.Create("esp32-s3");
+        var fromJson = BoardDirectory.Load(RepositoryPaths.Boards, "esp32-s3").ToDeviceSettings();
+        Assert.Equal(fromJson.Link, twin.Link);
+        twin.Link = BoardLink.UsbStream;
+        Assert.NotEqual(fromJson.Link, twin.Link);
+        Assert.Contains(typeof(BoardSettings).GetProperties(), p => p.Name == nameof(BoardSettings.Link));
+    }
+
+    [Fact]
     public void Board_selected_by_the_application_has_a_file()
     {
         Assert.Contains(HssDevice.App.SelectedBoard.Name, BoardDirectory.Names(RepositoryPaths.Boards));
@@ -54,9 +66,17 @@ public class BoardTwinTests
         Assert.Equal("ESP32_S3", BoardCatalog.Create("esp32-s3").FirmwareTarget);
         Assert.Equal(UsbSpeed.High, BoardCatalog.Create("stm32f769i-discovery").Speed);
         Assert.Equal("ST_STM32F769I_DISCOVERY", BoardCatalog.Create("stm32f769i-discovery").FirmwareTarget);
-        foreach (var name in BoardCatalog.Names)
+        Assert.Equal(BoardLink.Native, BoardCatalog.Create("esp32-s3").Link);
+        Assert.Equal(BoardLink.Native, BoardCatalog.Create("stm32f769i-discovery").Link);
+        foreach (var name in BoardCatalog.Names.Where(n => BoardCatalog.Create(n).Link == BoardLink.Native))
         {
             Assert.Equal((ushort)0x1209, BoardCatalog.Create(name).EffectiveVendorId);
         }
+
+        // Stock firmware's identity, shared by every nanoFramework Silicon Labs image (read from its sources).
+        var kit = BoardCatalog.Create("slstk3701a");
+        Assert.Equal((BoardLink.UsbStream, HssUsbProfile.SinglePipe, UsbSpeed.Full), (kit.Link, kit.Profile, kit.Speed));
+        Assert.Equal(((ushort)0x10C4, (ushort)0x8DAD), (kit.EffectiveVendorId, kit.ProductId));
+        Assert.Equal("SL_STK3701A", kit.FirmwareTarget);
     }
 }

@@ -17,6 +17,9 @@ internal sealed class PendingUrb(uint seqNum, byte endpointAddress, int length, 
 
     public byte[] OutData { get; } = outData;
 
+    /// <summary>URB_ZERO_PACKET: an OUT transfer of whole packets ends with a zero-length packet.</summary>
+    public bool ZeroPacket { get; init; }
+
     /// <summary>Cancelled by CMD_UNLINK or by the end of the import.</summary>
     public CancellationTokenSource Cancel { get; } = CancellationTokenSource.CreateLinkedTokenSource(session);
 

@@ -13,7 +13,8 @@ public readonly record struct ControlResult(bool Stalled, byte[] Data)
 
 /// <summary>
 /// Endpoint 0 of the emulated device: answers the standard requests of USB 2.0 chapter 9 that a host sends to an
-/// HSS device, and the MS OS 2.0 vendor request, from the device's own descriptor builder. Everything else STALLs, as
+/// HSS device, and the vendor requests of its Microsoft OS descriptors, from the device's function
+/// (<see cref="IEmulatedUsbFunction"/>: the project's descriptor builder, or stock firmware's UsbStream). Everything else STALLs, as
 /// a real device's request error does (USB 2.0 section 9.2.7). Not thread-safe: the session calls it from its
 /// reader only.
 /// </summary>
@@ -26,7 +27,9 @@ public sealed class UsbControlResponder
     private const byte StandardDeviceOut = 0x00;
     private const byte StandardInterfaceOut = 0x01;
     private const byte StandardEndpointOut = 0x02;
-    private const byte VendorDeviceIn = 0xC0;
+    private const byte VendorTypeMask = 0x60;
+    private const byte VendorType = 0x40;
+    private const byte DirectionIn = 0x80;
 
     // bRequest codes (USB 2.0 table 9-4).
     private const byte GetStatus = 0;
@@ -40,16 +43,21 @@ public sealed class UsbControlResponder
 
     private const ushort EndpointHaltFeature = 0;
 
-    private readonly UsbDescriptorBuilder _builder;
+    private readonly IEmulatedUsbFunction _function;
     private readonly UsbSpeed _speed;
     private readonly byte[] _interfaceNumbers;
     private readonly bool[] _halted = new bool[256];
 
     public UsbControlResponder(UsbDescriptorBuilder builder, UsbSpeed speed)
+        : this(new BuilderUsbFunction(builder), speed)
     {
-        _builder = builder;
+    }
+
+    public UsbControlResponder(IEmulatedUsbFunction function, UsbSpeed speed)
+    {
+        _function = function;
         _speed = speed;
-        _interfaceNumbers = builder.Profile == HssUsbProfile.Cdc ? new byte[] { 0, 1 } : new byte[] { 0 };
+        _interfaceNumbers = function.InterfaceNumbers;
     }
 
     /// <summary>bConfigurationValue set by the host: 0 unconfigured (data endpoints unusable), 1 configured.</summary>
@@ -58,10 +66,13 @@ public sealed class UsbControlResponder
     /// <summary>Raised when the host selects configuration 1 (the device is then usable, as a real device's "configured" event).</summary>
     public event Action? Configured;
 
-    /// <summary>The data endpoints of the configuration (both profiles have the same four).</summary>
+    /// <summary>The data endpoints of the project's configuration (both profiles have the same four).</summary>
     public static bool IsDataEndpoint(byte address) =>
         address is UsbDescriptorBuilder.BulkInAddress or UsbDescriptorBuilder.BulkOutAddress
             or UsbDescriptorBuilder.InterruptInAddress or UsbDescriptorBuilder.InterruptOutAddress;
+
+    /// <summary>Whether this device's configuration has the endpoint.</summary>
+    public bool HasDataEndpoint(byte address) => _function.HasDataEndpoint(address);
 
     public bool IsHalted(byte address) => _halted[address];
 
@@ -96,12 +107,15 @@ public sealed class UsbControlResponder
         {
             case (StandardDeviceIn, GetDescriptor):
                 {
-                    byte[]? descriptor = _builder.GetDescriptor((byte)(value >> 8), (byte)value, _speed);
+                    byte[]? descriptor = _function.GetDescriptor((byte)(value >> 8), (byte)value, _speed);
                     return descriptor == null ? ControlResult.Stall : ControlResult.Ok(descriptor);
                 }
 
-            case (VendorDeviceIn, UsbDescriptorBuilder.MsOs20VendorCode) when index == UsbDescriptorBuilder.MsOs20DescriptorIndex:
-                return ControlResult.Ok(_builder.BuildMsOs20DescriptorSet());
+            case var _ when (requestType & (VendorTypeMask | DirectionIn)) == (VendorType | DirectionIn):
+                {
+                    byte[]? answer = _function.VendorRequest(requestType, request, value, index);
+                    return answer == null ? ControlResult.Stall : ControlResult.Ok(answer);
+                }
 
             case (StandardDeviceOut, SetConfiguration) when value <= 1:
                 Configuration = (byte)value;
@@ -146,5 +160,5 @@ public sealed class UsbControlResponder
     private bool HasInterface(ushort index) => Array.IndexOf(_interfaceNumbers, (byte)index) >= 0;
 
     private bool IsKnownEndpoint(byte address) =>
-        (address & 0x7F) == 0 || (Configuration != 0 && IsDataEndpoint(address));
+        (address & 0x7F) == 0 || (Configuration != 0 && _function.HasDataEndpoint(address));
 }

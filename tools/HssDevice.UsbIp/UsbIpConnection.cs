@@ -31,7 +31,7 @@ internal sealed class UsbIpConnection
     private readonly object _stateLock = new();
     private readonly Dictionary<uint, PendingUrb> _inFlight = new();
     private readonly Dictionary<byte, EndpointQueue> _endpoints = new();
-    private readonly UsbControlResponder _control;
+    private UsbControlResponder _control;
     private CancellationTokenSource? _session;
     private int _importNumber;
     private Task _serving = Task.CompletedTask;
@@ -43,12 +43,19 @@ internal sealed class UsbIpConnection
         _stream = new NetworkStream(socket, ownsSocket: true);
         _device = device;
         _logger = logger;
-        _control = new UsbControlResponder(device.Descriptors, device.Speed);
-        _control.Configured += server.RaiseConfigured;
+        _control = NewResponder();
         Peer = socket.RemoteEndPoint?.ToString() ?? "?";
     }
 
     private string Peer { get; }
+
+    /// <summary>Endpoint 0 of the device's current function (read afresh at each import: the function may change between them).</summary>
+    private UsbControlResponder NewResponder()
+    {
+        var control = new UsbControlResponder(_device.Function, _device.Speed);
+        control.Configured += _server.RaiseConfigured;
+        return control;
+    }
 
     private bool Imported => _session != null;
 
@@ -171,7 +178,7 @@ internal sealed class UsbIpConnection
             await _device.HostLink.ResetAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        _control.Reset();
+        _control = NewResponder();
         _importNumber = importNumber;
         _session = new CancellationTokenSource();
         _logger.LogInformation("usbip {Peer}: import {Import} of {BusId}: attached", Peer, importNumber, _device.Info.BusId);
@@ -273,7 +280,7 @@ internal sealed class UsbIpConnection
         }
 
         byte address = (byte)(endpoint | (direction == UsbIpWire.DirectionIn ? 0x80u : 0u));
-        if (_control.Configuration == 0 || !UsbControlResponder.IsDataEndpoint(address) || _control.IsHalted(address))
+        if (_control.Configuration == 0 || !_control.HasDataEndpoint(address) || _control.IsHalted(address))
         {
             _logger.LogWarning("usbip {Peer}: CMD_SUBMIT {Seq} for endpoint 0x{Address:x2}, which {Problem}: stalled", Peer, seqNum, address,
                 _control.Configuration == 0 ? "is not usable before SET_CONFIGURATION" : "does not exist");
@@ -281,7 +288,10 @@ internal sealed class UsbIpConnection
             return;
         }
 
-        var urb = new PendingUrb(seqNum, address, length, outData, _session!.Token);
+        var urb = new PendingUrb(seqNum, address, length, outData, _session!.Token)
+        {
+            ZeroPacket = (UsbIpWire.ReadU32(header, UsbIpWire.TransferFlagsOffset) & UsbIpWire.UrbZeroPacket) != 0,
+        };
         EndpointQueue queue;
         lock (_stateLock)
         {
@@ -393,6 +403,10 @@ internal sealed class UsbIpConnection
             {
                 await _device.HostLink.WriteCommandAsync(urb.OutData, urb.Cancel.Token).ConfigureAwait(false);
             }
+            else if (_device.HostLink is IUsbPacketLink packets)
+            {
+                await packets.WriteTransferAsync(urb.OutData, urb.ZeroPacket, urb.Cancel.Token).ConfigureAwait(false);
+            }
             else
             {
                 await _device.HostLink.WriteDataAsync(urb.OutData, urb.Cancel.Token).ConfigureAwait(false);
@@ -453,7 +467,9 @@ internal sealed class UsbIpConnection
         byte[] buffer = ArrayPool<byte>.Shared.Rent(urb.Length);
         try
         {
-            int read = urb.EndpointAddress == UsbDescriptorBuilder.BulkInAddress
+            int read = _device.HostLink is IUsbPacketLink packets
+                ? await packets.ReadTransferAsync(buffer.AsMemory(0, urb.Length), urb.Cancel.Token).ConfigureAwait(false)
+                : urb.EndpointAddress == UsbDescriptorBuilder.BulkInAddress
                 ? await _device.HostLink.ReadDataAsync(buffer.AsMemory(0, urb.Length), urb.Cancel.Token).ConfigureAwait(false)
                 : await _device.HostLink.ReadCommandAsync(buffer.AsMemory(0, urb.Length), urb.Cancel.Token).ConfigureAwait(false);
             return buffer.AsSpan(0, read).ToArray();

@@ -155,6 +155,25 @@ public sealed class UsbIpServer : IAsyncDisposable
 
     internal void RaiseConfigured() => Configured?.Invoke();
 
+    /// <summary>
+    /// Unplugs without stopping: closes every connection (the kernel sees the device leave) and keeps listening, so
+    /// the device can be attached again (a re-enumeration, as when stock firmware restarts its USB device).
+    /// </summary>
+    public async Task UnplugAsync()
+    {
+        UsbIpConnection[] connections;
+        lock (_lock)
+        {
+            connections = new UsbIpConnection[_connections.Count];
+            _connections.CopyTo(connections);
+        }
+
+        foreach (UsbIpConnection connection in connections)
+        {
+            await connection.CloseAsync().ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Unplugs: stops listening and closes every connection (the kernel sees the device leave).</summary>
     public async ValueTask DisposeAsync()
     {

@@ -56,6 +56,9 @@ internal static class UsbIpWire
     public const int DirectionOffset = 12;
     public const int EndpointOffset = 16;
     public const int TransferFlagsOffset = 20;
+
+    /// <summary>Linux URB_ZERO_PACKET in transfer_flags: end a bulk OUT transfer of whole packets with a ZLP.</summary>
+    public const uint UrbZeroPacket = 0x0040;
     public const int TransferBufferLengthOffset = 24;
     public const int StartFrameOffset = 28;
     public const int NumberOfPacketsOffset = 32;

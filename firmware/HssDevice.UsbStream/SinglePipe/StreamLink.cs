@@ -11,11 +11,18 @@ namespace HssDevice.Transport.SinglePipe
     /// Link up/down comes from <see cref="SetConnected"/> (UsbStream's connection event, see UsbStreamLink) and
     /// from the stream itself: a read that fails or ends counts as the link going down.
     /// When the link goes down, the pending or next <see cref="ReadData"/> returns 0 once, so the engine fails
-    /// every socket; later reads wait until the link is up again.
+    /// every socket and starts framing afresh; later reads wait until the link is up again.
+    /// The stream is read only into the link's own buffer, at offset 0 and for a whole number of 64-byte packets, as
+    /// UsbStream demands (<see cref="UsbStreamRules"/>); what the caller's range cannot take is kept for the next
+    /// read, and dropped when the link goes down (those bytes belong to the old session).
     /// </summary>
     public class StreamLink : IHssLink
     {
+        /// <summary>Default size of the link's read buffer: 8 packets.</summary>
+        public const int DefaultReadBufferBytes = 8 * UsbStreamRules.PacketSize;
+
         private readonly Stream _stream;
+        private readonly byte[] _readBuffer;
         private readonly object _writeLock = new object();
         private readonly object _stateLock = new object();
 
@@ -32,15 +39,33 @@ namespace HssDevice.Transport.SinglePipe
         private Exception _lastReadError;
         private int _readRetryDelay = 1000;
 
+        // Bytes read from the stream that the caller has not taken yet: _readBuffer[_readStart.._readEnd), of the
+        // session _readSession. Only the reading thread touches them.
+        private int _readStart;
+        private int _readEnd;
+        private int _readSession;
+
         /// <param name="stream">The pipe; the link owns it and closes it in <see cref="Close"/>.</param>
         /// <param name="connected">Whether the pipe is up now (UsbStream.IsConnected).</param>
         public StreamLink(Stream stream, bool connected)
+            : this(stream, connected, DefaultReadBufferBytes)
+        {
+        }
+
+        /// <param name="readBufferBytes">Size of the link's read buffer: a multiple of 64 (UsbStream reads whole packets).</param>
+        public StreamLink(Stream stream, bool connected, int readBufferBytes)
         {
             if (stream == null)
             {
                 throw new ArgumentNullException("stream");
             }
 
+            if (!UsbStreamRules.IsAllowedRead(0, readBufferBytes))
+            {
+                throw new ArgumentOutOfRangeException("readBufferBytes", "a multiple of " + UsbStreamRules.PacketSize.ToString() + " bytes");
+            }
+
+            _readBuffer = new byte[readBufferBytes];
             _stream = stream;
             _connected = connected;
 
@@ -156,10 +181,19 @@ namespace HssDevice.Transport.SinglePipe
                     {
                         session = _session;
                         wait = 0;
+                        if (_readEnd > _readStart && _readSession == session)
+                        {
+                            return TakeBuffered(buffer, offset, count);
+                        }
+
+                        _readStart = 0;
+                        _readEnd = 0;
                     }
                     else if (!_downReported)
                     {
                         _downReported = true;
+                        _readStart = 0;
+                        _readEnd = 0;
                         return 0;
                     }
                     else
@@ -179,7 +213,8 @@ namespace HssDevice.Transport.SinglePipe
                 int read;
                 try
                 {
-                    read = _stream.Read(buffer, offset, count);
+                    // Offset 0 of the link's own buffer, a whole number of packets: never the caller's range.
+                    read = _stream.Read(_readBuffer, 0, _readBuffer.Length);
                 }
                 catch (TimeoutException)
                 {
@@ -192,9 +227,9 @@ namespace HssDevice.Transport.SinglePipe
                     continue;
                 }
 
-                if (read <= 0)
+                if (read <= 0 || read > _readBuffer.Length)
                 {
-                    OnReadFailed(session, new IOException("The stream ended."));
+                    OnReadFailed(session, new IOException(read <= 0 ? "The stream ended." : "The stream claimed more bytes than were asked."));
                     continue;
                 }
 
@@ -202,7 +237,10 @@ namespace HssDevice.Transport.SinglePipe
                 {
                     if (_session == session && !_closed)
                     {
-                        return read;
+                        _readStart = 0;
+                        _readEnd = read;
+                        _readSession = session;
+                        return TakeBuffered(buffer, offset, count);
                     }
                 }
 
@@ -265,6 +303,20 @@ namespace HssDevice.Transport.SinglePipe
                     throw new IOException("Writing to the link failed: " + e.Message, e);
                 }
             }
+        }
+
+        /// <summary>Copies buffered bytes into the caller's range (count 0 takes none); the rest wait for the next read.</summary>
+        private int TakeBuffered(byte[] buffer, int offset, int count)
+        {
+            int n = _readEnd - _readStart;
+            if (n > count)
+            {
+                n = count;
+            }
+
+            Array.Copy(_readBuffer, _readStart, buffer, offset, n);
+            _readStart += n;
+            return n;
         }
 
         private void OnReadFailed(int session, Exception error)

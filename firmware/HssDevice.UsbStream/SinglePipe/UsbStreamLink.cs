@@ -13,16 +13,17 @@ namespace HssDevice.Transport.SinglePipe
     /// </summary>
     public sealed class UsbStreamLink
     {
-        /// <summary>Default UsbStream.ReadTimeout: a blocked read wakes this often to notice a lost host.</summary>
-        public const int DefaultReadTimeout = 500;
+        /// <summary>Default UsbStream.ReadTimeout (<see cref="UsbStreamRules.DefaultReadTimeout"/>).</summary>
+        public const int DefaultReadTimeout = UsbStreamRules.DefaultReadTimeout;
 
-        /// <summary>Default UsbStream.WriteTimeout: a write the host never takes fails instead of hanging.</summary>
-        public const int DefaultWriteTimeout = 5000;
+        /// <summary>Default UsbStream.WriteTimeout (<see cref="UsbStreamRules.DefaultWriteTimeout"/>).</summary>
+        public const int DefaultWriteTimeout = UsbStreamRules.DefaultWriteTimeout;
 
         private readonly StreamLink _link;
 
         private UsbStreamLink(UsbStream stream)
         {
+            // StreamLink reads into its own buffer at offset 0, whole 64-byte packets (UsbStreamRules).
             _link = new StreamLink(stream, stream.IsConnected);
             stream.UsbDeviceConnectionChanged += new UsbDeviceConnectionChangedEventHandler(OnConnectionChanged);
         }
@@ -35,10 +36,13 @@ namespace HssDevice.Transport.SinglePipe
 
         /// <summary>
         /// Creates the device's UsbStream (nanoFramework allows one) with the interface GUID Windows binds WinUSB to
-        /// and the interface name, and wraps it.
+        /// and the interface name (the firmware's product and interface string), and wraps it.
+        /// Both timeouts must be finite, 1 to 32767 ms (<see cref="UsbStreamRules.CheckTimeout"/>).
         /// </summary>
         public static UsbStreamLink Open(Guid deviceInterfaceGuid, string interfaceName, int readTimeout, int writeTimeout)
         {
+            UsbStreamRules.CheckTimeout(readTimeout, "readTimeout");
+            UsbStreamRules.CheckTimeout(writeTimeout, "writeTimeout");
             UsbStream stream = UsbClient.CreateUsbStream(deviceInterfaceGuid, interfaceName);
             stream.ReadTimeout = readTimeout;
             stream.WriteTimeout = writeTimeout;

@@ -27,6 +27,9 @@ namespace HssDevice.Usb
         /// <summary>nanoFramework firmware target (nanoff --target), e.g. ESP32_S3.</summary>
         public string FirmwareTarget { get; set; }
 
+        /// <summary>Which link the board application opens: the native USB function or stock firmware's UsbStream.</summary>
+        public BoardLink Link { get; set; }
+
         /// <summary>The fastest speed the board's USB port runs at.</summary>
         public UsbSpeed Speed { get; set; }
 
@@ -117,14 +120,30 @@ namespace HssDevice.Usb
                 throw new ArgumentException("vendor ID 0x2FE0 is Xaptum's: choose the reference identity explicitly to use it");
             }
 
+            if (Link != BoardLink.Native && Link != BoardLink.UsbStream)
+            {
+                throw new ArgumentException("link must be native or usbstream");
+            }
+
             if (Speed != UsbSpeed.Full && Speed != UsbSpeed.High)
             {
                 throw new ArgumentException("USB speed must be full or high");
             }
 
-            if (Profile != HssUsbProfile.Vendor && Profile != HssUsbProfile.Cdc)
+            if (Profile != HssUsbProfile.Vendor && Profile != HssUsbProfile.Cdc && Profile != HssUsbProfile.SinglePipe)
             {
-                throw new ArgumentException("profile must be vendor or cdc");
+                throw new ArgumentException("profile must be vendor, cdc or single-pipe");
+            }
+
+            // UsbStream serves the firmware's descriptors with one bulk pair; the native function serves ours.
+            if ((Link == BoardLink.UsbStream) != (Profile == HssUsbProfile.SinglePipe))
+            {
+                throw new ArgumentException("profile single-pipe goes with link usbstream, and only with it (the native link serves the vendor or cdc profile)");
+            }
+
+            if (Link == BoardLink.UsbStream && Speed != UsbSpeed.Full)
+            {
+                throw new ArgumentException("link usbstream runs at full speed only (its bulk endpoints are 64 bytes)");
             }
 
             if (CdcSubclass < CdcVendorSubclassFirst || CdcSubclass > CdcVendorSubclassLast)

@@ -11,5 +11,11 @@ namespace HssDevice.Usb
         /// interrupt pair, and a data interface (class 0x0A) with the bulk pair.
         /// </summary>
         Cdc = 1,
+
+        /// <summary>
+        /// No descriptors of this project: the firmware's own (stock nanoFramework's UsbStream, one bulk pair) carry
+        /// commands and data on one pipe (docs/protocol.md section 3). Only with <see cref="BoardLink.UsbStream"/>.
+        /// </summary>
+        SinglePipe = 2,
     }
 }

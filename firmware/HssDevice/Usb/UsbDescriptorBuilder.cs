@@ -89,7 +89,7 @@ namespace HssDevice.Usb
             board.Validate();
             if (profile != HssUsbProfile.Vendor && profile != HssUsbProfile.Cdc)
             {
-                throw new ArgumentException("profile must be vendor or cdc");
+                throw new ArgumentException("profile must be vendor or cdc (a single-pipe board's firmware serves its own descriptors)");
             }
 
             _board = board.Clone();

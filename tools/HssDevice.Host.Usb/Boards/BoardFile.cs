@@ -9,6 +9,7 @@ public sealed record BoardFile(
     string Name,
     string Description,
     string FirmwareTarget,
+    string Link,
     string Speed,
     string Identity,
     ushort VendorId,
@@ -30,6 +31,9 @@ public sealed record BoardFile(
 {
     public const string TestIdentity = "test";
     public const string ReferenceIdentity = "reference";
+    public const string NativeLink = "native";
+    public const string UsbStreamLink = "usbstream";
+    public const string SinglePipeProfile = "single-pipe";
 
     /// <summary>Reads and checks a board file; <see cref="BoardFileException"/> names the file and the field at fault.</summary>
     public static BoardFile Load(string path)
@@ -68,6 +72,7 @@ public sealed record BoardFile(
                 String(root, "name", source),
                 String(root, "description", source),
                 String(root, "firmwareTarget", source),
+                OneOf(root, "link", source, NativeLink, UsbStreamLink),
                 OneOf(usb, "speed", source, "full", "high"),
                 OneOf(usb, "identity", source, TestIdentity, ReferenceIdentity),
                 (ushort)Hex(usb, "vendorId", 0xFFFF, source),
@@ -78,7 +83,7 @@ public sealed record BoardFile(
                 String(usb, "serialNumber", source),
                 Int(usb, "interruptIntervalMicroseconds", source),
                 Int(usb, "maxPowerMilliamps", source),
-                OneOf(usb, "profile", source, "vendor", "cdc"),
+                OneOf(usb, "profile", source, "vendor", "cdc", SinglePipeProfile),
                 (byte)Hex(usb, "cdcSubclass", 0xFF, source),
                 String(usb, "deviceInterfaceGuid", source),
                 Int(budgets, "sendWindow", source),
@@ -111,6 +116,7 @@ public sealed record BoardFile(
     {
         Name = Name,
         FirmwareTarget = FirmwareTarget,
+        Link = Link == UsbStreamLink ? BoardLink.UsbStream : BoardLink.Native,
         Speed = Speed == "high" ? UsbSpeed.High : UsbSpeed.Full,
         ReferenceIdentity = Identity == ReferenceIdentity,
         VendorId = VendorId,
@@ -121,7 +127,7 @@ public sealed record BoardFile(
         SerialNumber = SerialNumber,
         InterruptIntervalMicroseconds = InterruptIntervalMicroseconds,
         MaxPowerMilliamps = MaxPowerMilliamps,
-        Profile = Profile == "cdc" ? HssUsbProfile.Cdc : HssUsbProfile.Vendor,
+        Profile = Profile == "cdc" ? HssUsbProfile.Cdc : Profile == SinglePipeProfile ? HssUsbProfile.SinglePipe : HssUsbProfile.Vendor,
         CdcSubclass = CdcSubclass,
         DeviceInterfaceGuid = DeviceInterfaceGuid,
         SendWindow = SendWindow,

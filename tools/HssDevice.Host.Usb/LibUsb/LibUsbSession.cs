@@ -103,7 +103,7 @@ public sealed unsafe class LibUsbSession : IDisposable
             }
 
             bool autoDetach = libusb_set_auto_detach_kernel_driver(handle, 1) == Success;
-            foreach (byte number in match.Interface!.Interfaces)
+            foreach (byte number in match.InterfacesToClaim)
             {
                 if (!autoDetach && libusb_kernel_driver_active(handle, number) == 1)
                 {

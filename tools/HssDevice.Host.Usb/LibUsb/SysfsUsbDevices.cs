@@ -34,7 +34,7 @@ public static class SysfsUsbDevices
                 int bus = ReadNumber(Path.Combine(path, "busnum"));
                 int address = ReadNumber(Path.Combine(path, "devnum"));
                 byte[] descriptors = ReadAttribute(Path.Combine(path, "descriptors"));
-                devices.Add(new UsbDeviceCandidate(name, bus, address, descriptors));
+                devices.Add(new UsbDeviceCandidate(name, bus, address, descriptors) { Product = ReadOptionalText(Path.Combine(path, "product")) });
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
@@ -69,6 +69,18 @@ public static class SysfsUsbDevices
         }
 
         return content.ToArray();
+    }
+
+    /// <summary>A string attribute the kernel writes only when the device has the string ("product"); null otherwise.</summary>
+    private static string? ReadOptionalText(string file)
+    {
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        string text = File.ReadAllText(file);
+        return text.EndsWith('\n') ? text[..^1] : text;
     }
 
     private static int ReadNumber(string file) => int.Parse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);

@@ -1,4 +1,5 @@
 using HssDevice.Host.Usb.Parsing;
+using HssDevice.Host.Usb.UsbStream;
 
 namespace HssDevice.Host.Usb.LibUsb;
 
@@ -18,18 +19,28 @@ public sealed record UsbDeviceCandidate(string SysName, int Bus, int Address, by
 
     public ushort ProductId => Descriptors.Length >= 12 ? (ushort)(Descriptors[10] | (Descriptors[11] << 8)) : (ushort)0;
 
+    /// <summary>The product string the kernel read (sysfs "product"), or null when the device has none.</summary>
+    public string? Product { get; init; }
+
     public override string ToString() => $"{SysName} ({VendorId:x4}:{ProductId:x4}, {DevicePath})";
 }
 
-/// <summary>Where HSS is in a device, or why it is not there.</summary>
+/// <summary>Where HSS is in a device (the project's interface, or stock firmware's UsbStream), or why it is not there.</summary>
 public sealed record UsbDeviceMatch(UsbDeviceCandidate Device, HssInterfaceMatch? Interface, byte ConfigurationValue, string? WhyNot)
 {
-    public bool IsHss => Interface != null;
+    /// <summary>Stock firmware's UsbStream (single-pipe profile), when that is where HSS is.</summary>
+    public UsbStreamInterfaceMatch? Stream { get; init; }
+
+    public bool IsHss => Interface != null || Stream != null;
+
+    /// <summary>The interfaces a host claims.</summary>
+    public IReadOnlyList<byte> InterfacesToClaim => Stream != null ? new[] { Stream.Interface } : Interface?.Interfaces ?? Array.Empty<byte>();
 }
 
 /// <summary>
 /// Decides from descriptors alone (no device opened) whether a device is an HSS device: any VID and PID unless a
-/// filter names one, and an HSS interface in either profile found by the project's own parser (docs/protocol.md section 12).
+/// filter names one, and an HSS interface in either profile found by the project's own parser (docs/protocol.md section 12),
+/// or, at a UsbStream board's VID:PID, stock firmware's UsbStream with that board's product string (UsbStreamFinder).
 /// </summary>
 public static class HssUsbDeviceMatcher
 {
@@ -61,6 +72,19 @@ public static class HssUsbDeviceMatcher
             }
 
             byte[] configuration = bytes.AsSpan(offset, total).ToArray();
+            if (UsbStreamFinder.IsUsbStreamIdentity(device.VendorId, device.ProductId))
+            {
+                (UsbStreamInterfaceMatch? stream, string? whyNot) = UsbStreamFinder.Find(device.VendorId, device.ProductId, device.Product, configuration);
+                if (stream != null)
+                {
+                    return new UsbDeviceMatch(device, null, configuration[5], null) { Stream = stream };
+                }
+
+                reasons.Add($"configuration {configuration[5]}: {whyNot}");
+                offset += total;
+                continue;
+            }
+
             try
             {
                 HssInterfaceMatch match = HssInterfaceFinder.Find(configuration);

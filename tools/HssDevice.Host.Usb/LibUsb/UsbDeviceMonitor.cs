@@ -1,4 +1,6 @@
 using HssDevice.Host;
+using HssDevice.Host.Links;
+using HssDevice.Host.Usb.UsbStream;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -141,7 +143,9 @@ public sealed class UsbDeviceMonitor
             return false;
         }
 
-        var link = new UsbHostLink(io, match.Interface!, _linkOptions, _loggers.CreateLogger<UsbHostLink>());
+        IHostLink link = match.Stream != null
+            ? new UsbStreamHostLink(io, match.Stream, _loggers.CreateLogger<UsbStreamHostLink>())
+            : new UsbHostLink(io, match.Interface!, _linkOptions, _loggers.CreateLogger<UsbHostLink>());
         DeviceConnection connection;
         lock (_lock)
         {

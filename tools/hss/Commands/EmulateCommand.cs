@@ -52,6 +52,10 @@ public sealed class EmulateCommand : Command, IHelpNotes
         {
             Description = "With --usbip: the reference device's identity (VID 0x2FE0, vendor interface) and link (one packet per transfer, no zero-length packets).",
         };
+        var enumerateTwice = new Option<bool>("--enumerate-twice")
+        {
+            Description = "With --usbip and a usbstream board: enumerate without the interface first, then again with it, as stock firmware does when the application creates its UsbStream.",
+        };
         var boardsDir = new Option<string?>("--boards-dir")
         {
             Description = "Folder of board files; default boards/ of the repository above the working directory, else the one beside the tool.",
@@ -98,6 +102,7 @@ public sealed class EmulateCommand : Command, IHelpNotes
         Options.Add(speed);
         Options.Add(profile);
         Options.Add(reference);
+        Options.Add(enumerateTwice);
         Options.Add(boardsDir);
         Options.Add(logLevel);
         Validators.Add(result =>
@@ -149,7 +154,7 @@ public sealed class EmulateCommand : Command, IHelpNotes
                 return EmulateUsbIp.RunAsync(
                     EmulateUsbIp.ParseEndPoint(parseResult.GetValue(usbip))!,
                     new EmulateUsbIp.Choices(parseResult.GetValue(board)!, parseResult.GetValue(speed), parseResult.GetValue(profile),
-                        parseResult.GetValue(reference), parseResult.GetValue(boardsDir), parseResult.GetValue(logLevel)),
+                        parseResult.GetValue(reference), parseResult.GetValue(boardsDir), parseResult.GetValue(logLevel), parseResult.GetValue(enumerateTwice)),
                     steps, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken);
             }
 

@@ -45,7 +45,7 @@ public static class EmulateUsbIp
             : null;
     }
 
-    public sealed record Choices(string Board, string? Speed, string? Profile, bool Reference, string? BoardsDir, LogLevel LogLevel);
+    public sealed record Choices(string Board, string? Speed, string? Profile, bool Reference, string? BoardsDir, LogLevel LogLevel, bool EnumerateTwice = false);
 
     public static async Task<int> RunAsync(IPEndPoint listen, Choices choices, IReadOnlyList<SampleStep> steps, TextWriter output,
         TextWriter error, CancellationToken cancellationToken)
@@ -56,6 +56,13 @@ public static class EmulateUsbIp
         try
         {
             board = BoardDirectory.Load(BoardDirectory.Locate(choices.BoardsDir), choices.Board).ToDeviceSettings();
+            if (board.Link == BoardLink.UsbStream && (choices.Profile != null || choices.Reference || choices.Speed == "high"))
+            {
+                // Stock firmware's UsbStream serves its own descriptors: speed, profile and identity are the board's.
+                error.WriteLine($"error: board {board.Name} runs stock firmware's UsbStream (full speed, its own descriptors): --profile, --reference and --speed high do not apply");
+                return ExitCodes.BadInput;
+            }
+
             speed = choices.Speed == null ? board.Speed : choices.Speed == "high" ? FirmwareSpeed.High : FirmwareSpeed.Full;
             if (speed == FirmwareSpeed.High && board.Speed != FirmwareSpeed.High)
             {
@@ -75,6 +82,11 @@ public static class EmulateUsbIp
         {
             error.WriteLine("error: " + e.Message);
             return ExitCodes.BadInput;
+        }
+
+        if (board.Link == BoardLink.UsbStream)
+        {
+            return await EmulateUsbStream.RunAsync(listen, board, choices.EnumerateTwice, choices.LogLevel, steps, output, error, cancellationToken).ConfigureAwait(false);
         }
 
         LinkSpeed linkSpeed = speed == FirmwareSpeed.High ? LinkSpeed.HighSpeed : LinkSpeed.FullSpeed;

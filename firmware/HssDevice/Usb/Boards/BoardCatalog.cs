@@ -7,7 +7,7 @@ namespace HssDevice.Usb.Boards
     {
         public static string[] Names
         {
-            get { return new string[] { Esp32S3Board.Name, Stm32F769IDiscoveryBoard.Name }; }
+            get { return new string[] { Esp32S3Board.Name, Stm32F769IDiscoveryBoard.Name, Slstk3701aBoard.Name }; }
         }
 
         /// <summary>A fresh copy of the named board's settings; ArgumentException for an unknown name.</summary>
@@ -22,6 +22,11 @@ namespace HssDevice.Usb.Boards
             if (name == Stm32F769IDiscoveryBoard.Name)
             {
                 return Stm32F769IDiscoveryBoard.Create();
+            }
+
+            if (name == Slstk3701aBoard.Name)
+            {
+                return Slstk3701aBoard.Create();
             }
 
             throw new ArgumentException("unknown board: " + name);

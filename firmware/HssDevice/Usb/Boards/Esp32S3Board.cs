@@ -13,6 +13,7 @@ namespace HssDevice.Usb.Boards
             BoardSettings b = new BoardSettings();
             b.Name = Name;
             b.FirmwareTarget = "ESP32_S3";
+            b.Link = BoardLink.Native;
             b.Speed = UsbSpeed.Full;
             b.VendorId = 0x1209;
             b.ProductId = 0x0001;

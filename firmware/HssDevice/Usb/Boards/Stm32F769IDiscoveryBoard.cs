@@ -13,6 +13,7 @@ namespace HssDevice.Usb.Boards
             BoardSettings b = new BoardSettings();
             b.Name = Name;
             b.FirmwareTarget = "ST_STM32F769I_DISCOVERY";
+            b.Link = BoardLink.Native;
             b.Speed = UsbSpeed.High;
             b.VendorId = 0x1209;
             b.ProductId = 0x0001;
