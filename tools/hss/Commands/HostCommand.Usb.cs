@@ -99,7 +99,7 @@ public sealed partial class HostCommand
         using (session)
         {
             await using var host = new HssHost(settings, loggers);
-            var monitor = new UsbDeviceMonitor(host, () => SysfsUsbDevices.Scan(), session.OpenDevice, filter, null, loggers,
+            var monitor = new UsbDeviceMonitor(host, session.ListDevices, session.OpenDevice, filter, null, loggers,
                 match => SettingsFor(match, settingsChosen, settings));
             var first = new TaskCompletionSource<DeviceConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
             monitor.Attached += device =>
