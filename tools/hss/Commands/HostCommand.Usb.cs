@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -19,7 +20,7 @@ public sealed partial class HostCommand
     /// starts talking at configuration waits at most this long for its host).</summary>
     private static readonly TimeSpan UsbPollInterval = TimeSpan.FromMilliseconds(250);
 
-    private sealed record UsbOptions(Option<bool> Usb, Option<UsbDeviceFilter?> Device);
+    private sealed record UsbOptions(Option<bool> Usb, Option<UsbDeviceFilter?> Device, Option<bool> List);
 
     private UsbOptions AddUsbOptions()
     {
@@ -45,9 +46,14 @@ public sealed partial class HostCommand
                 }
             },
         };
+        var list = new Option<bool>("--list")
+        {
+            Description = "With --usb: print the USB devices the host sees (how each was found: libusb or sysfs) and whether each is an HSS device, then exit.",
+        };
         Options.Add(usb);
         Options.Add(device);
-        return new UsbOptions(usb, device);
+        Options.Add(list);
+        return new UsbOptions(usb, device, list);
     }
 
     /// <summary>Exactly one of --listen and --usb; --device only with --usb.</summary>
@@ -63,6 +69,10 @@ public sealed partial class HostCommand
         {
             result.AddError("--device goes with --usb.");
         }
+        else if (!hasUsb && result.GetValue(usb.List))
+        {
+            result.AddError("--list goes with --usb.");
+        }
     }
 
     /// <summary>The reference device's vendor ID (docs/protocol.md section 12), which only it should carry.</summary>
@@ -76,6 +86,41 @@ public sealed partial class HostCommand
     /// </summary>
     private static HssHostSettings? SettingsFor(UsbDeviceMatch match, bool settingsChosen, HssHostSettings settings) =>
         !settingsChosen && match.Device.VendorId == ReferenceVendorId ? settings.AsReferenceDevice() : null;
+
+    /// <summary>
+    /// `hss host --usb --list`: one line per device the scan sees, "NAME VID:PID via libusb|sysfs: HSS ..." or
+    /// "...: not HSS (why)", so a user can see what the host finds on any platform before serving.
+    /// </summary>
+    public static int ListUsb(UsbDeviceFilter? filter, ILoggerFactory loggers, TextWriter output, TextWriter error)
+    {
+        LibUsbSession session;
+        try
+        {
+            session = LibUsbSession.Open(loggers.CreateLogger<LibUsbSession>());
+        }
+        catch (UsbHostException e)
+        {
+            error.WriteLine("error: " + e.Message);
+            return ExitCodes.Unavailable;
+        }
+
+        using (session)
+        {
+            IReadOnlyList<UsbDeviceCandidate> devices = session.ListDevices();
+            output.WriteLine($"{devices.Count} USB device(s); hot-plug events {(session.HotplugSupported ? "supported" : "not supported")} by this libusb");
+            foreach (UsbDeviceCandidate device in devices)
+            {
+                UsbDeviceMatch match = HssUsbDeviceMatcher.Match(device, filter);
+                string source = device.Source == UsbDeviceSource.LibUsb ? "libusb" : "sysfs";
+                string verdict = match.Stream != null ? $"HSS over UsbStream ({match.Stream.Board}), interface {match.Stream.Interface}"
+                    : match.IsHss ? $"HSS {match.Interface!.Profile} profile, configuration {match.ConfigurationValue}, interface(s) {string.Join(",", match.Interface.Interfaces)}"
+                    : $"not HSS ({match.WhyNot})";
+                output.WriteLine($"{device.SysName} {device.VendorId:x4}:{device.ProductId:x4} via {source}: {verdict}");
+            }
+        }
+
+        return ExitCodes.Success;
+    }
 
     /// <summary>
     /// Serves USB devices until cancelled, or with <paramref name="once"/> until the first device attached leaves.
