@@ -97,6 +97,8 @@ public class HostEmulateTests
     [InlineData("host", "--listen", "127.0.0.1")]
     [InlineData("host", "--listen", "::1:7000")]
     [InlineData("host", "--listen", "localhost:7000")]
+    [InlineData("host", "--listen", "127.0.0.1:0", "--list")]
+    [InlineData("host", "--list")]
     [InlineData("emulate")]
     [InlineData("emulate", "--connect", "127.0.0.1:7000", "--tcp-echo", "nowhere")]
     [InlineData("emulate", "--connect", "127.0.0.1:7000", "--bytes", "0")]

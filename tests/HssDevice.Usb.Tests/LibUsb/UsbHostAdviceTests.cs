@@ -41,7 +41,9 @@ public class UsbHostAdviceTests
 
         Assert.Contains("/dev/bus/usb/001/005", message);
         Assert.Contains("1209:0001", message);
-        Assert.Contains("tools/linux-usb/60-hss.rules", message);
+        // The rule beside the tool (an installed tool has no repository), else the repository's.
+        Assert.EndsWith("linux-usb/60-hss.rules", UsbHostAdvice.UdevRuleToCopy());
+        Assert.Contains("sudo cp " + UsbHostAdvice.UdevRuleToCopy() + " ", message);
         Assert.Contains("udevadm control --reload-rules", message);
         Assert.Contains(UsbHostAdvice.UdevRuleLine(0x1209, 0x0001), message);
     }

@@ -124,6 +124,59 @@ internal static unsafe partial class LibUsbNative
     [DllImport(Library)] public static extern int libusb_handle_events_timeout_completed(IntPtr context, ref TimeVal timeout, IntPtr completed);
     [DllImport(Library)] public static extern void libusb_interrupt_event_handler(IntPtr context);
 
+    // Enumeration (LibUsbDeviceList): libusb's own list and the descriptors it cached, no device opened.
+    [DllImport(Library)] public static extern nint libusb_get_device_list(IntPtr context, out IntPtr* list);
+    [DllImport(Library)] public static extern void libusb_free_device_list(IntPtr* list, int unrefDevices);
+    [DllImport(Library)] public static extern byte libusb_get_bus_number(IntPtr device);
+    [DllImport(Library)] public static extern byte libusb_get_device_address(IntPtr device);
+    [DllImport(Library)] public static extern int libusb_get_port_numbers(IntPtr device, byte* ports, int length);
+    [DllImport(Library)] public static extern int libusb_get_device_descriptor(IntPtr device, byte* descriptor);
+    [DllImport(Library)] public static extern int libusb_get_config_descriptor(IntPtr device, byte index, out ConfigDescriptor* config);
+    [DllImport(Library)] public static extern void libusb_free_config_descriptor(ConfigDescriptor* config);
+    [DllImport(Library)] public static extern int libusb_open(IntPtr device, out IntPtr deviceHandle);
+    [DllImport(Library)] public static extern int libusb_get_string_descriptor_ascii(IntPtr deviceHandle, byte index, byte* data, int length);
+
+    /// <summary>struct libusb_config_descriptor: the 9 bytes of the descriptor, then what libusb parsed out of the rest.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct ConfigDescriptor
+    {
+        public byte Length, DescriptorType;
+        public ushort TotalLength;
+        public byte NumInterfaces, ConfigurationValue, Configuration, Attributes, MaxPower;
+        public Interface* Interfaces;
+        public byte* Extra;
+        public int ExtraLength;
+    }
+
+    /// <summary>struct libusb_interface: the alternate settings of one interface number.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Interface
+    {
+        public InterfaceDescriptor* AltSettings;
+        public int NumAltSettings;
+    }
+
+    /// <summary>struct libusb_interface_descriptor.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct InterfaceDescriptor
+    {
+        public byte Length, DescriptorType, InterfaceNumber, AlternateSetting, NumEndpoints, InterfaceClass, InterfaceSubClass, InterfaceProtocol, Interface;
+        public EndpointDescriptor* Endpoints;
+        public byte* Extra;
+        public int ExtraLength;
+    }
+
+    /// <summary>struct libusb_endpoint_descriptor (bRefresh and bSynchAddress exist on the wire only in audio's 9-byte form).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct EndpointDescriptor
+    {
+        public byte Length, DescriptorType, EndpointAddress, Attributes;
+        public ushort MaxPacketSize;
+        public byte Interval, Refresh, SynchAddress;
+        public byte* Extra;
+        public int ExtraLength;
+    }
+
     [DllImport(Library)]
     public static extern int libusb_hotplug_register_callback(IntPtr context, int events, int flags, int vendorId, int productId, int deviceClass,
         delegate* unmanaged[Cdecl]<IntPtr, IntPtr, int, IntPtr, int> callback, IntPtr userData, out int callbackHandle);

@@ -9,8 +9,10 @@ namespace HssDevice.Host.Usb.LibUsb;
 
 /// <summary>
 /// One libusb context and its one event thread (every transfer callback runs there), plus a hot-plug callback when
-/// libusb supports it, which only wakes the device scan. Devices are opened from their usbfs node
-/// (libusb_wrap_sys_device), so a permission problem is reported with the node's path.
+/// libusb supports it, which only wakes the device scan. Devices are listed by libusb (ListDevices, with Linux
+/// sysfs as a fallback: UsbDeviceDiscovery). On Linux they are opened from their usbfs node
+/// (libusb_wrap_sys_device), so a permission problem is reported with the node's path, and a device only sysfs
+/// listed opens too; elsewhere libusb opens the device it listed (libusb_open).
 /// </summary>
 public sealed unsafe class LibUsbSession : IDisposable
 {
@@ -20,6 +22,9 @@ public sealed unsafe class LibUsbSession : IDisposable
     private readonly GCHandle _self;
     private readonly int _hotplugHandle = -1;
     private volatile bool _stopping;
+
+    /// <summary>Product strings libusb read from UsbStream boards (not on Linux, where sysfs has them), by device key.</summary>
+    private readonly Dictionary<string, string?> _products = new();
 
     private LibUsbSession(IntPtr context, ILogger log)
     {
@@ -66,32 +71,38 @@ public sealed unsafe class LibUsbSession : IDisposable
     }
 
     /// <summary>
+    /// The devices to match: libusb's enumeration, and on Linux the sysfs devices it lacks (UsbDeviceDiscovery).
+    /// A libusb enumeration that fails leaves sysfs alone on Linux, and is an error elsewhere.
+    /// </summary>
+    public IReadOnlyList<UsbDeviceCandidate> ListDevices() => ListDevices(SysfsUsbDevices.DefaultRoot);
+
+    /// <summary>As <see cref="ListDevices()"/>, with the Linux fallback read from <paramref name="sysfsRoot"/>.</summary>
+    public IReadOnlyList<UsbDeviceCandidate> ListDevices(string sysfsRoot)
+    {
+        IReadOnlyList<UsbDeviceCandidate> fromLibUsb;
+        try
+        {
+            fromLibUsb = LibUsbDeviceList.Scan(_context, why => _log.LogDebug("libusb enumeration: {Device} left out", why),
+                OperatingSystem.IsLinux() ? null : _products);
+        }
+        catch (UsbHostException e) when (OperatingSystem.IsLinux())
+        {
+            _log.LogWarning("{Error}; listing devices from sysfs only", e.Message);
+            fromLibUsb = Array.Empty<UsbDeviceCandidate>();
+        }
+
+        return OperatingSystem.IsLinux() ? UsbDeviceDiscovery.Combine(fromLibUsb, SysfsUsbDevices.Scan(sysfsRoot)) : fromLibUsb;
+    }
+
+    /// <summary>
     /// Opens the device, makes its HSS configuration active, detaches kernel drivers from the HSS interfaces and
     /// claims them. Throws <see cref="UsbPermissionException"/> or <see cref="UsbHostException"/> with advice.
     /// </summary>
     public IUsbTransfers OpenDevice(UsbDeviceMatch match)
     {
         UsbDeviceCandidate device = match.Device;
-        SafeFileHandle node;
-        try
-        {
-            node = File.OpenHandle(device.DevicePath, FileMode.Open, FileAccess.ReadWrite);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new UsbPermissionException(device.DevicePath, device.VendorId, device.ProductId, e);
-        }
-        catch (IOException e)
-        {
-            throw new UsbHostException($"{device}: cannot open {device.DevicePath}: {e.Message}", ErrorNoDevice, e);
-        }
-
-        int rc = libusb_wrap_sys_device(_context, node.DangerousGetHandle(), out IntPtr handle);
-        if (rc < 0)
-        {
-            node.Dispose();
-            throw new UsbHostException($"{device}: libusb cannot take {device.DevicePath}: {Describe(rc)}", rc);
-        }
+        (IntPtr handle, SafeFileHandle node) = OperatingSystem.IsLinux() ? OpenNode(device) : OpenListed(device);
+        int rc;
 
         var claimed = new List<int>();
         try
@@ -133,6 +144,46 @@ public sealed unsafe class LibUsbSession : IDisposable
         }
 
         return new LibUsbTransfers(handle, node, claimed.ToArray(), device.ToString());
+    }
+
+    private (IntPtr Handle, SafeFileHandle Node) OpenNode(UsbDeviceCandidate device)
+    {
+        SafeFileHandle node;
+        try
+        {
+            node = File.OpenHandle(device.DevicePath, FileMode.Open, FileAccess.ReadWrite);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UsbPermissionException(device.DevicePath, device.VendorId, device.ProductId, e);
+        }
+        catch (IOException e)
+        {
+            throw new UsbHostException($"{device}: cannot open {device.DevicePath}: {e.Message}", ErrorNoDevice, e);
+        }
+
+        int rc = libusb_wrap_sys_device(_context, node.DangerousGetHandle(), out IntPtr handle);
+        if (rc < 0)
+        {
+            node.Dispose();
+            throw new UsbHostException($"{device}: libusb cannot take {device.DevicePath}: {Describe(rc)}", rc);
+        }
+
+        return (handle, node);
+    }
+
+    /// <summary>macOS and Windows: libusb opens the device of its list (no file node; on Windows the WinUSB
+    /// driver the board's MS OS 2.0 descriptors bind).</summary>
+    private (IntPtr Handle, SafeFileHandle Node) OpenListed(UsbDeviceCandidate device)
+    {
+        IntPtr? handle = LibUsbDeviceList.Open(_context, device.Bus, device.Address, out int rc);
+        if (handle == null)
+        {
+            Check(rc, device, "opening");
+            throw new UsbHostException($"{device}: no longer in libusb's device list", ErrorNoDevice);
+        }
+
+        return (handle.Value, new SafeFileHandle(IntPtr.Zero, ownsHandle: false));
     }
 
     public void Dispose()

@@ -4,8 +4,8 @@ using HssDevice.Host.Usb.UsbStream;
 namespace HssDevice.Host.Usb.LibUsb;
 
 /// <summary>
-/// A USB device as the kernel lists it in sysfs: where it sits (bus, address, sysfs name like "1-1.2") and the raw
-/// descriptors the kernel read from it (device descriptor, then every configuration, as the device sent them).
+/// A USB device as libusb or the kernel (sysfs) lists it: where it sits (bus, address, a name like "1-1.2": bus, then
+/// the port path) and its raw descriptors (device descriptor, then every configuration, as the device sent them).
 /// </summary>
 public sealed record UsbDeviceCandidate(string SysName, int Bus, int Address, byte[] Descriptors)
 {
@@ -19,8 +19,11 @@ public sealed record UsbDeviceCandidate(string SysName, int Bus, int Address, by
 
     public ushort ProductId => Descriptors.Length >= 12 ? (ushort)(Descriptors[10] | (Descriptors[11] << 8)) : (ushort)0;
 
-    /// <summary>The product string the kernel read (sysfs "product"), or null when the device has none.</summary>
+    /// <summary>The product string the kernel read (sysfs "product"), or libusb from the opened device, or null when neither has one.</summary>
     public string? Product { get; init; }
+
+    /// <summary>Which enumeration listed the device (UsbDeviceDiscovery).</summary>
+    public UsbDeviceSource Source { get; init; } = UsbDeviceSource.Sysfs;
 
     public override string ToString() => $"{SysName} ({VendorId:x4}:{ProductId:x4}, {DevicePath})";
 }

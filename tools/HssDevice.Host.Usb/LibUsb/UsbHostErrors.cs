@@ -37,13 +37,21 @@ public static class UsbHostAdvice
     /// <summary>Where the repository keeps the udev rule (tools/linux-usb/60-hss.rules).</summary>
     public const string UdevRulePath = "tools/linux-usb/60-hss.rules";
 
+    /// <summary>The rule to copy: the one beside the tool when it carries one (an installed .NET tool, or a build's
+    /// output), since an installed tool has no repository; else the repository's path.</summary>
+    public static string UdevRuleToCopy()
+    {
+        string besideTool = Path.Combine(AppContext.BaseDirectory, "linux-usb", "60-hss.rules");
+        return File.Exists(besideTool) ? besideTool : UdevRulePath;
+    }
+
     public static string LibUsbMissing(string loaderMessage) =>
         "libusb-1.0 is not installed or cannot be loaded (" + loaderMessage + "). Install it: Debian/Ubuntu "
         + "`sudo apt-get install libusb-1.0-0`, Fedora `sudo dnf install libusb1`, macOS `brew install libusb`.";
 
     public static string NoPermission(string devicePath, ushort vendorId, ushort productId) =>
         $"no permission to open {devicePath} (USB device {vendorId:x4}:{productId:x4}). Install the project's udev rule: "
-        + $"`sudo cp {UdevRulePath} /etc/udev/rules.d/ && sudo udevadm control --reload-rules && sudo udevadm trigger`, "
+        + $"`sudo cp {UdevRuleToCopy()} /etc/udev/rules.d/ && sudo udevadm control --reload-rules && sudo udevadm trigger`, "
         + "then unplug and replug the device. If the rule does not list this device, add the line "
         + UdevRuleLine(vendorId, productId) + " to it. (Or run as root.)";
 

@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -19,7 +20,7 @@ public sealed partial class HostCommand
     /// starts talking at configuration waits at most this long for its host).</summary>
     private static readonly TimeSpan UsbPollInterval = TimeSpan.FromMilliseconds(250);
 
-    private sealed record UsbOptions(Option<bool> Usb, Option<UsbDeviceFilter?> Device);
+    private sealed record UsbOptions(Option<bool> Usb, Option<UsbDeviceFilter?> Device, Option<bool> List);
 
     private UsbOptions AddUsbOptions()
     {
@@ -45,9 +46,14 @@ public sealed partial class HostCommand
                 }
             },
         };
+        var list = new Option<bool>("--list")
+        {
+            Description = "With --usb: print the USB devices the host sees (how each was found: libusb or sysfs) and whether each is an HSS device, then exit.",
+        };
         Options.Add(usb);
         Options.Add(device);
-        return new UsbOptions(usb, device);
+        Options.Add(list);
+        return new UsbOptions(usb, device, list);
     }
 
     /// <summary>Exactly one of --listen and --usb; --device only with --usb.</summary>
@@ -62,6 +68,10 @@ public sealed partial class HostCommand
         else if (!hasUsb && result.GetResult(usb.Device) != null)
         {
             result.AddError("--device goes with --usb.");
+        }
+        else if (!hasUsb && result.GetValue(usb.List))
+        {
+            result.AddError("--list goes with --usb.");
         }
     }
 
@@ -118,6 +128,41 @@ public sealed partial class HostCommand
         !settingsChosen && match.Device.VendorId == ReferenceVendorId ? settings.AsReferenceDevice() : null;
 
     /// <summary>
+    /// `hss host --usb --list`: one line per device the scan sees, "NAME VID:PID via libusb|sysfs: HSS ..." or
+    /// "...: not HSS (why)", so a user can see what the host finds on any platform before serving.
+    /// </summary>
+    public static int ListUsb(UsbDeviceFilter? filter, ILoggerFactory loggers, TextWriter output, TextWriter error)
+    {
+        LibUsbSession session;
+        try
+        {
+            session = LibUsbSession.Open(loggers.CreateLogger<LibUsbSession>());
+        }
+        catch (UsbHostException e)
+        {
+            error.WriteLine("error: " + e.Message);
+            return ExitCodes.Unavailable;
+        }
+
+        using (session)
+        {
+            IReadOnlyList<UsbDeviceCandidate> devices = session.ListDevices();
+            output.WriteLine($"{devices.Count} USB device(s); hot-plug events {(session.HotplugSupported ? "supported" : "not supported")} by this libusb");
+            foreach (UsbDeviceCandidate device in devices)
+            {
+                UsbDeviceMatch match = HssUsbDeviceMatcher.Match(device, filter);
+                string source = device.Source == UsbDeviceSource.LibUsb ? "libusb" : "sysfs";
+                string verdict = match.Stream != null ? $"HSS over UsbStream ({match.Stream.Board}), interface {match.Stream.Interface}"
+                    : match.IsHss ? $"HSS {match.Interface!.Profile} profile, configuration {match.ConfigurationValue}, interface(s) {string.Join(",", match.Interface.Interfaces)}"
+                    : $"not HSS ({match.WhyNot})";
+                output.WriteLine($"{device.SysName} {device.VendorId:x4}:{device.ProductId:x4} via {source}: {verdict}");
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
     /// Serves USB devices until cancelled, or with <paramref name="once"/> until the first device attached leaves.
     /// Prints "watching USB for HSS devices ..." first, then "attached NAME over LINK" for each device. When USB
     /// devices cannot appear (no <paramref name="sysfsRoot"/>, no host controller) it says so on stderr and keeps
@@ -141,7 +186,7 @@ public sealed partial class HostCommand
         using (session)
         {
             await using var host = new HssHost(settings, loggers);
-            var monitor = new UsbDeviceMonitor(host, () => SysfsUsbDevices.Scan(sysfsRoot), session.OpenDevice, filter, null, loggers,
+            var monitor = new UsbDeviceMonitor(host, () => session.ListDevices(sysfsRoot), session.OpenDevice, filter, null, loggers,
                 match => SettingsFor(match, settingsChosen, settings));
             var first = new TaskCompletionSource<DeviceConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
             monitor.Attached += device =>

@@ -59,6 +59,11 @@ public sealed partial class HostCommand : Command, IHelpNotes
                     options.SingleLine = true;
                     options.TimestampFormat = "HH:mm:ss.fff ";
                 }));
+            if (parseResult.GetValue(usb.List))
+            {
+                return ListUsb(parseResult.GetValue(usb.Device), loggers, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
+            }
+
             if (parseResult.GetValue(usb.Usb))
             {
                 bool settingsChosen = parseResult.GetValue(reference) || parseResult.GetValue(referenceDevice);
@@ -81,8 +86,9 @@ public sealed partial class HostCommand : Command, IHelpNotes
           1  usage error
           4  cannot listen on the address (taken, not local); with --usb: libusb-1.0 is not installed
 
-        USB (--usb): devices are found by their HSS interface (0xFF/0xAB/0x00, or the CDC function) at start and
-        when plugged in; each gets its own sockets. A device with the reference identity (VID 0x2FE0) is served
+        USB (--usb): devices are listed by libusb (Linux: sysfs too, for what libusb's list lacks) and found by
+        their HSS interface (0xFF/0xAB/0x00, or the CDC function) at start and when plugged in; each gets its own
+        sockets. --list prints the devices seen, how each was found and whether it is HSS, then exits. A device with the reference identity (VID 0x2FE0) is served
         as --reference-device unless --reference or --reference-device is given. Without permission to /dev/bus/usb, install the udev rule
         tools/linux-usb/60-hss.rules (the error names it). Output: "attached usb 1-1 over ..." per device.
         Where no USB device can appear (no /sys/bus/usb: no USB host support or a container; no host controller), it
