@@ -15,7 +15,9 @@ internal sealed class PendingUrb(uint seqNum, byte endpointAddress, int length, 
     /// <summary>transfer_buffer_length: the most an IN URB takes; the length of an OUT URB's data.</summary>
     public int Length { get; } = length;
 
-    public byte[] OutData { get; } = outData;
+    /// <summary>An OUT URB's data until the URB ends (completed or unlinked); then null, so an unlinked URB still
+    /// waiting in its endpoint's queue holds no memory.</summary>
+    public byte[]? OutData { get; private set; } = outData;
 
     /// <summary>Cancelled by CMD_UNLINK or by the end of the import.</summary>
     public CancellationTokenSource Cancel { get; } = CancellationTokenSource.CreateLinkedTokenSource(session);
@@ -24,4 +26,13 @@ internal sealed class PendingUrb(uint seqNum, byte endpointAddress, int length, 
     public bool Completed { get; set; }
 
     public bool Unlinked { get; set; }
+
+    /// <summary>Lets go of the OUT data (under the connection's state lock); returns the bytes to give back to the
+    /// connection's budget, once.</summary>
+    public int ReleaseOutData()
+    {
+        int bytes = OutData?.Length ?? 0;
+        OutData = null;
+        return bytes;
+    }
 }

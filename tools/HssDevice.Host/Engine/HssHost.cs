@@ -36,6 +36,7 @@ public sealed class HssHost : IAsyncDisposable
     private int _nextDevice;
     private long _refusedDevices;
     private long _evictedDevices;
+    private readonly long? _descriptorLimit;
 
     public HssHost(HssHostSettings? settings = null, ILoggerFactory? loggerFactory = null)
     {
@@ -48,6 +49,7 @@ public sealed class HssHost : IAsyncDisposable
                 held, Settings.LogMessagesPerSecond, HostLimitNames.LogRate, SuppressedLogMessages));
         _log = new RateLimitedLogger(raw, null, _logBudget);
         BufferPool = new FairSharePool(Settings.MaxHostBufferBytes, Settings.MaxDevices, Settings.ReservedBufferBytesPerDevice);
+        _descriptorLimit = ProcessDescriptors.OpenFileLimit();
         DescriptorPool = CreateDescriptorPool(Settings, out string descriptors);
         _log.LogDebug("file descriptors for devices: {Descriptors}", descriptors);
         DescriptorsDescription = descriptors;
@@ -100,6 +102,32 @@ public sealed class HssHost : IAsyncDisposable
         {
             _ownListeners.Add(endPoint);
         }
+    }
+
+    /// <summary>
+    /// False when the process is within <see cref="HssHostSettings.ReservedDescriptors"/> of its open-file limit
+    /// (counted now, on Linux; elsewhere always true). Listeners ask before taking on a connection: the count covers
+    /// what the host's own budget does not (the runtime's files, other listeners), so the reserve stays the runtime's.
+    /// </summary>
+    public bool HasDescriptorHeadroom(out int open)
+    {
+        open = 0;
+        if (_descriptorLimit == null)
+        {
+            return true;
+        }
+
+        int? now = ProcessDescriptors.OpenNow();
+        open = now ?? 0;
+        return now == null || now.Value + Settings.ReservedDescriptors < _descriptorLimit.Value;
+    }
+
+    /// <summary>A listener refused a connection for want of descriptors: counted and logged (under the log rate).</summary>
+    public void RefuseForDescriptors(string link, int open)
+    {
+        Interlocked.Increment(ref _refusedDevices);
+        _log.LogWarning("limit {Limit} reached: refusing {Link} ({Open} descriptors open, the open-file limit is {Max}; {Refused} refused so far)",
+            HostLimitNames.Descriptors, link, open, _descriptorLimit, RefusedDevices);
     }
 
     /// <summary>A logger for lines an outside party can cause (accept errors, refusals): under the host-wide log rate.</summary>

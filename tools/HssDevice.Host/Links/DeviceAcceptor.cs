@@ -59,6 +59,14 @@ public static class DeviceAcceptor
                 continue;
             }
 
+            if (!host.HasDescriptorHeadroom(out int open))
+            {
+                // Near the process's open-file limit: the rest is the runtime's (threads, assemblies, files).
+                host.RefuseForDescriptors("tcp " + DescribePeer(socket), open);
+                socket.Dispose();
+                continue;
+            }
+
             StreamHostLink link;
             IPAddress? source;
             try
@@ -97,6 +105,18 @@ public static class DeviceAcceptor
         {
             log.LogWarning("listening on {EndPoint}, which is not loopback: any machine that can reach it can use this host's network as a device " +
                 "(limits and the destination policy apply; see docs/security.md)", listening);
+        }
+    }
+
+    private static string DescribePeer(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint?.ToString() ?? "?";
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return "?";
         }
     }
 
