@@ -144,6 +144,30 @@ public sealed class UsbIpLimitTests
         Assert.True(await prompt.NothingArrivesAsync(TimeSpan.FromMilliseconds(600)), "a client that spoke was closed while resting");
     }
 
+    [Fact]
+    public async Task ConnectionChurn_LogsAtMostTheRate_AndSaysHowMuchItHeldBack()
+    {
+        const int rate = 10;
+        await using var device = new EmulatedBoardDevice("esp32-s3", HssUsbProfile.Vendor, UsbSpeed.Full,
+            limits: new UsbIpLimits { LogMessagesPerSecond = rate, MaxConnections = 2 });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        int connections = 0;
+        while (watch.Elapsed < TimeSpan.FromSeconds(1.5))
+        {
+            await using UsbIpTestClient churn = await UsbIpTestClient.ConnectAsync(device.EndPoint);
+            connections++;
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.3)); // the last window's count is reported
+        int lines = device.Log.Lines.Count(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Information);
+        _output.WriteLine($"{connections} connections in 1.5 s: {lines} log lines, {device.Server.SuppressedLogMessages} held back");
+        Assert.True(connections > 3 * rate, $"only {connections} connections");
+        double windows = Math.Ceiling(watch.Elapsed.TotalSeconds) + 1;
+        Assert.True(lines <= windows * (rate + 1) + 1, $"{lines} lines");
+        Assert.True(device.Server.SuppressedLogMessages > 0);
+        Assert.True(device.Log.HasWarning("log messages held back"), device.Log.ToString());
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(UsbIpTestClient.ReplyTimeout);
