@@ -7,7 +7,8 @@ namespace HssDevice.Tool.Commands;
 
 /// <summary>
 /// `hss host` options for the destination policy and the host's limits (docs/security.md): --allow, --deny,
-/// --allow-loopback, --max-devices, --max-sockets, --max-buffered-bytes, --first-packet-timeout, --idle-timeout.
+/// --allow-loopback, --max-devices, --max-devices-per-address, --max-sockets, --max-buffered-bytes, --first-packet-timeout,
+/// --packet-timeout, --idle-timeout.
 /// </summary>
 internal sealed class HostSafetyOptions
 {
@@ -21,6 +22,18 @@ internal sealed class HostSafetyOptions
 
     private readonly Option<int?> _maxDevices = new("--max-devices") { Description = "Devices served at once (default 32).", HelpName = "N" };
     private readonly Option<int?> _maxSockets = new("--max-sockets") { Description = "Sockets per device (default 64).", HelpName = "N" };
+
+    private readonly Option<int?> _maxPerAddress = new("--max-devices-per-address")
+    {
+        Description = "Devices served at once from one remote address, an IPv6 /64 counting as one (default 8).",
+        HelpName = "N",
+    };
+
+    private readonly Option<double?> _packet = new("--packet-timeout")
+    {
+        Description = "Seconds a device has to finish a packet it began (default 30; 0 turns it off).",
+        HelpName = "SECONDS",
+    };
 
     private readonly Option<int?> _maxBuffered = new("--max-buffered-bytes")
     {
@@ -47,12 +60,14 @@ internal sealed class HostSafetyOptions
         command.Options.Add(_allowLoopback);
         command.Options.Add(_maxDevices);
         command.Options.Add(_maxSockets);
+        command.Options.Add(_maxPerAddress);
+        command.Options.Add(_packet);
         command.Options.Add(_maxBuffered);
         command.Options.Add(_firstPacket);
         command.Options.Add(_idle);
         command.Validators.Add(result =>
         {
-            foreach (Option<int?> option in new[] { _maxDevices, _maxSockets, _maxBuffered })
+            foreach (Option<int?> option in new[] { _maxDevices, _maxSockets, _maxBuffered, _maxPerAddress })
             {
                 if (result.GetValue(option) is int value && value < 1)
                 {
@@ -60,7 +75,7 @@ internal sealed class HostSafetyOptions
                 }
             }
 
-            foreach (Option<double?> option in new[] { _firstPacket, _idle })
+            foreach (Option<double?> option in new[] { _firstPacket, _idle, _packet })
             {
                 if (result.GetValue(option) is double value && (value < 0 || double.IsNaN(value) || value > 86400 * 365))
                 {
@@ -108,6 +123,16 @@ internal sealed class HostSafetyOptions
         if (parse.GetValue(_firstPacket) is double first)
         {
             settings = settings with { FirstPacketTimeout = Seconds(first) };
+        }
+
+        if (parse.GetValue(_maxPerAddress) is int perAddress)
+        {
+            settings = settings with { MaxDevicesPerAddress = perAddress };
+        }
+
+        if (parse.GetValue(_packet) is double packet)
+        {
+            settings = settings with { PacketTimeout = Seconds(packet) };
         }
 
         if (parse.GetValue(_idle) is double idle)
