@@ -140,7 +140,17 @@ public class HostLimitsTests
             rig.Device.SendAck(transmit);
         }
 
-        peer.SendTo(RawDevice.Ascii("after"), device);
+        // Sent until it comes: the host's UDP socket has a small kernel buffer (KernelBufferBytesPerSocket), which the
+        // empties beyond the window filled, and the kernel drops datagrams that do not fit.
+        using var stopSending = new CancellationTokenSource();
+        Task sending = Task.Run(async () =>
+        {
+            while (!stopSending.IsCancellationRequested)
+            {
+                peer.SendTo(RawDevice.Ascii("after"), device);
+                await Task.Delay(100);
+            }
+        });
         while (true)
         {
             DevicePacket transmit = await rig.Device.ExpectAsync(p => p.Opcode == HssOpcode.Transmit, "TRANSMIT");
@@ -151,6 +161,9 @@ public class HostLimitsTests
                 break;
             }
         }
+
+        stopSending.Cancel();
+        await sending;
     }
 
     [Theory]
