@@ -39,20 +39,29 @@ public class ListenerHardeningTests
     }
 
     [Fact]
-    public async Task DevicesBeyondTheCapAreClosedAndCounted()
+    public async Task DevicesBeyondTheCapAreClosedAndCounted_WhenEveryAttachedDeviceHasSentAPacket()
     {
-        await using var host = new HssHost(new HssHostSettings { MaxDevices = 2 }.WithLoopbackAllowed());
+        var logs = new ListLoggerFactory();
+        await using var host = new HssHost(new HssHostSettings { MaxDevices = 2 }.WithLoopbackAllowed(), logs);
         await using HssTcpListener listener = HssTcpListener.Start(host, new IPEndPoint(IPAddress.Loopback, 0));
         var clients = Enumerable.Range(0, 4).Select(_ => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)).ToArray();
         try
         {
-            foreach (Socket client in clients)
+            // The first two speak HSS (one whole packet each), so neither may be evicted for a newcomer.
+            byte[] open = new byte[HssLayout.MaxCommandPacket];
+            for (int i = 0; i < 2; i++)
             {
-                await client.ConnectAsync(listener.LocalEndPoint);
+                await clients[i].ConnectAsync(listener.LocalEndPoint);
+                clients[i].Send(open, PacketWriter.WriteOpen(open, 0, 1, 1, HssFamily.IPv4, HssProtocol.Tcp, HssType.Stream), SocketFlags.None);
             }
 
+            await HostLimitsTests.WaitUntilAsync(() => host.Devices.Count == 2 && host.Devices.All(d => d.HasCompletedPacket));
+            await clients[2].ConnectAsync(listener.LocalEndPoint);
+            await clients[3].ConnectAsync(listener.LocalEndPoint);
             await HostLimitsTests.WaitUntilAsync(() => host.RefusedDevices == 2);
             Assert.Equal(2, host.Devices.Count);
+            Assert.Equal(0, host.EvictedDevices);
+            Assert.Equal(2, logs.Lines.Count(l => l.Level == LogLevel.Warning && l.Message.Contains("limit " + HostLimitNames.Devices + " reached: refusing")));
             // A refused connection is closed by the host: its read ends.
             int ended = 0;
             foreach (Socket client in clients)
@@ -60,7 +69,8 @@ public class ListenerHardeningTests
                 client.ReceiveTimeout = 200;
                 try
                 {
-                    if (client.Receive(new byte[1]) == 0)
+                    byte[] answer = new byte[64];
+                    if (client.Receive(answer) == 0)
                     {
                         ended++;
                     }

@@ -83,10 +83,11 @@ public sealed class UsbIpBadInputTests
     }
 
     [Fact]
-    public async Task A_huge_claimed_OUT_length_under_the_limit_reserves_nothing_until_bytes_come()
+    public async Task A_huge_claimed_OUT_length_under_the_limit_waits_for_its_bytes_and_a_client_that_gives_up_is_closed()
     {
-        // 1 MiB claimed, 10 bytes sent: the server waits for the rest with a small buffer, and closes when the client
-        // gives up mid-message. (The growth rule is in UsbIpConnection.ReadPayloadAsync; this checks the behaviour.)
+        // 1 MiB claimed, 10 bytes sent: the server waits for the rest, and closes when the client gives up mid-message.
+        // The claim is charged against UsbIpLimits.MaxOutBytesInFlight before a byte is read, which bounds what claims
+        // can make the server allocate (UsbIpLimitTests).
         await using var device = new EmulatedBoardDevice("esp32-s3", HssUsbProfile.Vendor, UsbSpeed.Full);
         await using var client = await ImportedAsync(device);
         await client.SendAsync(UsbIpTestClient.Submit(2, 0, 1, 1024 * 1024, outData: new byte[10]));
@@ -150,7 +151,7 @@ public sealed class UsbIpBadInputTests
     }
 
     [Fact]
-    public async Task A_connection_that_stays_silent_is_accepted_and_served_when_it_speaks()
+    public async Task A_connection_silent_for_less_than_the_first_request_deadline_is_served_when_it_speaks()
     {
         await using var device = new EmulatedBoardDevice("esp32-s3", HssUsbProfile.Vendor, UsbSpeed.Full);
         await using var client = await UsbIpTestClient.ConnectAsync(device.EndPoint);

@@ -15,7 +15,9 @@ internal sealed class PendingUrb(uint seqNum, byte endpointAddress, int length, 
     /// <summary>transfer_buffer_length: the most an IN URB takes; the length of an OUT URB's data.</summary>
     public int Length { get; } = length;
 
-    public byte[] OutData { get; } = outData;
+    /// <summary>An OUT URB's data until the URB ends (completed or unlinked); then null, so an unlinked URB still
+    /// waiting in its endpoint's queue holds no memory.</summary>
+    public byte[]? OutData { get; private set; } = outData;
 
     /// <summary>URB_ZERO_PACKET: an OUT transfer of whole packets ends with a zero-length packet.</summary>
     public bool ZeroPacket { get; init; }
@@ -27,4 +29,13 @@ internal sealed class PendingUrb(uint seqNum, byte endpointAddress, int length, 
     public bool Completed { get; set; }
 
     public bool Unlinked { get; set; }
+
+    /// <summary>Lets go of the OUT data (under the connection's state lock); returns the bytes to give back to the
+    /// connection's budget, once.</summary>
+    public int ReleaseOutData()
+    {
+        int bytes = OutData?.Length ?? 0;
+        OutData = null;
+        return bytes;
+    }
 }

@@ -35,6 +35,8 @@ internal sealed class UsbIpConnection
     private CancellationTokenSource? _session;
     private int _importNumber;
     private Task _serving = Task.CompletedTask;
+    private long _outBytesInFlight; // guarded by _stateLock
+    private long _peakOutBytesInFlight;
 
     public UsbIpConnection(UsbIpServer server, Socket socket, EmulatedUsbIpDevice device, ILogger logger)
     {
@@ -58,6 +60,18 @@ internal sealed class UsbIpConnection
     }
 
     private bool Imported => _session != null;
+
+    /// <summary>When the client connected (a Stopwatch timestamp): the oldest idle connection makes room first.</summary>
+    public long ConnectedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>OUT data held for URBs in flight (bounded by <see cref="UsbIpLimits.MaxOutBytesInFlight"/>).</summary>
+    public long OutBytesInFlight
+    {
+        get { lock (_stateLock) { return _outBytesInFlight; } }
+    }
+
+    /// <summary>The most OUT data this connection held at once.</summary>
+    public long PeakOutBytesInFlight => Interlocked.Read(ref _peakOutBytesInFlight);
 
     public Task ServeAsync(CancellationToken stop)
     {
@@ -83,15 +97,20 @@ internal sealed class UsbIpConnection
     {
         _logger.LogInformation("usbip {Peer}: connected", Peer);
         var header = new byte[UsbIpWire.UrbHeaderSize];
+        bool spoken = false;
         try
         {
             while (!stop.IsCancellationRequested)
             {
-                if (!await ReadMessageStartAsync(header, stop).ConfigureAwait(false))
+                // Only the first message has a deadline: a stream the rig relays carries client after client and may
+                // rest between them; a connection that never speaks is what must not hold a place.
+                if (!await ReadMessageStartAsync(header, stop, spoken ? Timeout.InfiniteTimeSpan : _server.Limits.FirstOperationTimeout).ConfigureAwait(false))
                 {
                     _logger.LogInformation("usbip {Peer}: closed by the client", Peer);
                     return;
                 }
+
+                spoken = true;
 
                 if (UsbIpWire.ReadU16(header, 0) == UsbIpWire.Version)
                 {
@@ -200,6 +219,11 @@ internal sealed class UsbIpConnection
             queues = new EndpointQueue[_endpoints.Count];
             _endpoints.Values.CopyTo(queues, 0);
             _endpoints.Clear();
+            foreach (PendingUrb urb in _inFlight.Values)
+            {
+                _outBytesInFlight -= urb.ReleaseOutData();
+            }
+
             _inFlight.Clear();
         }
 
@@ -257,6 +281,7 @@ internal sealed class UsbIpConnection
         }
 
         int length = (int)claimedLength;
+        int outLength = direction == UsbIpWire.DirectionOut ? length : 0;
         lock (_stateLock)
         {
             if (_inFlight.ContainsKey(seqNum))
@@ -268,13 +293,36 @@ internal sealed class UsbIpConnection
             {
                 throw new UsbIpProtocolException($"more than {_server.Limits.MaxUrbsInFlight} URBs in flight");
             }
+
+            // Charged before a byte of it is read: the claim is bounded by this, so the buffer is allocated whole.
+            if (_outBytesInFlight + outLength > _server.Limits.MaxOutBytesInFlight)
+            {
+                throw new UsbIpProtocolException(
+                    $"CMD_SUBMIT {seqNum}: {outLength} bytes of OUT data on top of {_outBytesInFlight} in flight, over the limit of {_server.Limits.MaxOutBytesInFlight}");
+            }
+
+            _outBytesInFlight += outLength;
+            if (_outBytesInFlight > Interlocked.Read(ref _peakOutBytesInFlight))
+            {
+                Interlocked.Exchange(ref _peakOutBytesInFlight, _outBytesInFlight);
+                _server.NoteOutBytes(_outBytesInFlight);
+            }
         }
 
-        byte[] outData = direction == UsbIpWire.DirectionOut && length > 0
-            ? await ReadPayloadAsync(length, stop).ConfigureAwait(false)
-            : Array.Empty<byte>();
+        byte[] outData;
+        try
+        {
+            outData = outLength > 0 ? await ReadPayloadAsync(length, stop).ConfigureAwait(false) : Array.Empty<byte>();
+        }
+        catch
+        {
+            ReleaseOutBytes(outLength);
+            throw;
+        }
+
         if (endpoint == 0)
         {
+            ReleaseOutBytes(outLength);
             await AnswerControlAsync(header, seqNum, direction, length).ConfigureAwait(false);
             return;
         }
@@ -282,6 +330,7 @@ internal sealed class UsbIpConnection
         byte address = (byte)(endpoint | (direction == UsbIpWire.DirectionIn ? 0x80u : 0u));
         if (_control.Configuration == 0 || !_control.HasDataEndpoint(address) || _control.IsHalted(address))
         {
+            ReleaseOutBytes(outLength);
             _logger.LogWarning("usbip {Peer}: CMD_SUBMIT {Seq} for endpoint 0x{Address:x2}, which {Problem}: stalled", Peer, seqNum, address,
                 _control.Configuration == 0 ? "is not usable before SET_CONFIGURATION" : "does not exist");
             await WriteAsync(UsbIpWire.RetSubmitMessage(seqNum, UsbIpWire.ErrorPipe, ReadOnlySpan<byte>.Empty, 0)).ConfigureAwait(false);
@@ -341,6 +390,9 @@ internal sealed class UsbIpConnection
                 if (_inFlight.Remove(target, out urb))
                 {
                     urb.Unlinked = true;
+                    // Its data goes now, not when the endpoint's worker reaches it in the queue: a client that unlinks
+                    // and resubmits faster than the device reads cannot pile up URBs' worth of memory.
+                    _outBytesInFlight -= urb.ReleaseOutData();
                 }
             }
 
@@ -376,7 +428,8 @@ internal sealed class UsbIpConnection
 
     private async Task RunUrbAsync(EndpointQueue queue, PendingUrb urb)
     {
-        if (urb.Cancel.IsCancellationRequested)
+        byte[]? outData = urb.OutData;
+        if (urb.Cancel.IsCancellationRequested || (!urb.IsIn && outData == null))
         {
             return;
         }
@@ -401,7 +454,7 @@ internal sealed class UsbIpConnection
             }
             else if (urb.EndpointAddress == UsbDescriptorBuilder.InterruptOutAddress)
             {
-                await _device.HostLink.WriteCommandAsync(urb.OutData, urb.Cancel.Token).ConfigureAwait(false);
+                await _device.HostLink.WriteCommandAsync(outData, urb.Cancel.Token).ConfigureAwait(false);
             }
             else if (_device.HostLink is IUsbPacketLink packets)
             {
@@ -409,7 +462,7 @@ internal sealed class UsbIpConnection
             }
             else
             {
-                await _device.HostLink.WriteDataAsync(urb.OutData, urb.Cancel.Token).ConfigureAwait(false);
+                await _device.HostLink.WriteDataAsync(outData, urb.Cancel.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -440,6 +493,7 @@ internal sealed class UsbIpConnection
 
                 urb.Completed = true;
                 _inFlight.Remove(urb.SeqNum);
+                _outBytesInFlight -= urb.ReleaseOutData();
             }
 
             await _stream.WriteAsync(UsbIpWire.RetSubmitMessage(urb.SeqNum, status, inData, status == 0 && !urb.IsIn ? urb.Length : 0))
@@ -480,19 +534,14 @@ internal sealed class UsbIpConnection
         }
     }
 
-    /// <summary>Reads an OUT URB's data, growing the buffer only as bytes arrive (a claimed length reserves nothing).</summary>
+    /// <summary>Reads an OUT URB's data into one buffer of its length (already charged against
+    /// <see cref="UsbIpLimits.MaxOutBytesInFlight"/>, so a claim allocates at most that).</summary>
     private async Task<byte[]> ReadPayloadAsync(int length, CancellationToken stop)
     {
-        const int FirstChunk = 64 * 1024;
-        var buffer = new byte[Math.Min(length, FirstChunk)];
+        var buffer = new byte[length];
         int received = 0;
         while (received < length)
         {
-            if (received == buffer.Length)
-            {
-                Array.Resize(ref buffer, (int)Math.Min(length, (long)buffer.Length * 2));
-            }
-
             int read = await _stream.ReadAsync(buffer.AsMemory(received, buffer.Length - received), stop).ConfigureAwait(false);
             if (read == 0)
             {
@@ -505,10 +554,24 @@ internal sealed class UsbIpConnection
         return buffer;
     }
 
-    /// <summary>Reads the first 4 bytes of a message; false on a clean end of stream before any of them.</summary>
-    private async Task<bool> ReadMessageStartAsync(byte[] header, CancellationToken stop)
+    /// <summary>Reads the first 4 bytes of a message; false on a clean end of stream before any of them. The message
+    /// must start within `timeout` (a silent connection does not hold a place for ever).</summary>
+    private async Task<bool> ReadMessageStartAsync(byte[] header, CancellationToken stop, TimeSpan timeout)
     {
-        int read = await _stream.ReadAsync(header.AsMemory(0, 4), stop).ConfigureAwait(false);
+        int read;
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop))
+        {
+            deadline.CancelAfter(timeout);
+            try
+            {
+                read = await _stream.ReadAsync(header.AsMemory(0, 4), deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                throw new UsbIpProtocolException($"no request within {timeout.TotalSeconds} s of connecting");
+            }
+        }
+
         if (read == 0)
         {
             return false;
@@ -516,6 +579,14 @@ internal sealed class UsbIpConnection
 
         await ReadExactlyAsync(header, read, 4 - read, stop).ConfigureAwait(false);
         return true;
+    }
+
+    private void ReleaseOutBytes(long bytes)
+    {
+        lock (_stateLock)
+        {
+            _outBytesInFlight -= bytes;
+        }
     }
 
     private async Task ReadExactlyAsync(byte[] buffer, int offset, int count, CancellationToken stop)

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using HssDevice.Host;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,6 +16,10 @@ namespace HssDevice.UsbIp;
 /// silent as long as it likes; one connection at a time may hold the device imported (others get "busy").
 /// An import is a device attach; its end (the client closing, or a new operation on the same stream) is a detach,
 /// which the device engine sees as its link going down. Disposing unplugs: every connection is closed.
+/// Against clients that misbehave (docs/security.md, "hss emulate --usbip"): at most <see cref="UsbIpLimits.MaxConnections"/>
+/// connections (a newcomer evicts the oldest one not holding the import), a first request within
+/// <see cref="UsbIpLimits.FirstOperationTimeout"/>, descriptors kept below the process's limit, accept errors
+/// survived with a growing pause, and a log rate.
 /// </summary>
 public sealed class UsbIpServer : IAsyncDisposable
 {
@@ -27,12 +32,53 @@ public sealed class UsbIpServer : IAsyncDisposable
     private Task? _acceptLoop;
     private UsbIpConnection? _importer;
     private int _imports;
+    private long _refused;
+    private long _evicted;
+    private long _acceptErrors;
+    private long _peakOutBytes;
+    private readonly long? _descriptorLimit;
+    private readonly LogBudget _logBudget;
 
     public UsbIpServer(EmulatedUsbIpDevice device, UsbIpLimits? limits = null, ILogger? logger = null)
     {
         _device = device ?? throw new ArgumentNullException(nameof(device));
         Limits = limits ?? new UsbIpLimits();
-        _logger = logger ?? NullLogger.Instance;
+        ILogger raw = logger ?? NullLogger.Instance;
+        // Every line a client can cause goes through one budget: a connection flood cannot flood the log.
+        _logBudget = new LogBudget(Limits.LogMessagesPerSecond, TimeSpan.FromSeconds(1), held =>
+            raw.LogWarning("usbip: {Count} log messages held back (more than {Max} per second); {Total} so far", held, Limits.LogMessagesPerSecond, _logBudget!.HeldTotal));
+        _logger = new RateLimitedLogger(raw, null, _logBudget);
+        _descriptorLimit = HssDevice.Host.ProcessDescriptors.OpenFileLimit();
+    }
+
+    /// <summary>Connections closed at once: over <see cref="UsbIpLimits.MaxConnections"/> with none to evict, or
+    /// too few descriptors left.</summary>
+    public long RefusedConnections => Interlocked.Read(ref _refused);
+
+    /// <summary>Connections closed to make room for a newcomer (the oldest not holding the import).</summary>
+    public long EvictedConnections => Interlocked.Read(ref _evicted);
+
+    /// <summary>Accepts that failed (out of descriptors, a connection reset before it was taken); each was survived.</summary>
+    public long AcceptErrors => Interlocked.Read(ref _acceptErrors);
+
+    /// <summary>Log messages held back by the log rate.</summary>
+    public long SuppressedLogMessages => _logBudget.HeldTotal;
+
+    /// <summary>Connections open now.</summary>
+    public int Connections
+    {
+        get { lock (_lock) { return _connections.Count; } }
+    }
+
+    /// <summary>The most OUT data one connection held at once (bounded by <see cref="UsbIpLimits.MaxOutBytesInFlight"/>).</summary>
+    public long PeakOutBytesInFlight => Interlocked.Read(ref _peakOutBytes);
+
+    internal void NoteOutBytes(long held)
+    {
+        long peak;
+        while (held > (peak = Interlocked.Read(ref _peakOutBytes)) && Interlocked.CompareExchange(ref _peakOutBytes, held, peak) != peak)
+        {
+        }
     }
 
     public UsbIpLimits Limits { get; }
@@ -61,7 +107,7 @@ public sealed class UsbIpServer : IAsyncDisposable
         {
             listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             listener.Bind(endPoint);
-            listener.Listen(8);
+            listener.Listen(64);
         }
         catch
         {
@@ -77,22 +123,66 @@ public sealed class UsbIpServer : IAsyncDisposable
         return LocalEndPoint;
     }
 
+    /// <summary>Longest pause after repeated accept errors.</summary>
+    public static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(2);
+
     private async Task AcceptLoopAsync()
     {
+        TimeSpan backoff = TimeSpan.Zero;
         while (!_stop.IsCancellationRequested)
         {
             Socket client;
             try
             {
                 client = await _listener!.AcceptAsync(_stop.Token).ConfigureAwait(false);
+                backoff = TimeSpan.Zero;
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
                 return;
             }
+            catch (SocketException e)
+            {
+                // Out of descriptors (EMFILE), or a connection reset before it was taken: never the end of the server.
+                // The pause lets connections end and give their descriptors back; the backlog keeps the newcomers.
+                Interlocked.Increment(ref _acceptErrors);
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(20) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxAcceptBackoff.Ticks));
+                _logger.LogWarning("usbip: accepting a connection failed ({Error}, {Count} so far); retrying in {Backoff} ms",
+                    e.SocketErrorCode, AcceptErrors, backoff.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(backoff, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
 
-            client.NoDelay = true;
-            var connection = new UsbIpConnection(this, client, _device, _logger);
+                continue;
+            }
+
+            if (!HasDescriptorHeadroom(out int open))
+            {
+                client.Dispose();
+                Interlocked.Increment(ref _refused);
+                _logger.LogWarning("usbip: refused a connection: {Open} descriptors open, the open-file limit is {Limit} and {Reserved} are kept for the runtime",
+                    open, _descriptorLimit, Limits.ReservedDescriptors);
+                continue;
+            }
+
+            UsbIpConnection connection;
+            UsbIpConnection? evicted = null;
+            try
+            {
+                client.NoDelay = true;
+                connection = new UsbIpConnection(this, client, _device, _logger);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or System.IO.IOException)
+            {
+                client.Dispose(); // gone before it could be served
+                continue;
+            }
+
             lock (_lock)
             {
                 if (_stop.IsCancellationRequested)
@@ -101,7 +191,28 @@ public sealed class UsbIpServer : IAsyncDisposable
                     return;
                 }
 
+                if (_connections.Count >= Limits.MaxConnections)
+                {
+                    evicted = OldestIdleLocked();
+                    if (evicted == null)
+                    {
+                        client.Dispose();
+                        Interlocked.Increment(ref _refused);
+                        continue;
+                    }
+
+                    _connections.Remove(evicted);
+                }
+
                 _connections.Add(connection);
+            }
+
+            if (evicted != null)
+            {
+                Interlocked.Increment(ref _evicted);
+                _logger.LogWarning("usbip: {Max} connections open: closing the oldest that does not hold the device ({Evicted} so far)",
+                    Limits.MaxConnections, EvictedConnections);
+                _ = evicted.CloseAsync();
             }
 
             _ = Task.Run(async () =>
@@ -119,6 +230,36 @@ public sealed class UsbIpServer : IAsyncDisposable
                 }
             });
         }
+    }
+
+    /// <summary>The connection open longest that does not hold the import.</summary>
+    private UsbIpConnection? OldestIdleLocked()
+    {
+        UsbIpConnection? oldest = null;
+        foreach (UsbIpConnection candidate in _connections)
+        {
+            if (candidate != _importer && (oldest == null || candidate.ConnectedAt < oldest.ConnectedAt))
+            {
+                oldest = candidate;
+            }
+        }
+
+        return oldest;
+    }
+
+    /// <summary>False when the process is within <see cref="UsbIpLimits.ReservedDescriptors"/> of its open-file limit
+    /// (Linux; elsewhere always true).</summary>
+    private bool HasDescriptorHeadroom(out int open)
+    {
+        open = 0;
+        if (_descriptorLimit == null)
+        {
+            return true;
+        }
+
+        int? now = HssDevice.Host.ProcessDescriptors.OpenNow();
+        open = now ?? 0;
+        return now == null || now.Value + Limits.ReservedDescriptors < _descriptorLimit.Value;
     }
 
     /// <summary>Gives the device to <paramref name="connection"/>; false when another connection holds it.</summary>

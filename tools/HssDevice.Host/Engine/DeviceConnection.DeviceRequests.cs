@@ -28,6 +28,7 @@ public sealed partial class DeviceConnection
 
         byte code = HssError.Success;
         HostSocket? socket = null;
+        bool descriptorsOut = false;
         lock (_lock)
         {
             if (_sockets.ContainsKey(handle))
@@ -40,16 +41,26 @@ public sealed partial class DeviceConnection
                 Interlocked.Increment(ref Counters.socketLimitHits);
                 ReportLimit(HostLimitNames.Sockets, $"{_settings.MaxSocketsPerDevice} sockets live; OPENs are answered EHOSTERR");
             }
+            else if (_descriptors.TryTake(1) != FairSharePool.Refusal.None)
+            {
+                // The host's descriptors beyond its reserve are used up, and this device is past its own floor of them.
+                code = HssError.HostError;
+                Interlocked.Increment(ref Counters.socketLimitHits);
+                descriptorsOut = true;
+                ReportLimit(HostLimitNames.Descriptors, $"the host's file descriptors for device sockets are in use ({_host.DeviceDescriptors}; " +
+                    $"this device holds {_descriptors.Held}, its own floor is {_host.DescriptorPool.Floor}); OPENs are answered EHOSTERR");
+            }
             else
             {
                 try
                 {
                     socket = new HostSocket(handle, packet.Family, packet.Protocol, _settings.HostToDeviceWindow, _hostToDeviceBudget,
-                        _settings.MaxQueuedItemsPerDevice);
+                        _settings.MaxQueuedItemsPerDevice, _settings.KernelBufferBytesPerSocket, () => _descriptors.Return(1));
                     _sockets.Add(handle, socket);
                 }
                 catch (SocketException e)
                 {
+                    _descriptors.Return(1);
                     code = SocketErrorMap.ForOpen(e.SocketErrorCode);
                     _log.LogWarning("device {Device}: OPEN {Handle:X8}: the OS refused the socket ({Error})", Name, handle, e.SocketErrorCode);
                 }
@@ -59,6 +70,10 @@ public sealed partial class DeviceConnection
         if (code == HssError.InvalidArgument)
         {
             _log.LogWarning("device {Device}: OPEN {Handle:X8}: the handle is already live: EINVAL", Name, handle);
+        }
+        else if (code == HssError.HostError && socket == null && descriptorsOut)
+        {
+            _log.LogWarning("device {Device}: OPEN {Handle:X8}: no file descriptor left for device sockets: EHOSTERR", Name, handle);
         }
         else if (code == HssError.HostError && socket == null)
         {

@@ -32,22 +32,33 @@ public sealed partial class DeviceConnection : IAsyncDisposable
     private readonly MsgIdCounter _msgIds = new();
     private readonly HssHost _host;
     private readonly BufferBudget _deviceToHostBudget;
+    private readonly FairSharePool.Member _descriptors;
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastActivity = Stopwatch.GetTimestamp();
     private int _packetsSeen;
     private int _generation;
     private int _stopped;
-    private Task? _completion;
+    private int _started;
 
-    internal DeviceConnection(string name, IHostLink link, HssHostSettings settings, ILogger log, HssHost host)
+    // The packet deadline: when the packet now being assembled (or skipped) began; 0 between packets, and while the
+    // host itself is not reading the device (back-pressure is not the device's delay).
+    private long _packetBegunAt;
+
+    internal DeviceConnection(string name, IHostLink link, HssHostSettings settings, ILogger log, HssHost host, string? sourceKey = null)
     {
         Name = name;
         _host = host;
+        SourceKey = sourceKey;
         _pending = new PendingRequestTable<PendingHostRequest>(settings.MaxPendingRequestsPerDevice);
         _deviceToHostBudget = new BufferBudget(settings.MaxBufferedBytesPerDevice, settings.MaxQueuedItemsPerDevice,
-            HostLimitNames.BufferedBytes, HostLimitNames.QueuedItems, host.BufferBudget);
+            HostLimitNames.BufferedBytes, HostLimitNames.QueuedItems, host.BufferPool, HostLimitNames.HostBufferBytes);
+        _descriptors = host.DescriptorPool.Join(settings.MaxSocketsPerDevice);
         _link = link;
         _settings = settings;
-        _log = new RateLimitedLogger(log, Counters, name);
+        var ownLog = new LogBudget(RateLimitedLogger.MaxPerWindow, RateLimitedLogger.Window, held =>
+            log.LogWarning("device {Device}: {Count} log messages held back (more than {Max} per {Window} s)", name, held,
+                RateLimitedLogger.MaxPerWindow, RateLimitedLogger.Window.TotalSeconds));
+        _log = new RateLimitedLogger(log, ownLog, host.LogBudget, () => Interlocked.Increment(ref Counters.suppressedLogMessages));
         _reassembler = new HostPacketFramer(settings.MaxDeviceTransmitPayload);
         _hostToDeviceBudget = new ByteWindow(settings.MaxHostToDeviceBytesPerDevice);
         _writer = new LinkWriter(link, settings.PackDataPackets, settings.MaxDataTransferBytes, () => Volatile.Read(ref _generation),
@@ -60,8 +71,30 @@ public sealed partial class DeviceConnection : IAsyncDisposable
 
     public DeviceCounters Counters { get; } = new();
 
-    /// <summary>Ends (never faults) when the device is gone: link down, link ended by a reset, or disposed.</summary>
-    public Task Completion => _completion ?? Task.CompletedTask;
+    /// <summary>Ends (never faults) when the device is gone: link down, link ended by a reset, or disposed. Pending from
+    /// the moment the connection exists (not only once it has started), so nobody sees a new device as already gone.</summary>
+    public Task Completion => _done.Task;
+
+    /// <summary>When the device was attached (a <see cref="Stopwatch"/> timestamp).</summary>
+    public long AttachedAt { get; } = Stopwatch.GetTimestamp();
+
+    public TimeSpan AttachedFor => Stopwatch.GetElapsedTime(AttachedAt);
+
+    /// <summary>The device has sent at least one whole packet (it speaks HSS; it is no longer evicted for a newcomer).</summary>
+    public bool HasCompletedPacket => Volatile.Read(ref _packetsSeen) != 0;
+
+    /// <summary>The remote party it connected from (an address, or an IPv6 /64), for the per-address limit; null for local links.</summary>
+    public string? SourceKey { get; }
+
+    /// <summary>Descriptors its OS sockets hold (counted against the host's descriptor budget).</summary>
+    public long Descriptors => _descriptors.Held;
+
+    internal bool IsStopping => Volatile.Read(ref _stopped) != 0;
+
+    /// <summary>Bytes have come from the device (read by the host, or waiting in a TCP link's socket), whole packet or not.</summary>
+    internal bool HasSentBytes => Volatile.Read(ref _bytesRead) != 0 || (_link is StreamHostLink stream && stream.HasUnreadBytes);
+
+    private int _bytesRead;
 
     /// <summary>Why the connection ended, once it has.</summary>
     public string? StopReason { get; private set; }
@@ -104,16 +137,51 @@ public sealed partial class DeviceConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync("disposed").ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            // Never started: nothing runs that would end it.
+            _done.TrySetResult();
+        }
+
         await Completion.ConfigureAwait(false);
     }
 
     internal void Start()
     {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            return; // disposed before it started
+        }
+
         _log.LogInformation("device {Device} attached over {Link}", Name, _link.Description);
-        _completion = RunAsync();
+        _ = RunAsync();
+    }
+
+    /// <summary>Disconnects the device to make room for another (it has not sent a whole packet yet).</summary>
+    internal void Evict(string reason)
+    {
+        ReportLimit(HostLimitNames.Devices, "evicted to make room for a newcomer: attached without a whole packet");
+        StopReason ??= reason;
+        _ = StopAsync(reason);
     }
 
     private async Task RunAsync()
+    {
+        try
+        {
+            await RunLoopsAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "device {Device}: the connection failed", Name);
+        }
+        finally
+        {
+            _done.TrySetResult();
+        }
+    }
+
+    private async Task RunLoopsAsync()
     {
         var loops = new List<Task> { DataReadLoopAsync(), WatchTimeoutsAsync() };
         loops.AddRange(_writer.Start(_stop.Token));
@@ -183,9 +251,20 @@ public sealed partial class DeviceConnection : IAsyncDisposable
         var packet = new HssPacket();
         while (true)
         {
-            if (!await WaitForOutboundRoomAsync().ConfigureAwait(false))
+            if (_writer.Queue.FullBound != null)
             {
-                return;
+                // The host stops reading: a packet the device is sending meanwhile is not late by its fault.
+                bool partial = Volatile.Read(ref _packetBegunAt) != 0;
+                Volatile.Write(ref _packetBegunAt, 0);
+                if (!await WaitForOutboundRoomAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                if (partial)
+                {
+                    Volatile.Write(ref _packetBegunAt, Stopwatch.GetTimestamp());
+                }
             }
 
             int read = await _link.ReadDataAsync(buffer, _stop.Token).ConfigureAwait(false);
@@ -194,12 +273,15 @@ public sealed partial class DeviceConnection : IAsyncDisposable
                 return;
             }
 
+            Volatile.Write(ref _bytesRead, 1);
             int offset = 0;
+            bool completed = false;
             while (offset < read)
             {
                 offset += _reassembler.Feed(buffer, offset, read - offset);
                 if (_reassembler.HasPacket)
                 {
+                    completed = true;
                     HandlePacket(packet, _reassembler.PacketBuffer, _reassembler.PacketOffset, _reassembler.PacketLength);
                     _reassembler.Release();
                 }
@@ -213,6 +295,16 @@ public sealed partial class DeviceConnection : IAsyncDisposable
 
                     break;
                 }
+            }
+
+            // Bytes of a packet not yet whole start its deadline; only whole packets are activity.
+            if (_reassembler.Pending == 0)
+            {
+                Volatile.Write(ref _packetBegunAt, 0);
+            }
+            else if (completed || Volatile.Read(ref _packetBegunAt) == 0)
+            {
+                Volatile.Write(ref _packetBegunAt, Stopwatch.GetTimestamp());
             }
         }
     }
@@ -400,45 +492,77 @@ public sealed partial class DeviceConnection : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Disconnects a device that sends no first packet in time (a half header, or nothing), or that stays
-    /// idle: no packet from it and no byte moved on its sockets.</summary>
+    /// <summary>
+    /// Disconnects a device that sends no whole first packet in time (a half header, or nothing), that takes longer than
+    /// the packet timeout to finish a packet it began (a trickle), or that stays idle (no packet from it and no byte
+    /// moved on its sockets). The first-packet deadline is known at attach and is enforced at its time; the others are
+    /// checked at least every <see cref="MaxCheckPeriod"/> (or a quarter of the shortest timeout, if shorter).
+    /// </summary>
     private async Task WatchTimeoutsAsync()
     {
         TimeSpan first = _settings.FirstPacketTimeout;
         TimeSpan idle = _settings.IdleTimeout;
+        TimeSpan packet = _settings.PacketTimeout;
         bool watchFirst = first != Timeout.InfiniteTimeSpan;
         bool watchIdle = idle != Timeout.InfiniteTimeSpan;
-        if (!watchFirst && !watchIdle)
+        bool watchPacket = packet != Timeout.InfiniteTimeSpan;
+        if (!watchFirst && !watchIdle && !watchPacket)
         {
             await Task.Delay(Timeout.Infinite, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             return;
         }
 
-        TimeSpan shortest = watchFirst && (!watchIdle || first < idle) ? first : idle;
-        TimeSpan period = TimeSpan.FromTicks(Math.Clamp(shortest.Ticks / 4, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromSeconds(5).Ticks));
-        long attachedAt = Stopwatch.GetTimestamp();
-        using var timer = new PeriodicTimer(period);
+        TimeSpan period = MaxCheckPeriod;
+        foreach ((bool watched, TimeSpan timeout) in new[] { (watchIdle, idle), (watchPacket, packet) })
+        {
+            if (watched && timeout / 4 < period)
+            {
+                period = TimeSpan.FromTicks(Math.Max(timeout.Ticks / 4, TimeSpan.FromMilliseconds(5).Ticks));
+            }
+        }
+
         try
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            while (true)
             {
-                if (watchFirst && Volatile.Read(ref _packetsSeen) == 0 && Stopwatch.GetElapsedTime(attachedAt) > first)
+                TimeSpan sinceAttach = AttachedFor;
+                if (watchFirst && !HasCompletedPacket && sinceAttach >= first)
                 {
                     ReportLimit(HostLimitNames.FirstPacket, $"no whole packet within {first}; disconnecting");
                     StopReason ??= "limit " + HostLimitNames.FirstPacket + ": no whole packet in time";
                     return;
                 }
 
-                if (watchIdle && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity)) > idle)
+                long begun = Volatile.Read(ref _packetBegunAt);
+                if (watchPacket && begun != 0 && Stopwatch.GetElapsedTime(begun) >= packet)
+                {
+                    ReportLimit(HostLimitNames.Packet, $"a packet begun {packet} ago is still not whole ({_reassembler.Pending} bytes of it so far); disconnecting");
+                    StopReason ??= "limit " + HostLimitNames.Packet + ": a packet not whole in time";
+                    return;
+                }
+
+                if (watchIdle && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity)) >= idle)
                 {
                     ReportLimit(HostLimitNames.Idle, $"nothing from the device and no byte on its sockets for {idle}; disconnecting");
                     StopReason ??= "limit " + HostLimitNames.Idle + ": idle";
                     return;
                 }
+
+                TimeSpan wait = period;
+                if (watchFirst && !HasCompletedPacket && first - sinceAttach < wait)
+                {
+                    // Wake at the first-packet deadline itself, not at the next check after it.
+                    wait = first - sinceAttach;
+                }
+
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(1), _stop.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
         }
     }
+
+    /// <summary>Longest time between two checks of the packet and idle timeouts (so each fires at most this late).</summary>
+    internal static readonly TimeSpan MaxCheckPeriod = TimeSpan.FromMilliseconds(500);
 }

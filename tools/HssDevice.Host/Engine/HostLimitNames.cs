@@ -17,6 +17,10 @@ public static class HostLimitNames
     public const string Devices = nameof(HssHostSettings.MaxDevices);
     public const string FirstPacket = nameof(HssHostSettings.FirstPacketTimeout);
     public const string Idle = nameof(HssHostSettings.IdleTimeout);
+    public const string Packet = nameof(HssHostSettings.PacketTimeout);
+    public const string Descriptors = nameof(HssHostSettings.ReservedDescriptors);
+    public const string DevicesPerAddress = nameof(HssHostSettings.MaxDevicesPerAddress);
+    public const string LogRate = nameof(HssHostSettings.LogMessagesPerSecond);
     public const string DatagramSize = nameof(HssHostSettings.MaxHostTransmitPayload);
     public const string Destination = nameof(HssHostSettings.Destinations);
 }

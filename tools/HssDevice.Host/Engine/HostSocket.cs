@@ -22,9 +22,17 @@ internal sealed class HostSocket
     private readonly Queue<SendItem> _sends = new();
     private readonly int _maxQueuedSends;
     private bool _sending;
+    private readonly int _kernelBufferBytes;
+    private readonly Action? _onDisposed;
 
-    public HostSocket(uint handle, ushort family, ushort protocol, int hostToDeviceWindow, ByteWindow deviceBudget, int maxQueuedItems)
+    /// <param name="kernelBufferBytes">SO_SNDBUF and SO_RCVBUF asked of the OS (Linux doubles them); 0 leaves the OS's
+    /// autotuning, which lets one socket pin megabytes of kernel memory (docs/security.md).</param>
+    /// <param name="onDisposed">Called once when the socket is disposed (gives back its descriptor).</param>
+    public HostSocket(uint handle, ushort family, ushort protocol, int hostToDeviceWindow, ByteWindow deviceBudget, int maxQueuedItems,
+        int kernelBufferBytes = 0, Action? onDisposed = null)
     {
+        _kernelBufferBytes = kernelBufferBytes;
+        _onDisposed = onDisposed;
         // Bounded too, though the device's BufferBudget (items over all its sockets) refuses work before this fills.
         _maxQueuedSends = maxQueuedItems;
         Handle = handle;
@@ -200,6 +208,7 @@ internal sealed class HostSocket
         _lifetime.Cancel();
         Window.Close();
         Os.Dispose();
+        _onDisposed?.Invoke();
     }
 
     public bool IsDisposed
@@ -217,6 +226,22 @@ internal sealed class HostSocket
         {
             // The device chose IPv6: it reaches IPv6 peers only, as OPEN's family says.
             socket.DualMode = false;
+        }
+
+        if (_kernelBufferBytes > 0)
+        {
+            // Fixed sizes turn the OS's autotuning off: a peer that does not read (send side) or a device that does
+            // not read (receive side) then pins at most twice this (Linux doubles it) in the kernel, per direction.
+            try
+            {
+                socket.SendBufferSize = _kernelBufferBytes;
+                socket.ReceiveBufferSize = _kernelBufferBytes;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         }
 
         return socket;

@@ -71,6 +71,12 @@ public sealed record HssHostSettings
     /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns it off.</summary>
     public TimeSpan FirstPacketTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>A packet the device has begun (a header, part of a payload, or an oversized payload being skipped) must
+    /// be whole within this, or the device is disconnected: bytes trickled into a packet are not activity, so a header
+    /// announcing megabytes followed by a byte a second cannot hold a device slot. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>
+    /// turns it off. Time spent while the host itself does not read the device (back-pressure) does not count.</summary>
+    public TimeSpan PacketTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A device from which no packet came and on whose sockets no byte moved for this long is disconnected.
     /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns it off.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -81,6 +87,29 @@ public sealed record HssHostSettings
     /// <summary>Host-wide: device-to-host bytes all devices together may have buffered (each device also has
     /// <see cref="MaxBufferedBytesPerDevice"/>). Beyond it: EHOSTERR.</summary>
     public long MaxHostBufferBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Host-wide: the part of <see cref="MaxHostBufferBytes"/> each device always has, whatever the other
+    /// devices hold (half of it split evenly over <see cref="MaxDevices"/>); only bytes above it compete for the rest.
+    /// So devices that fill the host's buffer with data for peers that do not read exhaust only their own share.</summary>
+    public long ReservedBufferBytesPerDevice => MaxHostBufferBytes / (2L * MaxDevices);
+
+    /// <summary>SO_SNDBUF and SO_RCVBUF of every OS socket the host opens for a device (Linux doubles the value): the
+    /// kernel memory one socket may pin is at most 4 times this (twice per direction). 0 leaves the OS's autotuning
+    /// (megabytes per socket). Larger values help throughput to distant peers (at most this over the round-trip time).</summary>
+    public int KernelBufferBytesPerSocket { get; init; } = 32 * 1024;
+
+    /// <summary>Host-wide: file descriptors the host keeps for itself below the process's open-file limit (read when
+    /// the host starts, on Linux): device sockets and device connections together get the rest, so that running out
+    /// of descriptors refuses devices' OPENs (EHOSTERR) instead of failing the runtime's own files and threads.</summary>
+    public int ReservedDescriptors { get; init; } = 64;
+
+    /// <summary>Host-wide, for listeners (`hss host --listen`): devices attached at once from one remote address (an
+    /// IPv6 address counts by its /64 prefix, what one subscriber is usually given). More are closed at once.</summary>
+    public int MaxDevicesPerAddress { get; init; } = 8;
+
+    /// <summary>Host-wide: log messages (Information and above) per second over every device and listener; more are
+    /// held back and counted, so a flood of connections cannot flood the log.</summary>
+    public int LogMessagesPerSecond { get; init; } = 200;
 
     /// <summary>What devices may reach (docs/security.md). The default denies the host's loopback, link-local,
     /// multicast, broadcast and private addresses.</summary>
@@ -118,7 +147,8 @@ public sealed record HssHostSettings
         if (MaxSocketsPerDevice < 1 || MaxBufferedBytesPerDevice < 1 || HostToDeviceWindow < 1 || MaxHostToDeviceBytesPerDevice < 1 || MaxHostTransmitPayload < 1
             || MaxDeviceTransmitPayload < Wire.HssLayout.MaxCommandPayload || MaxDataTransferBytes < 64
             || MaxQueuedItemsPerDevice < 1 || MaxOutboundBytesPerDevice < 1 || MaxOutboundPacketsPerDevice < 1 || MaxDevices < 1
-            || MaxHostBufferBytes < 1 || MaxPendingRequestsPerDevice < 1
+            || MaxHostBufferBytes < 1 || MaxPendingRequestsPerDevice < 1 || KernelBufferBytesPerSocket < 0 || ReservedDescriptors < 0
+            || MaxDevicesPerAddress < 1 || LogMessagesPerSecond < 1
             || MaxPendingRequestsPerDevice + 2 * MaxSocketsPerDevice >= ushort.MaxValue || Destinations == null)
         {
             throw new ArgumentException("HssHostSettings: limits must be positive (MaxDeviceTransmitPayload at least 52, MaxDataTransferBytes at least 64; "

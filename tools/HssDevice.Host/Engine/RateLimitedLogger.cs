@@ -1,64 +1,49 @@
 using System;
-using System.Diagnostics;
-using System.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace HssDevice.Host;
 
 /// <summary>
-/// One device's logger, with a bound: at most <see cref="MaxPerWindow"/> messages (Information and above) per
-/// <see cref="Window"/>, so that a device flooding bad packets cannot flood the log (or the memory of whatever keeps
-/// it). What is held back is counted (<see cref="DeviceCounters.SuppressedLogMessages"/>) and reported in one line
-/// when the next window opens. Debug and Trace pass unlimited (off unless asked for).
+/// A logger with bounds, so that whoever can connect to the host cannot flood its log (or the memory or disk of what
+/// keeps it): a message (Information and above) passes its own <see cref="LogBudget"/> (per device: 50 per second)
+/// and then the host-wide one (every device and listener together, <see cref="HssHost.LogMessagesPerSecond"/>). What
+/// is held back is counted (per device in <see cref="DeviceCounters.SuppressedLogMessages"/>, host-wide in
+/// <see cref="HssHost.SuppressedLogMessages"/>) and reported in one line per window by the budget that held it.
+/// Debug and Trace pass unlimited (off unless asked for).
 /// </summary>
-internal sealed class RateLimitedLogger(ILogger inner, DeviceCounters counters, string device) : ILogger
+public sealed class RateLimitedLogger : ILogger
 {
     public const int MaxPerWindow = 50;
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 
-    private readonly object _lock = new();
-    private long _windowStart = Stopwatch.GetTimestamp();
-    private int _inWindow;
-    private long _suppressedInWindow;
+    private readonly ILogger _inner;
+    private readonly LogBudget? _own;
+    private readonly LogBudget? _shared;
+    private readonly Action? _onHeld;
 
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+    /// <param name="own">This logger's budget (a device's), or null.</param>
+    /// <param name="shared">The host-wide budget, or null.</param>
+    /// <param name="onHeld">Counts a message held back by either budget (a device's counter).</param>
+    public RateLimitedLogger(ILogger inner, LogBudget? own, LogBudget? shared, Action? onHeld = null)
+    {
+        _inner = inner;
+        _own = own;
+        _shared = shared;
+        _onHeld = onHeld;
+    }
 
-    public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => _inner.BeginScope(state);
+
+    public bool IsEnabled(LogLevel logLevel) => _inner.IsEnabled(logLevel);
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (logLevel < LogLevel.Information)
+        if (logLevel >= LogLevel.Information && ((_own != null && !_own.TryTake()) || (_shared != null && !_shared.TryTake())))
         {
-            inner.Log(logLevel, eventId, state, exception, formatter);
+            _onHeld?.Invoke();
             return;
         }
 
-        long suppressedBefore = 0;
-        lock (_lock)
-        {
-            if (Stopwatch.GetElapsedTime(_windowStart) >= Window)
-            {
-                suppressedBefore = _suppressedInWindow;
-                _windowStart = Stopwatch.GetTimestamp();
-                _inWindow = 0;
-                _suppressedInWindow = 0;
-            }
-
-            if (_inWindow >= MaxPerWindow)
-            {
-                _suppressedInWindow++;
-                Interlocked.Increment(ref counters.suppressedLogMessages);
-                return;
-            }
-
-            _inWindow++;
-        }
-
-        if (suppressedBefore > 0)
-        {
-            inner.LogWarning("device {Device}: {Count} log messages held back (more than {Max} per {Window} s)", device, suppressedBefore, MaxPerWindow, Window.TotalSeconds);
-        }
-
-        inner.Log(logLevel, eventId, state, exception, formatter);
+        _inner.Log(logLevel, eventId, state, exception, formatter);
     }
 }

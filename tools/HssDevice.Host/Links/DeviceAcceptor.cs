@@ -22,10 +22,16 @@ public static class DeviceAcceptor
     /// data in flight, small enough that back-pressure reaches the host's bounded queue at once.</summary>
     internal const int KernelSendBufferBytes = 64 * 1024;
 
+    /// <summary>SO_RCVBUF of an accepted device socket (Linux doubles it): what the kernel holds of a device's requests
+    /// while the host is not reading them (back-pressure).</summary>
+    internal const int KernelReceiveBufferBytes = 64 * 1024;
+
     /// <summary>Runs until cancelled (then throws OperationCanceledException) or until the listener is stopped.</summary>
     public static async Task RunAsync(Func<CancellationToken, ValueTask<Socket>> accept, HssHost host, ILogger log,
         Action<DeviceConnection> attached, CancellationToken cancellationToken)
     {
+        // Every line here can be caused by whoever connects: under the host-wide log rate.
+        log = host.LimitLog(log);
         TimeSpan backoff = TimeSpan.Zero;
         long errors = 0;
         while (true)
@@ -53,12 +59,24 @@ public static class DeviceAcceptor
                 continue;
             }
 
+            if (!host.HasDescriptorHeadroom(out int open))
+            {
+                // Near the process's open-file limit: the rest is the runtime's (threads, assemblies, files).
+                host.RefuseForDescriptors("tcp " + DescribePeer(socket), open);
+                socket.Dispose();
+                continue;
+            }
+
             StreamHostLink link;
+            IPAddress? source;
             try
             {
-                // The kernel's send buffer is a queue towards the device too: autotuned, it holds megabytes of answers
-                // a device never reads before the host's own bound (MaxOutboundBytesPerDevice) sees any of them.
+                // The kernel's buffers are queues too: autotuned, the send buffer holds megabytes of answers a device
+                // never reads before the host's own bound (MaxOutboundBytesPerDevice) sees any of them, and the receive
+                // buffer megabytes of requests while the host applies back-pressure.
                 socket.SendBufferSize = KernelSendBufferBytes;
+                socket.ReceiveBufferSize = KernelReceiveBufferBytes;
+                source = (socket.RemoteEndPoint as IPEndPoint)?.Address;
                 link = StreamHostLink.ForSocket(socket);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -68,9 +86,9 @@ public static class DeviceAcceptor
                 continue;
             }
 
-            if (!host.TryAttach(link, out DeviceConnection? device, link.Description))
+            // Refusals (the device cap with nobody to evict, the per-address cap) are logged and counted by the host.
+            if (!host.TryAttach(link, source, out DeviceConnection? device, out _, link.Description))
             {
-                log.LogWarning("refused {Link}: {Max} devices attached ({Limit})", link.Description, host.Settings.MaxDevices, HostLimitNames.Devices);
                 await link.DisposeAsync().ConfigureAwait(false);
                 continue;
             }
@@ -87,6 +105,18 @@ public static class DeviceAcceptor
         {
             log.LogWarning("listening on {EndPoint}, which is not loopback: any machine that can reach it can use this host's network as a device " +
                 "(limits and the destination policy apply; see docs/security.md)", listening);
+        }
+    }
+
+    private static string DescribePeer(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint?.ToString() ?? "?";
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return "?";
         }
     }
 

@@ -26,7 +26,26 @@ public sealed class StreamHostLink : IHostLink
     public static StreamHostLink ForSocket(Socket connected)
     {
         connected.NoDelay = true;
-        return new StreamHostLink(new NetworkStream(connected, ownsSocket: true), "tcp " + connected.RemoteEndPoint);
+        return new StreamHostLink(new NetworkStream(connected, ownsSocket: true), "tcp " + connected.RemoteEndPoint) { _socket = connected };
+    }
+
+    private Socket? _socket;
+
+    /// <summary>The device has sent bytes the host has not read yet (a TCP link); false when unknown. The host asks
+    /// when choosing a device to evict: a device whose first packet is already here is not the one to drop.</summary>
+    public bool HasUnreadBytes
+    {
+        get
+        {
+            try
+            {
+                return _socket != null && Volatile.Read(ref _disposed) == 0 && _socket.Available > 0;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return false;
+            }
+        }
     }
 
     public bool HasCommandPipe => false;

@@ -134,6 +134,12 @@ public static class EmulateUsbIp
             $"device {device.Info.VendorId:x4}:{device.Info.ProductId:x4}");
         output.WriteLine($"hss emulate: attach it with: usbip attach -r {bound.Address} -b {device.Info.BusId}" +
             (bound.Port != DefaultEndPoint.Port ? $" (usbip --tcp-port {bound.Port})" : ""));
+        if (!IPAddress.IsLoopback(bound.Address))
+        {
+            // USB/IP has no authentication: whichever client imports and configures the device first is its host.
+            error.WriteLine($"warning: listening on {bound}, which is not loopback: any machine that reaches it can attach the device " +
+                "and start its steps (docs/security.md)");
+        }
         var engine = new HssEngine(link.DeviceEnd, LinkSetup.WithReferenceAcks(new HssEngineSettings(), choices.Reference));
         engine.Start();
         IReadOnlyList<StepOutcome> outcomes;

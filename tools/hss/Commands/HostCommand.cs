@@ -146,6 +146,8 @@ public sealed partial class HostCommand : Command, IHelpNotes
         host.AddOwnListener(endPoint);
         DeviceAcceptor.WarnUnlessLoopback(endPoint, log);
         log.LogInformation("destination policy: {Policy}", host.Settings.Destinations);
+        log.LogInformation("file descriptors: {Descriptors}", host.DescriptorsDescription);
+        ILogger deviceLog = host.LimitLog(log); // one line per device: whoever connects causes it
         var firstEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int attachedCount = 0;
         using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -154,7 +156,7 @@ public sealed partial class HostCommand : Command, IHelpNotes
             bool first = Interlocked.Increment(ref attachedCount) == 1;
             device.Completion.ContinueWith(_ =>
             {
-                log.LogInformation(
+                deviceLog.LogInformation(
                     "device {Device}: {Sockets} sockets opened, {DeviceToHost} bytes device-to-host, {HostToDevice} bytes host-to-device, {Errors} protocol errors, {Denied} CONNECTs denied, limits hit: {Limits}",
                     device.Name, device.Counters.SocketsOpened, device.Counters.BytesDeviceToHost, device.Counters.BytesHostToDevice,
                     device.Counters.ProtocolErrors, device.Counters.DeniedDestinations, DescribeLimits(device.Counters));

@@ -7,7 +7,8 @@ namespace HssDevice.Tool.Commands;
 
 /// <summary>
 /// `hss host` options for the destination policy and the host's limits (docs/security.md): --allow, --deny,
-/// --allow-loopback, --max-devices, --max-sockets, --max-buffered-bytes, --first-packet-timeout, --idle-timeout.
+/// --allow-loopback, --max-devices, --max-devices-per-address, --max-sockets, --max-buffered-bytes, --first-packet-timeout,
+/// --packet-timeout, --idle-timeout.
 /// </summary>
 internal sealed class HostSafetyOptions
 {
@@ -23,6 +24,12 @@ internal sealed class HostSafetyOptions
 
     /// <summary>Socket ids are 16 bits on the wire.</summary>
     private readonly Option<int?> _maxSockets = NumberOption.OptionalWhole("--max-sockets", "Sockets per device (default 64).", "N", 1, 65535);
+
+    private readonly Option<int?> _maxPerAddress = NumberOption.OptionalWhole("--max-devices-per-address",
+        "Devices served at once from one remote address, an IPv6 /64 counting as one (default 8).", "N", 1, 100_000);
+
+    private readonly Option<double?> _packet = NumberOption.OptionalReal("--packet-timeout",
+        "Seconds a device has to finish a packet it began (default 30; 0 turns it off).", "SECONDS", 0, aboveIncluded: true, MaxSeconds);
 
     private readonly Option<int?> _maxBuffered = NumberOption.OptionalWhole("--max-buffered-bytes",
         "Device-to-host bytes buffered per device (default 4194304).", "BYTES", 1, int.MaxValue);
@@ -44,6 +51,8 @@ internal sealed class HostSafetyOptions
         command.Options.Add(_allowLoopback);
         command.Options.Add(_maxDevices);
         command.Options.Add(_maxSockets);
+        command.Options.Add(_maxPerAddress);
+        command.Options.Add(_packet);
         command.Options.Add(_maxBuffered);
         command.Options.Add(_firstPacket);
         command.Options.Add(_idle);
@@ -87,6 +96,16 @@ internal sealed class HostSafetyOptions
         if (parse.GetValue(_firstPacket) is double first)
         {
             settings = settings with { FirstPacketTimeout = Seconds(first) };
+        }
+
+        if (parse.GetValue(_maxPerAddress) is int perAddress)
+        {
+            settings = settings with { MaxDevicesPerAddress = perAddress };
+        }
+
+        if (parse.GetValue(_packet) is double packet)
+        {
+            settings = settings with { PacketTimeout = Seconds(packet) };
         }
 
         if (parse.GetValue(_idle) is double idle)
