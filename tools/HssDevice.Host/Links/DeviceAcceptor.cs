@@ -23,8 +23,9 @@ public static class DeviceAcceptor
     internal const int KernelSendBufferBytes = 64 * 1024;
 
     /// <summary>Runs until cancelled (then throws OperationCanceledException) or until the listener is stopped.</summary>
+    /// <param name="wrapLink">Optional decorator of each accepted link before it is attached (`hss host --pcap`: the capture).</param>
     public static async Task RunAsync(Func<CancellationToken, ValueTask<Socket>> accept, HssHost host, ILogger log,
-        Action<DeviceConnection> attached, CancellationToken cancellationToken)
+        Action<DeviceConnection> attached, CancellationToken cancellationToken, Func<IHostLink, IHostLink>? wrapLink = null)
     {
         TimeSpan backoff = TimeSpan.Zero;
         long errors = 0;
@@ -53,7 +54,7 @@ public static class DeviceAcceptor
                 continue;
             }
 
-            StreamHostLink link;
+            IHostLink link;
             try
             {
                 // The kernel's send buffer is a queue towards the device too: autotuned, it holds megabytes of answers
@@ -66,6 +67,11 @@ public static class DeviceAcceptor
                 // Gone before it could be attached.
                 socket.Dispose();
                 continue;
+            }
+
+            if (wrapLink != null)
+            {
+                link = wrapLink(link);
             }
 
             if (!host.TryAttach(link, out DeviceConnection? device, link.Description))

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using HssDevice.Capture;
 using HssDevice.Engine;
 using HssDevice.Host.Emulation;
 using HssDevice.Host.Usb.Boards;
@@ -48,7 +49,7 @@ public static class EmulateUsbIp
     public sealed record Choices(string Board, string? Speed, string? Profile, bool Reference, string? BoardsDir, LogLevel LogLevel);
 
     public static async Task<int> RunAsync(IPEndPoint listen, Choices choices, IReadOnlyList<SampleStep> steps, TextWriter output,
-        TextWriter error, CancellationToken cancellationToken)
+        TextWriter error, CancellationToken cancellationToken, CaptureFile? capture = null)
     {
         BoardSettings board;
         FirmwareSpeed speed;
@@ -81,7 +82,12 @@ public static class EmulateUsbIp
         UsbLinkOptions linkOptions = choices.Reference ? UsbLinkOptions.ReferenceCompatible(linkSpeed)
             : linkSpeed == LinkSpeed.HighSpeed ? UsbLinkOptions.HighSpeed : UsbLinkOptions.FullSpeed;
         var link = new EmulatedUsbLink(linkOptions);
-        var device = new EmulatedUsbIpDevice(new UsbDescriptorBuilder(board, profile), speed, link.HostEnd);
+        var descriptors = new UsbDescriptorBuilder(board, profile);
+        // --pcap: the URBs the kernel sends through USB/IP, at the link the server serves them from, with the device's own descriptors.
+        Host.Links.IHostLink hostEnd = capture == null ? link.HostEnd
+            : new CapturingHostLink(link.HostEnd, capture.AddDevice("usbip " + board.Name,
+                new CaptureDescriptors(descriptors.BuildDeviceDescriptor(), descriptors.BuildConfiguration(speed))));
+        var device = new EmulatedUsbIpDevice(descriptors, speed, hostEnd);
         using ILoggerFactory loggers = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(choices.LogLevel)
             .AddSimpleConsole(options =>

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using HssDevice.Host;
 using HssDevice.Host.Usb.LibUsb;
+using HssDevice.Host.Usb.Parsing;
 using Microsoft.Extensions.Logging;
 
 namespace HssDevice.Tool.Commands;
@@ -82,7 +83,7 @@ public sealed partial class HostCommand
     /// Prints "watching USB for HSS devices ..." first, then "attached NAME over LINK" for each device.
     /// </summary>
     public static async Task<int> RunUsbAsync(UsbDeviceFilter? filter, HssHostSettings settings, bool settingsChosen, bool once, ILoggerFactory loggers,
-        TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        TextWriter output, TextWriter error, CancellationToken cancellationToken, HssDevice.Capture.CaptureFile? capture = null)
     {
         ILogger log = loggers.CreateLogger("hss.host");
         LibUsbSession session;
@@ -101,6 +102,11 @@ public sealed partial class HostCommand
             await using var host = new HssHost(settings, loggers);
             var monitor = new UsbDeviceMonitor(host, () => SysfsUsbDevices.Scan(), session.OpenDevice, filter, null, loggers,
                 match => SettingsFor(match, settingsChosen, settings));
+            if (capture != null)
+            {
+                monitor.WrapLink = (link, match) => CaptureUsb(link, match, capture);
+            }
+
             var first = new TaskCompletionSource<DeviceConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
             monitor.Attached += device =>
             {
@@ -157,5 +163,23 @@ public sealed partial class HostCommand
                 }
             }
         }
+    }
+
+    /// <summary>`--usb --pcap`: the device's link captured with its own descriptors and endpoint addresses.</summary>
+    private static HssDevice.Host.Links.IHostLink CaptureUsb(HssDevice.Host.Links.IHostLink link, UsbDeviceMatch match, HssDevice.Capture.CaptureFile capture)
+    {
+        byte[] all = match.Device.Descriptors;
+        HssDevice.Capture.CaptureDescriptors? descriptors = null;
+        int configurationLength = all.Length >= 18 + 4 ? all[18 + 2] | (all[18 + 3] << 8) : 0;
+        if (configurationLength >= 9 && all.Length >= 18 + configurationLength)
+        {
+            descriptors = new HssDevice.Capture.CaptureDescriptors(all[..18], all[18..(18 + configurationLength)]);
+        }
+
+        HssInterfaceMatch hss = match.Interface!;
+        var endpoints = new HssDevice.Capture.CaptureEndpoints(hss.BulkIn.Address, hss.BulkOut.Address, hss.InterruptIn.Address, hss.InterruptOut.Address);
+        descriptors ??= HssDevice.Capture.CaptureDescriptors.Pseudo(true, hss.BulkIn.MaxPacketSize, hss.BulkIn.MaxPacketSize > 64,
+            match.Device.VendorId, match.Device.ProductId);
+        return new HssDevice.Capture.CapturingHostLink(link, capture.AddDevice("usb " + match.Device.SysName, descriptors), endpoints);
     }
 }

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using HssDevice.Capture;
 using HssDevice.Host;
 using HssDevice.Host.Links;
 using Microsoft.Extensions.Logging;
@@ -50,6 +51,8 @@ public sealed partial class HostCommand : Command, IHelpNotes
         safety.AddTo(this);
         UsbOptions usb = AddUsbOptions();
         Validators.Add(result => ValidateTransport(result, listen, usb));
+        var pcap = new PcapOptions();
+        pcap.AddTo(this);
         SetAction(async (parseResult, cancellationToken) =>
         {
             HssHostSettings settings = parseResult.GetValue(reference) ? HssHostSettings.ReferenceCompatibleHost
@@ -63,15 +66,23 @@ public sealed partial class HostCommand : Command, IHelpNotes
                     options.SingleLine = true;
                     options.TimestampFormat = "HH:mm:ss.fff ";
                 }));
-            if (parseResult.GetValue(usb.Usb))
+            if (!pcap.TryOpen(parseResult, loggers.CreateLogger("hss.pcap"), parseResult.InvocationConfiguration.Error, out CaptureFile? capture))
             {
-                bool settingsChosen = parseResult.GetValue(reference) || parseResult.GetValue(referenceDevice);
-                return await RunUsbAsync(parseResult.GetValue(usb.Device), settings, settingsChosen, parseResult.GetValue(once), loggers,
-                    parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
+                return ExitCodes.Unavailable;
             }
 
-            return await RunAsync(parseResult.GetRequiredValue(listen), settings, parseResult.GetValue(once), loggers,
-                parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
+            using (capture)
+            {
+                if (parseResult.GetValue(usb.Usb))
+                {
+                    bool settingsChosen = parseResult.GetValue(reference) || parseResult.GetValue(referenceDevice);
+                    return await RunUsbAsync(parseResult.GetValue(usb.Device), settings, settingsChosen, parseResult.GetValue(once), loggers,
+                        parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken, capture).ConfigureAwait(false);
+                }
+
+                return await RunAsync(parseResult.GetRequiredValue(listen), settings, parseResult.GetValue(once), loggers,
+                    parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken, capture).ConfigureAwait(false);
+            }
         });
     }
 
@@ -104,7 +115,8 @@ public sealed partial class HostCommand : Command, IHelpNotes
           hss host --usb --device 1209:0001
         """;
 
-    public static async Task<int> RunAsync(IPEndPoint listen, HssHostSettings settings, bool once, ILoggerFactory loggers, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IPEndPoint listen, HssHostSettings settings, bool once, ILoggerFactory loggers, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken, CaptureFile? capture = null)
     {
         ILogger log = loggers.CreateLogger("hss.host");
         await using var host = new HssHost(settings, loggers);
@@ -123,7 +135,7 @@ public sealed partial class HostCommand : Command, IHelpNotes
         {
             output.WriteLine($"listening on {listener.LocalEndpoint}");
             output.Flush();
-            return await ServeAsync(listener, host, once, log, cancellationToken).ConfigureAwait(false);
+            return await ServeAsync(listener, host, once, log, cancellationToken, capture).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -136,8 +148,12 @@ public sealed partial class HostCommand : Command, IHelpNotes
     }
 
     /// <summary>The accept loop (DeviceAcceptor: accept errors survived, device cap); with --once, until the first device leaves.</summary>
-    private static async Task<int> ServeAsync(TcpListener listener, HssHost host, bool once, ILogger log, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(TcpListener listener, HssHost host, bool once, ILogger log, CancellationToken cancellationToken,
+        CaptureFile? capture = null)
     {
+        // --pcap: each TCP device is a pseudo USB device on the capture's TCP bus, its single pipe a bulk pair (docs/tool.md).
+        Func<IHostLink, IHostLink>? wrap = capture == null ? null
+            : link => CapturingHostLink.Wrap(link, capture, link.Description, CaptureFile.TcpBus);
         var endPoint = (IPEndPoint)listener.LocalEndpoint;
         host.AddOwnListener(endPoint);
         DeviceAcceptor.WarnUnlessLoopback(endPoint, log);
@@ -159,7 +175,7 @@ public sealed partial class HostCommand : Command, IHelpNotes
                     firstEnded.TrySetResult();
                 }
             }, TaskScheduler.Default);
-        }, stopAccepting.Token);
+        }, stopAccepting.Token, wrap);
         if (!once)
         {
             await accepting.ConfigureAwait(false);
