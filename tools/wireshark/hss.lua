@@ -190,7 +190,8 @@ local function first_pass(tvb, pinfo, key, device, to_host, interrupt)
     if state and #state.buf > 0 then prefix, begins = state.buf, state.frame end
     local buf = prefix .. tvb:raw(0, tvb:len())
     local packets, partial_at, framing, framing_at = split(buf)
-    local info = { packets = packets, prefix_len = #prefix, begins_in = begins, framing = framing, framing_at = framing_at }
+    local info = { packets = packets, prefix_len = #prefix, begins_in = begins, framing = framing, framing_at = framing_at,
+        to_host = to_host, interrupt = interrupt }
     if #prefix > 0 then info.combined = buf end
     if begins then frames[begins].continues_in = pinfo.number end
     if interrupt and partial_at == nil and framing == nil and #packets ~= 1 then
@@ -317,21 +318,32 @@ local function dissect_packet(root, tvb, p, info, to_host)
     return string.format("%s msg=%d sock=0x%x%s", opcode_name(p.opcode), p.msg_id, p.sock_id, text or "")
 end
 
+-- Bus, device and endpoint of this transfer: from the USB dissector's fields, or, when it built no tree (tshark's
+-- first pass with -2), from the addresses it gives the packet ("1.2.1" and "host"). The transfer type is known only
+-- from the fields; without them every pipe is reassembled as a stream, which bulk and interrupt both allow.
+local function where(pinfo)
+    local bus, dev, ep, tt = usb_bus(), usb_device(), usb_endpoint(), usb_transfer_type()
+    if bus and dev and ep then
+        return tostring(bus.value) .. "." .. tostring(dev.value), ep.value, tt and tt.value == 1
+    end
+    local src, dst = tostring(pinfo.src), tostring(pinfo.dst)
+    local to_host = dst == "host"
+    local b, d, n = string.match(to_host and src or dst, "^(%d+)%.(%d+)%.(%d+)$")
+    if not b then return nil end
+    return b .. "." .. d, tonumber(n) + (to_host and 0x80 or 0), false
+end
+
 function hss.dissector(tvb, pinfo, root)
     if tvb:len() == 0 then return 0 end
-    local bus, dev, ep, tt = usb_bus(), usb_device(), usb_endpoint(), usb_transfer_type()
-    if not (bus and dev and ep) then return 0 end
-    local endpoint = ep.value
-    local to_host = endpoint >= 0x80
-    local interrupt = tt and tt.value == 1
-    local device = tostring(bus.value) .. "." .. tostring(dev.value)
-    local key = device .. "." .. tostring(endpoint)
-    if not pinfo.visited and frames[pinfo.number] == nil then
-        first_pass(tvb, pinfo, key, device, to_host, interrupt)
+    if frames[pinfo.number] == nil then
+        local device, endpoint, interrupt = where(pinfo)
+        if not device then return 0 end
+        first_pass(tvb, pinfo, device .. "." .. tostring(endpoint), device, endpoint >= 0x80, interrupt)
     end
     local info = frames[pinfo.number]
     if not info then return 0 end
 
+    local to_host, interrupt = info.to_host, info.interrupt
     pinfo.cols.protocol = "HSS"
     local view = tvb
     if info.combined then view = ByteArray.new(info.combined, true):tvb("Reassembled HSS") end
@@ -348,8 +360,10 @@ function hss.dissector(tvb, pinfo, root)
         summary[#summary + 1] = "[" .. info.framing .. "]"
     end
     if info.partial_at then
-        local item = root:add(f.partial, view(info.partial_at, view:len() - info.partial_at))
-        if info.continues_in then root:add(f.continues_in, info.continues_in):set_generated() end
+        local range = view(info.partial_at, view:len() - info.partial_at)
+        local sub = root:add(hss, range, "HSS: start of a packet that continues in a later transfer")
+        local item = sub:add(f.partial, range)
+        if info.continues_in then sub:add(f.continues_in, info.continues_in):set_generated() end
         if info.cut_short then add_expert(item, e.command_transfer, "the transfer ended inside a command packet") end
         summary[#summary + 1] = "[packet continues]"
     end
