@@ -280,11 +280,12 @@ local function dissect_answer(tree, tvb, at, plen, p)
     return text
 end
 
-local function dissect_packet(root, tvb, p, info, to_host)
+local function dissect_packet(root, tvb, p, info, to_host, pipe)
     local at, plen = p.offset, p.payload_len
     local tree = root:add(hss, tvb(at, p.length), string.format("HSS %s, msg_id %d, sock_id 0x%08x, %d payload bytes",
         opcode_name(p.opcode), p.msg_id, p.sock_id, plen))
     tree:add(f.direction, to_host and "device-to-host" or "host-to-device"):set_generated()
+    tree:add(f.pipe, pipe):set_generated()
     if info.begins_in and at < info.prefix_len then tree:add(f.begins_in, info.begins_in):set_generated() end
     local op_item = tree:add_le(f.opcode, tvb(at, 2))
     tree:add_le(f.msg_id, tvb(at + 2, 2))
@@ -350,7 +351,7 @@ function hss.dissector(tvb, pinfo, root)
     local summary = {}
     local pipe = (interrupt and "interrupt" or "bulk") .. (to_host and " IN" or " OUT")
     for _, p in ipairs(info.packets) do
-        summary[#summary + 1] = dissect_packet(root, view, p, info, to_host)
+        summary[#summary + 1] = dissect_packet(root, view, p, info, to_host, pipe)
     end
     if info.framing then
         local item = root:add(hss, view(info.framing_at, view:len() - info.framing_at), "HSS: unparsable bytes")
