@@ -151,7 +151,16 @@ public sealed class EmulatedLinkDissectionTests : IDisposable
             await HostReadsCommandAsync(host);
             await host.WriteCommandAsync(wrongAnswer, CancellationToken.None);
             DeviceReadsCommand(usb);
+
+            // On the bulk pipe: a good TRANSMIT, then a header with an unknown opcode: framing is lost for the rest.
+            byte[] lost = [.. Hss.Packet(Hss.Transmit, 11, 7, [9, 9, 9]), .. Hss.Packet(0x0099, 12, 7, [1]), .. Hss.Packet(Hss.Close, 13, 7, [])];
+            usb.DeviceEnd.WriteData(lost, 0, lost.Length);
+            Assert.Equal(lost, await HostReadsDataAsync(host, 512));
         }
+
+        var lostRow = Assert.Single(Tshark.Fields(path, "hss.expert.framing_lost", "hss.opcode", "hss.msg_id", "_ws.expert.message"));
+        Assert.Equal(("3", "11"), (lostRow["hss.opcode"], lostRow["hss.msg_id"]));  // the CLOSE behind the bad header is not parsed
+        Assert.Contains("unknown opcode 0x0099 at byte 15", lostRow["_ws.expert.message"]);
 
         Assert.Single(Tshark.Fields(path, "hss.expert.bad_length and hss.opcode == 6"));
         Assert.Single(Tshark.Fields(path, "hss.expert.unmatched_answer and hss.msg_id == 40"));

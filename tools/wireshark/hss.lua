@@ -356,8 +356,11 @@ function hss.dissector(tvb, pinfo, root)
     if info.framing then
         local item = root:add(hss, view(info.framing_at, view:len() - info.framing_at), "HSS: unparsable bytes")
         local unknown = info.framing:find("unknown opcode", 1, true)
-        add_expert(item, unknown and e.unknown_opcode or e.framing_lost, info.framing)
-        if not unknown then add_expert(item, e.framing_lost) end
+        if unknown then add_expert(item, e.unknown_opcode, info.framing) end
+        -- On an interrupt pipe the next transfer starts a new packet; on a bulk pipe or a stream nothing after this
+        -- can be trusted (the receiver resets the link, docs/protocol.md section 11).
+        if not interrupt then add_expert(item, e.framing_lost, unknown and nil or info.framing)
+        elseif not unknown then add_expert(item, e.bad_length, info.framing) end
         summary[#summary + 1] = "[" .. info.framing .. "]"
     end
     if info.partial_at then
