@@ -66,6 +66,18 @@ public sealed class CaptureFileTests : IDisposable
             Assert.Equal(220u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(20)));
             // The first record is the GET_DESCRIPTOR submission: a control transfer with a setup packet.
             Assert.Equal(((byte)'S', (byte)UsbTransferType.Control, (byte)0), (bytes[24 + 16 + 8], bytes[24 + 16 + 9], bytes[24 + 16 + 14]));
+            // Records follow each other whole, in time order (the repeated descriptors included).
+            long previous = 0;
+            int at = 24;
+            while (at < bytes.Length)
+            {
+                long time = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at)) * 1_000_000L + BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 4));
+                Assert.True(time >= previous, $"{file}: record at {at} is older than the one before");
+                previous = time;
+                at += 16 + (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 8));
+            }
+
+            Assert.Equal(bytes.Length, at);
         }
 
         Assert.False(File.Exists(path + ".2"));

@@ -170,7 +170,7 @@ public sealed class CaptureFile : IDisposable
                 }
 
                 UsbmonFormat.WriteRecord(e, buffer);
-                Write(buffer.AsSpan(0, length));
+                Write(buffer.AsSpan(0, length), e.TimestampMicroseconds);
             }
 
             batch.Clear();
@@ -184,7 +184,7 @@ public sealed class CaptureFile : IDisposable
         }
     }
 
-    private void Write(ReadOnlySpan<byte> record)
+    private void Write(ReadOnlySpan<byte> record, long timestampMicroseconds)
     {
         if (_stream == null)
         {
@@ -196,7 +196,7 @@ public sealed class CaptureFile : IDisposable
         {
             if (_fileBytes + record.Length > _options.MaxFileBytes)
             {
-                Rotate();
+                Rotate(timestampMicroseconds);
             }
 
             _stream.Write(record);
@@ -209,7 +209,7 @@ public sealed class CaptureFile : IDisposable
         }
     }
 
-    private void Rotate()
+    private void Rotate(long timestampMicroseconds)
     {
         _stream!.Dispose();
         string older = Path + ".1";
@@ -223,10 +223,11 @@ public sealed class CaptureFile : IDisposable
             devices = _devices.ToArray();
         }
 
-        // Each file opens on its own: the descriptors of every device known so far come first again.
+        // Each file opens on its own: the descriptors of every device known so far come first again, stamped with the
+        // time of the record that follows them so that the file's times keep their order.
         foreach (CaptureDevice device in devices)
         {
-            foreach (UsbmonEvent e in device.DescriptorEvents(NowMicroseconds(), NextUrbId))
+            foreach (UsbmonEvent e in device.DescriptorEvents(timestampMicroseconds, NextUrbId))
             {
                 byte[] record = new byte[UsbmonFormat.RecordLength(e)];
                 UsbmonFormat.WriteRecord(e, record);
