@@ -119,6 +119,7 @@ public sealed class DemoCommand : Command, IHelpNotes
         Examples:
           hss demo
           hss demo --speed high --reference --timing
+          hss demo --pcap demo.pcap     (then: wireshark -X lua_script:tools/wireshark/hss.lua demo.pcap; docs/tool.md)
           hss demo --serve              (then: hss host --listen 127.0.0.1:7000 and hss emulate --connect 127.0.0.1:7000)
         """;
 

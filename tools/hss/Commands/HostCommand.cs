@@ -113,6 +113,10 @@ public sealed partial class HostCommand : Command, IHelpNotes
 
         Example (USB; a board plugged in, or `hss emulate --usbip` attached with usbip):
           hss host --usb --device 1209:0001
+
+        Capture (--pcap FILE): every transfer of every device as a Linux usbmon pcap (USB devices on bus 1, TCP
+        devices as pseudo USB devices on bus 2); FILE moves to FILE.1 at --pcap-max-bytes. Open it in Wireshark
+        with tools/wireshark/hss.lua (docs/tool.md).
         """;
 
     public static async Task<int> RunAsync(IPEndPoint listen, HssHostSettings settings, bool once, ILoggerFactory loggers, TextWriter output, TextWriter error,
