@@ -43,6 +43,9 @@ public sealed class UsbDeviceMonitor
     /// <summary>Raised (on the scanning thread) for each device attached.</summary>
     public event Action<DeviceConnection>? Attached;
 
+    /// <summary>Optional decorator of each device's link before it is attached (`hss host --usb --pcap`: the capture).</summary>
+    public Func<IHostLink, UsbDeviceMatch, IHostLink>? WrapLink { get; set; }
+
     /// <summary>Raised when a matching device cannot be used, with the reason (once per device and reason).</summary>
     public event Action<UsbDeviceCandidate, string>? Failed;
 
@@ -146,6 +149,7 @@ public sealed class UsbDeviceMonitor
         IHostLink link = match.Stream != null
             ? new UsbStreamHostLink(io, match.Stream, _loggers.CreateLogger<UsbStreamHostLink>())
             : new UsbHostLink(io, match.Interface!, _linkOptions, _loggers.CreateLogger<UsbHostLink>());
+        link = WrapLink?.Invoke(link, match) ?? link;
         DeviceConnection connection;
         lock (_lock)
         {

@@ -27,8 +27,9 @@ public static class DeviceAcceptor
     internal const int KernelReceiveBufferBytes = 64 * 1024;
 
     /// <summary>Runs until cancelled (then throws OperationCanceledException) or until the listener is stopped.</summary>
+    /// <param name="wrapLink">Optional decorator of each accepted link before it is attached (`hss host --pcap`: the capture).</param>
     public static async Task RunAsync(Func<CancellationToken, ValueTask<Socket>> accept, HssHost host, ILogger log,
-        Action<DeviceConnection> attached, CancellationToken cancellationToken)
+        Action<DeviceConnection> attached, CancellationToken cancellationToken, Func<IHostLink, IHostLink>? wrapLink = null)
     {
         // Every line here can be caused by whoever connects: under the host-wide log rate.
         log = host.LimitLog(log);
@@ -67,7 +68,7 @@ public static class DeviceAcceptor
                 continue;
             }
 
-            StreamHostLink link;
+            IHostLink link;
             IPAddress? source;
             try
             {
@@ -84,6 +85,11 @@ public static class DeviceAcceptor
                 // Gone before it could be attached.
                 socket.Dispose();
                 continue;
+            }
+
+            if (wrapLink != null)
+            {
+                link = wrapLink(link);
             }
 
             // Refusals (the device cap with nobody to evict, the per-address cap) are logged and counted by the host.

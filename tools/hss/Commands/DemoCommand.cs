@@ -5,12 +5,15 @@ using System.IO;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using HssDevice.Capture;
 using HssDevice.Engine;
 using HssDevice.Host;
 using HssDevice.Host.Emulation;
+using HssDevice.Host.Links;
 using HssDevice.Sockets;
 using AddressFamily = System.Net.Sockets.AddressFamily;
 using HssDevice.Tool.Display;
+using Microsoft.Extensions.Logging;
 using HssDevice.Tool.Samples;
 using HssDevice.Tool.Servers;
 
@@ -61,6 +64,8 @@ public sealed class DemoCommand : Command, IHelpNotes
         Options.Add(tcpPort);
         Options.Add(udpPort);
         Options.Add(fault);
+        var pcap = new PcapOptions();
+        pcap.AddTo(this);
         SetAction((parseResult, cancellationToken) =>
         {
             TextWriter output = parseResult.InvocationConfiguration.Output;
@@ -76,7 +81,7 @@ public sealed class DemoCommand : Command, IHelpNotes
             }
 
             var setup = new LinkSetup(LinkSetup.ParseSpeed(parseResult.GetValue(speed)), parseResult.GetValue(reference), parseResult.GetValue(timing));
-            return RunAsync(setup, ports, parseResult.GetValue(bytes), parseResult.GetValue(datagrams), parseResult.GetValue(fault), output, error);
+            return RunCapturedAsync(pcap, parseResult, setup, ports, parseResult.GetValue(bytes), parseResult.GetValue(datagrams), parseResult.GetValue(fault), output, error);
         });
     }
 
@@ -100,10 +105,35 @@ public sealed class DemoCommand : Command, IHelpNotes
         Examples:
           hss demo
           hss demo --speed high --reference --timing
+          hss demo --pcap demo.pcap     (then: wireshark -X lua_script:tools/wireshark/hss.lua demo.pcap; docs/tool.md)
           hss demo --serve              (then: hss host --listen 127.0.0.1:7000 --allow-loopback and hss emulate --connect 127.0.0.1:7000)
         """;
 
-    public static async Task<int> RunAsync(LinkSetup setup, ServerPorts ports, int echoBytes, int datagrams, ServerFault fault, TextWriter output, TextWriter error)
+    /// <summary>`--pcap`: the demo with its link captured (CapturingHostLink around the emulated link's host end).</summary>
+    private static async Task<int> RunCapturedAsync(PcapOptions pcap, ParseResult parseResult, LinkSetup setup, ServerPorts ports, int echoBytes, int datagrams,
+        ServerFault fault, TextWriter output, TextWriter error)
+    {
+        using ILoggerFactory loggers = LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning).AddSimpleConsole(options => options.SingleLine = true));
+        if (!pcap.TryOpen(parseResult, loggers.CreateLogger("hss.pcap"), error, out CaptureFile? capture))
+        {
+            return ExitCodes.Unavailable;
+        }
+
+        using (capture)
+        {
+            int exitCode = await RunAsync(setup, ports, echoBytes, datagrams, fault, output, error, capture).ConfigureAwait(false);
+            if (capture != null)
+            {
+                output.WriteLine($"capture: {capture.Path} (open it with: wireshark -X lua_script:tools/wireshark/hss.lua {capture.Path})");
+            }
+
+            return exitCode;
+        }
+    }
+
+    public static async Task<int> RunAsync(LinkSetup setup, ServerPorts ports, int echoBytes, int datagrams, ServerFault fault, TextWriter output, TextWriter error,
+        CaptureFile? capture = null)
     {
         LoopbackServers servers;
         try
@@ -141,7 +171,10 @@ public sealed class DemoCommand : Command, IHelpNotes
             output.WriteLine($"hss demo: the sample device application on an {setup.Describe()}, through the HSS host, to loopback servers");
             await using var host = new HssHost(setup.HostSettings);
             var usb = new EmulatedUsbLink(setup.LinkOptions);
-            DeviceConnection device = host.Attach(usb.HostEnd, "demo-device");
+            IHostLink hostEnd = capture == null ? usb.HostEnd
+                : CapturingHostLink.Wrap(usb.HostEnd, capture, "demo-device", bulkMaxPacketSize: setup.LinkOptions.BulkMaxPacketSize,
+                    highSpeed: setup.LinkOptions.Speed == UsbSpeed.HighSpeed);
+            DeviceConnection device = host.Attach(hostEnd, "demo-device");
             var engine = new HssEngine(usb.DeviceEnd, setup.EngineSettings);
             engine.Start();
             IReadOnlyList<StepOutcome> outcomes;

@@ -7,10 +7,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
 using HssDevice.App;
+using HssDevice.Capture;
 using HssDevice.Engine;
 using HssDevice.Host.Emulation;
 using HssDevice.Sockets;
 using HssDevice.Tool.Display;
+using Microsoft.Extensions.Logging;
 using HssDevice.Tool.Samples;
 
 namespace HssDevice.Tool.Commands;
@@ -127,6 +129,8 @@ public sealed class EmulateCommand : Command, IHelpNotes
         Options.Add(bytes);
         Options.Add(datagrams);
         Options.Add(path);
+        var pcap = new PcapOptions();
+        pcap.AddTo(this);
         SetAction((parseResult, cancellationToken) =>
         {
             var steps = new List<SampleStep>();
@@ -156,18 +160,32 @@ public sealed class EmulateCommand : Command, IHelpNotes
                 steps.Add(SampleSteps.UdpEcho(target, parseResult.GetValue(datagrams)));
             }
 
-            if (parseResult.GetResult(usbip) != null)
+            using ILoggerFactory loggers = LoggerFactory.Create(builder => builder
+                .SetMinimumLevel(parseResult.GetValue(logLevel)).AddSimpleConsole(options => options.SingleLine = true));
+            if (!pcap.TryOpen(parseResult, loggers.CreateLogger("hss.pcap"),
+                    parseResult.InvocationConfiguration.Error, out CaptureFile? capture))
             {
-                return EmulateUsbIp.RunAsync(
+                return Task.FromResult(ExitCodes.Unavailable);
+            }
+
+            return RunWithCaptureAsync(capture, () => parseResult.GetResult(usbip) != null
+                ? EmulateUsbIp.RunAsync(
                     EmulateUsbIp.ParseEndPoint(parseResult.GetValue(usbip))!,
                     new EmulateUsbIp.Choices(parseResult.GetValue(board)!, parseResult.GetValue(speed), parseResult.GetValue(profile),
                         parseResult.GetValue(reference), parseResult.GetValue(boardsDir), parseResult.GetValue(logLevel),
                         parseResult.GetValue(native), parseResult.GetValue(enumerateTwice)),
-                    steps, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken);
-            }
-
-            return RunAsync(parseResult.GetRequiredValue(connect), steps, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
+                    steps, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken, capture)
+                : RunAsync(parseResult.GetRequiredValue(connect), steps, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, capture));
         });
+    }
+
+    /// <summary>Runs <paramref name="run"/>, then closes the capture (everything queued is written first).</summary>
+    private static async Task<int> RunWithCaptureAsync(CaptureFile? capture, Func<Task<int>> run)
+    {
+        using (capture)
+        {
+            return await run().ConfigureAwait(false);
+        }
     }
 
     public string HelpNotes => """
@@ -196,7 +214,8 @@ public sealed class EmulateCommand : Command, IHelpNotes
           hss emulate --usbip 127.0.0.1:3240 --native --board esp32-s3
         """;
 
-    public static async Task<int> RunAsync(IPEndPoint hostEndPoint, IReadOnlyList<SampleStep> steps, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(IPEndPoint hostEndPoint, IReadOnlyList<SampleStep> steps, TextWriter output, TextWriter error,
+        CaptureFile? capture = null)
     {
         StreamDeviceLink link;
         try
@@ -210,7 +229,10 @@ public sealed class EmulateCommand : Command, IHelpNotes
         }
 
         output.WriteLine($"hss emulate: the sample device application on an emulated device, over TCP to the HSS host at {hostEndPoint}");
-        var engine = new HssEngine(link, new HssEngineSettings());
+        // --pcap: the device's end of the single-pipe link, as bulk transfers of a pseudo device on the TCP bus.
+        HssDevice.Transport.IHssLink deviceLink = capture == null ? link
+            : new CapturingDeviceLink(link, capture.AddDevice("tcp " + hostEndPoint, CaptureDescriptors.Pseudo(false, 64, false), CaptureFile.TcpBus));
+        var engine = new HssEngine(deviceLink, new HssEngineSettings());
         engine.Start();
         IReadOnlyList<StepOutcome> outcomes;
         try

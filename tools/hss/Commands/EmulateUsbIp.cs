@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using HssDevice.Capture;
 using HssDevice.Engine;
 using HssDevice.Host.Emulation;
 using HssDevice.Host.Usb.Boards;
@@ -51,7 +52,7 @@ public static class EmulateUsbIp
         bool Native = false, bool EnumerateTwice = false);
 
     public static async Task<int> RunAsync(IPEndPoint listen, Choices choices, IReadOnlyList<SampleStep> steps, TextWriter output,
-        TextWriter error, CancellationToken cancellationToken)
+        TextWriter error, CancellationToken cancellationToken, CaptureFile? capture = null)
     {
         BoardSettings board;
         FirmwareSpeed speed;
@@ -87,6 +88,12 @@ public static class EmulateUsbIp
             return ExitCodes.BadInput;
         }
 
+        if (capture != null && (choices.Native || board.Link == BoardLink.UsbStream))
+        {
+            // The capture hooks the C# emulation's link; the C core and the stock-firmware emulation have their own.
+            error.WriteLine("warning: --pcap captures the C# emulation only; this run (" + (choices.Native ? "--native" : "a usbstream board") + ") is not captured");
+        }
+
         if (board.Link == BoardLink.UsbStream)
         {
             if (choices.Native)
@@ -107,7 +114,12 @@ public static class EmulateUsbIp
         UsbLinkOptions linkOptions = choices.Reference ? UsbLinkOptions.ReferenceCompatible(linkSpeed)
             : linkSpeed == LinkSpeed.HighSpeed ? UsbLinkOptions.HighSpeed : UsbLinkOptions.FullSpeed;
         var link = new EmulatedUsbLink(linkOptions);
-        var device = new EmulatedUsbIpDevice(new UsbDescriptorBuilder(board, profile), speed, link.HostEnd);
+        var descriptors = new UsbDescriptorBuilder(board, profile);
+        // --pcap: the URBs the kernel sends through USB/IP, at the link the server serves them from, with the device's own descriptors.
+        Host.Links.IHostLink hostEnd = capture == null ? link.HostEnd
+            : new CapturingHostLink(link.HostEnd, capture.AddDevice("usbip " + board.Name,
+                new CaptureDescriptors(descriptors.BuildDeviceDescriptor(), descriptors.BuildConfiguration(speed))));
+        var device = new EmulatedUsbIpDevice(descriptors, speed, hostEnd);
         using ILoggerFactory loggers = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(choices.LogLevel)
             .AddSimpleConsole(options =>

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using HssDevice.Host;
 using HssDevice.Host.Usb.LibUsb;
+using HssDevice.Host.Usb.Parsing;
 using Microsoft.Extensions.Logging;
 
 namespace HssDevice.Tool.Commands;
@@ -169,7 +170,8 @@ public sealed partial class HostCommand
     /// waiting (a driver loaded later, e.g. vhci-hcd, brings them), and says when that changes.
     /// </summary>
     public static async Task<int> RunUsbAsync(UsbDeviceFilter? filter, HssHostSettings settings, bool settingsChosen, bool once, ILoggerFactory loggers,
-        TextWriter output, TextWriter error, CancellationToken cancellationToken, string sysfsRoot = SysfsUsbDevices.DefaultRoot)
+        TextWriter output, TextWriter error, CancellationToken cancellationToken, string sysfsRoot = SysfsUsbDevices.DefaultRoot,
+        HssDevice.Capture.CaptureFile? capture = null)
     {
         ILogger log = loggers.CreateLogger("hss.host");
         LibUsbSession session;
@@ -188,6 +190,11 @@ public sealed partial class HostCommand
             await using var host = new HssHost(settings, loggers);
             var monitor = new UsbDeviceMonitor(host, () => session.ListDevices(sysfsRoot), session.OpenDevice, filter, null, loggers,
                 match => SettingsFor(match, settingsChosen, settings));
+            if (capture != null)
+            {
+                monitor.WrapLink = (link, match) => CaptureUsb(link, match, capture);
+            }
+
             var first = new TaskCompletionSource<DeviceConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
             monitor.Attached += device =>
             {
@@ -247,5 +254,23 @@ public sealed partial class HostCommand
                 await watchingSubsystem.ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>`--usb --pcap`: the device's link captured with its own descriptors and endpoint addresses.</summary>
+    private static HssDevice.Host.Links.IHostLink CaptureUsb(HssDevice.Host.Links.IHostLink link, UsbDeviceMatch match, HssDevice.Capture.CaptureFile capture)
+    {
+        byte[] all = match.Device.Descriptors;
+        HssDevice.Capture.CaptureDescriptors? descriptors = null;
+        int configurationLength = all.Length >= 18 + 4 ? all[18 + 2] | (all[18 + 3] << 8) : 0;
+        if (configurationLength >= 9 && all.Length >= 18 + configurationLength)
+        {
+            descriptors = new HssDevice.Capture.CaptureDescriptors(all[..18], all[18..(18 + configurationLength)]);
+        }
+
+        HssInterfaceMatch hss = match.Interface!;
+        var endpoints = new HssDevice.Capture.CaptureEndpoints(hss.BulkIn.Address, hss.BulkOut.Address, hss.InterruptIn.Address, hss.InterruptOut.Address);
+        descriptors ??= HssDevice.Capture.CaptureDescriptors.Pseudo(true, hss.BulkIn.MaxPacketSize, hss.BulkIn.MaxPacketSize > 64,
+            match.Device.VendorId, match.Device.ProductId);
+        return new HssDevice.Capture.CapturingHostLink(link, capture.AddDevice("usb " + match.Device.SysName, descriptors), endpoints);
     }
 }

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using HssDevice.Capture;
 using HssDevice.Host;
 using HssDevice.Host.Links;
 using Microsoft.Extensions.Logging;
@@ -46,6 +47,8 @@ public sealed partial class HostCommand : Command, IHelpNotes
         safety.AddTo(this);
         UsbOptions usb = AddUsbOptions();
         Validators.Add(result => ValidateTransport(result, listen, usb));
+        var pcap = new PcapOptions();
+        pcap.AddTo(this);
         SetAction(async (parseResult, cancellationToken) =>
         {
             HssHostSettings settings = parseResult.GetValue(reference) ? HssHostSettings.ReferenceCompatibleHost
@@ -64,15 +67,23 @@ public sealed partial class HostCommand : Command, IHelpNotes
                 return ListUsb(parseResult.GetValue(usb.Device), loggers, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error);
             }
 
-            if (parseResult.GetValue(usb.Usb))
+            if (!pcap.TryOpen(parseResult, loggers.CreateLogger("hss.pcap"), parseResult.InvocationConfiguration.Error, out CaptureFile? capture))
             {
-                bool settingsChosen = parseResult.GetValue(reference) || parseResult.GetValue(referenceDevice);
-                return await RunUsbAsync(parseResult.GetValue(usb.Device), settings, settingsChosen, parseResult.GetValue(once), loggers,
-                    parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
+                return ExitCodes.Unavailable;
             }
 
-            return await RunAsync(parseResult.GetRequiredValue(listen), settings, parseResult.GetValue(once), loggers,
-                parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken).ConfigureAwait(false);
+            using (capture)
+            {
+                if (parseResult.GetValue(usb.Usb))
+                {
+                    bool settingsChosen = parseResult.GetValue(reference) || parseResult.GetValue(referenceDevice);
+                    return await RunUsbAsync(parseResult.GetValue(usb.Device), settings, settingsChosen, parseResult.GetValue(once), loggers,
+                        parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken, capture: capture).ConfigureAwait(false);
+                }
+
+                return await RunAsync(parseResult.GetRequiredValue(listen), settings, parseResult.GetValue(once), loggers,
+                    parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, cancellationToken, capture).ConfigureAwait(false);
+            }
         });
     }
 
@@ -106,9 +117,14 @@ public sealed partial class HostCommand : Command, IHelpNotes
 
         Example (USB; a board plugged in, or `hss emulate --usbip` attached with usbip):
           hss host --usb --device 1209:0001
+
+        Capture (--pcap FILE): every transfer of every device as a Linux usbmon pcap (USB devices on bus 1, TCP
+        devices as pseudo USB devices on bus 2); FILE moves to FILE.1 at --pcap-max-bytes. Open it in Wireshark
+        with tools/wireshark/hss.lua (docs/tool.md).
         """;
 
-    public static async Task<int> RunAsync(IPEndPoint listen, HssHostSettings settings, bool once, ILoggerFactory loggers, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IPEndPoint listen, HssHostSettings settings, bool once, ILoggerFactory loggers, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken, CaptureFile? capture = null)
     {
         ILogger log = loggers.CreateLogger("hss.host");
         await using var host = new HssHost(settings, loggers);
@@ -127,7 +143,7 @@ public sealed partial class HostCommand : Command, IHelpNotes
         {
             output.WriteLine($"listening on {listener.LocalEndpoint}");
             output.Flush();
-            return await ServeAsync(listener, host, once, log, cancellationToken).ConfigureAwait(false);
+            return await ServeAsync(listener, host, once, log, cancellationToken, capture).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -140,8 +156,12 @@ public sealed partial class HostCommand : Command, IHelpNotes
     }
 
     /// <summary>The accept loop (DeviceAcceptor: accept errors survived, device cap); with --once, until the first device leaves.</summary>
-    private static async Task<int> ServeAsync(TcpListener listener, HssHost host, bool once, ILogger log, CancellationToken cancellationToken)
+    private static async Task<int> ServeAsync(TcpListener listener, HssHost host, bool once, ILogger log, CancellationToken cancellationToken,
+        CaptureFile? capture = null)
     {
+        // --pcap: each TCP device is a pseudo USB device on the capture's TCP bus, its single pipe a bulk pair (docs/tool.md).
+        Func<IHostLink, IHostLink>? wrap = capture == null ? null
+            : link => CapturingHostLink.Wrap(link, capture, link.Description, CaptureFile.TcpBus);
         var endPoint = (IPEndPoint)listener.LocalEndpoint;
         host.AddOwnListener(endPoint);
         DeviceAcceptor.WarnUnlessLoopback(endPoint, log);
@@ -165,7 +185,7 @@ public sealed partial class HostCommand : Command, IHelpNotes
                     firstEnded.TrySetResult();
                 }
             }, TaskScheduler.Default);
-        }, stopAccepting.Token);
+        }, stopAccepting.Token, wrap);
         if (!once)
         {
             await accepting.ConfigureAwait(false);
