@@ -65,7 +65,7 @@ public class DescriptorsCommandTests
     public void Unknown_board_lists_the_boards()
     {
         var run = Run("descriptors", "--board", "nrf52", "--boards-dir", RepositoryPaths.Boards);
-        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains("boards: esp32-s3, slstk3701a, stm32f769i-discovery", run.Error);
     }
 

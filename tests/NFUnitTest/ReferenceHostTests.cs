@@ -92,6 +92,9 @@ namespace HssDevice.Tests.Device
                 HssSocket s = rig.OpenConnected(SocketType.Stream);
                 HssSocket t = rig.OpenConnected(SocketType.Stream);
                 rig.Host.Transmit(s.Handle, TestData.Pattern(5, 1), 0, 5);
+                // No ACK comes under these settings, so the host waits for the data to land before its SHUTDOWN: the
+                // two travel on different pipes and may overtake each other (docs/protocol.md section 8, Ordering).
+                Wait.Until(() => s.Available == 5);
                 rig.Host.Shutdown(s.Handle);
                 rig.Host.Close(t.Handle);
                 rig.Host.Close(999);
