@@ -98,7 +98,7 @@ public sealed class CommandCaptureTests : IDisposable
         var error = new StringWriter();
         int exitCode = Program.Run(["demo", "--pcap", Path.Combine(_dir, "x.pcap"), "--pcap-max-bytes", value], new StringWriter(), error);
         Assert.Equal(1, exitCode);
-        Assert.Contains("--pcap-max-bytes must be 65536 or more", error.ToString());
+        Assert.Contains("--pcap-max-bytes: '" + value + "' is not a whole number from 65536 to", error.ToString());
         Assert.False(File.Exists(Path.Combine(_dir, "x.pcap")));
     }
 

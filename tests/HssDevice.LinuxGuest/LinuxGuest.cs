@@ -58,6 +58,74 @@ public sealed class LinuxGuest : IAsyncDisposable
     /// </summary>
     public static async Task<LinuxGuest> BootAsync(TimeSpan? timeout = null, int memoryMegabytes = 768, string? linuxUsbTools = null, string? keep = null)
     {
+        // One test process with guests at a time on this machine: two TCG guests of two test assemblies (run in
+        // parallel) on two cores made each too slow for its command timeouts. Guests of one process share the lock
+        // (a fixture's guest and a test's own may overlap); the wait comes before the boot's time limit starts.
+        await AcquireMachineLockAsync().ConfigureAwait(false);
+        try
+        {
+            LinuxGuest guest = await BootLockedAsync(timeout, memoryMegabytes, linuxUsbTools, keep).ConfigureAwait(false);
+            guest._holdsMachineLock = true;
+            return guest;
+        }
+        catch
+        {
+            ReleaseMachineLock();
+            throw;
+        }
+    }
+
+    private static readonly SemaphoreSlim MachineLockGate = new(1, 1);
+    private static FileStream? _machineLock;
+    private static int _machineLockHolders;
+    private bool _holdsMachineLock;
+
+    /// <summary>An exclusive lock (flock through FileShare.None) on a file, taken by the first guest of this process.</summary>
+    private static async Task AcquireMachineLockAsync()
+    {
+        await MachineLockGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            string path = Path.Combine(Path.GetTempPath(), "hss-linux-guest.lock");
+            while (_machineLock == null)
+            {
+                try
+                {
+                    _machineLock = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                }
+                catch (IOException)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+                }
+            }
+
+            _machineLockHolders++;
+        }
+        finally
+        {
+            MachineLockGate.Release();
+        }
+    }
+
+    private static void ReleaseMachineLock()
+    {
+        MachineLockGate.Wait();
+        try
+        {
+            if (--_machineLockHolders == 0)
+            {
+                _machineLock?.Dispose();
+                _machineLock = null;
+            }
+        }
+        finally
+        {
+            MachineLockGate.Release();
+        }
+    }
+
+    private static async Task<LinuxGuest> BootLockedAsync(TimeSpan? timeout, int memoryMegabytes, string? linuxUsbTools, string? keep)
+    {
         TimeSpan limit = timeout ?? TimeSpan.FromMinutes(3);
         var watch = Stopwatch.StartNew();
         string work = Directory.CreateTempSubdirectory("hss-linux-guest-").FullName;
@@ -299,6 +367,12 @@ public sealed class LinuxGuest : IAsyncDisposable
         }
         catch (IOException)
         {
+        }
+
+        if (_holdsMachineLock)
+        {
+            _holdsMachineLock = false;
+            ReleaseMachineLock();
         }
     }
 }

@@ -16,17 +16,16 @@ public sealed class PcapOptions
             Description = "Write every USB transfer of every device to FILE, a pcap of Linux usbmon (Wireshark opens it as USB; tools/wireshark/hss.lua dissects HSS).",
             HelpName = "FILE",
         };
-        MaxBytes = new Option<long>("--pcap-max-bytes")
+        MaxBytes = NumberOption.Whole("--pcap-max-bytes",
+            "Size at which FILE moves to FILE.1 and a new FILE starts (so at most twice this on disk).", "BYTES",
+            CaptureOptions.MinMaxFileBytes, long.MaxValue / 4, CaptureOptions.DefaultMaxFileBytes);
+        File.Validators.Add(result =>
         {
-            Description = "Size at which FILE moves to FILE.1 and a new FILE starts (so at most twice this on disk).",
-            DefaultValueFactory = _ => CaptureOptions.DefaultMaxFileBytes,
-            HelpName = "BYTES",
-        };
-        MaxBytes.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<long>() < CaptureOptions.MinMaxFileBytes)
+            // A file name: the empty text and a folder are refused while parsing, not when the capture opens.
+            string? path = result.GetValueOrDefault<string?>();
+            if (string.IsNullOrWhiteSpace(path) || path.EndsWith('/') || Directory.Exists(path))
             {
-                result.AddError($"--pcap-max-bytes must be {CaptureOptions.MinMaxFileBytes} or more.");
+                result.AddError("--pcap: needs a file name (not empty, not a folder)");
             }
         });
     }
