@@ -1,5 +1,5 @@
 // Facade of nanoFramework's nanoFramework.Runtime.Events 1.11 (package nanoFramework.Runtime.Events), written for
-// the compatibility check from the library's public API listing (/work/shared/nanoframework-api): all of it.
+// the compatibility check from the library's public API listing: all of it.
 // NativeUsbFunction subscribes to a NativeEventDispatcher. Bodies are never run.
 namespace nanoFramework.Runtime.Events
 {
