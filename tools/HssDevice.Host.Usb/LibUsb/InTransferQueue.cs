@@ -15,6 +15,8 @@ internal sealed class InTransferQueue
     private readonly object _lock = new();
     private readonly int _count;
     private readonly int _size;
+    // The part of a completed transfer that a ReadAsync did not take: the next one continues from it.
+    private (byte[] Buffer, int Offset, int Length)? _rest;
 
     public InTransferQueue(IUsbTransfers io, byte endpoint, UsbPipeType type, int count, int size)
     {
@@ -83,6 +85,39 @@ internal sealed class InTransferQueue
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The endpoint's data as a byte stream (a bulk pipe, where transfer ends do not frame anything): copies what fits
+    /// from the current transfer and recycles it once all of it was taken. Null once the endpoint stopped.
+    /// </summary>
+    public async ValueTask<int?> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (_rest == null)
+        {
+            (byte[] Buffer, int Length)? next = await NextAsync(cancellationToken).ConfigureAwait(false);
+            if (next == null)
+            {
+                return null;
+            }
+
+            _rest = (next.Value.Buffer, 0, next.Value.Length);
+        }
+
+        (byte[] data, int offset, int length) = _rest.Value;
+        int n = Math.Min(length, buffer.Length);
+        data.AsSpan(offset, n).CopyTo(buffer.Span);
+        if (n == length)
+        {
+            _rest = null;
+            Recycle(data);
+        }
+        else
+        {
+            _rest = (data, offset + n, length - n);
+        }
+
+        return n;
     }
 
     /// <summary>Gives a buffer whose bytes were all taken back to the endpoint.</summary>

@@ -18,7 +18,6 @@ public sealed class UsbHostLink : IHostLink
     private readonly ILogger _log;
     private readonly InTransferQueue _commandsIn;
     private readonly InTransferQueue _dataIn;
-    private (byte[] Buffer, int Offset, int Length)? _dataPartial;
     private int _started;
     private bool _resetOnDispose;
     private int _disposed;
@@ -76,31 +75,8 @@ public sealed class UsbHostLink : IHostLink
     public async ValueTask<int> ReadDataAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         EnsureStarted();
-        if (_dataPartial == null)
-        {
-            (byte[] Buffer, int Length)? next = await _dataIn.NextAsync(cancellationToken).ConfigureAwait(false);
-            if (next == null)
-            {
-                return Down("bulk IN", _dataIn.StoppedBy);
-            }
-
-            _dataPartial = (next.Value.Buffer, 0, next.Value.Length);
-        }
-
-        (byte[] data, int offset, int length) = _dataPartial.Value;
-        int n = Math.Min(length, buffer.Length);
-        data.AsSpan(offset, n).CopyTo(buffer.Span);
-        if (n == length)
-        {
-            _dataPartial = null;
-            _dataIn.Recycle(data);
-        }
-        else
-        {
-            _dataPartial = (data, offset + n, length - n);
-        }
-
-        return n;
+        int? n = await _dataIn.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return n ?? Down("bulk IN", _dataIn.StoppedBy);
     }
 
     /// <summary>

@@ -26,7 +26,6 @@ public sealed class UsbStreamHostLink : IHostLink
     private readonly UsbStreamInterfaceMatch _match;
     private readonly ILogger _log;
     private readonly InTransferQueue _in;
-    private (byte[] Buffer, int Offset, int Length)? _partial;
     private int _started;
     private bool _resetOnDispose;
     private int _disposed;
@@ -76,38 +75,20 @@ public sealed class UsbStreamHostLink : IHostLink
     public async ValueTask<int> ReadDataAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         EnsureStarted();
-        if (_partial == null)
+        int? n = await _in.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (n != null)
         {
-            (byte[] Buffer, int Length)? next = await _in.NextAsync(cancellationToken).ConfigureAwait(false);
-            if (next == null)
-            {
-                string what = $"bulk IN 0x{_match.BulkIn.Address:x2}: {(_in.StoppedBy?.ToString() ?? "no transfer queued")}";
-                if (DownReason == null && Volatile.Read(ref _disposed) == 0)
-                {
-                    _log.LogWarning("{Message}", UsbHostAdvice.DeviceGone(_io.Description, what));
-                }
-
-                DownReason ??= what;
-                return 0;
-            }
-
-            _partial = (next.Value.Buffer, 0, next.Value.Length);
+            return n.Value;
         }
 
-        (byte[] data, int offset, int length) = _partial.Value;
-        int n = Math.Min(length, buffer.Length);
-        data.AsSpan(offset, n).CopyTo(buffer.Span);
-        if (n == length)
+        string what = $"bulk IN 0x{_match.BulkIn.Address:x2}: {(_in.StoppedBy?.ToString() ?? "no transfer queued")}";
+        if (DownReason == null && Volatile.Read(ref _disposed) == 0)
         {
-            _partial = null;
-            _in.Recycle(data);
-        }
-        else
-        {
-            _partial = (data, offset + n, length - n);
+            _log.LogWarning("{Message}", UsbHostAdvice.DeviceGone(_io.Description, what));
         }
 
-        return n;
+        DownReason ??= what;
+        return 0;
     }
 
     /// <summary>Framing lost: a bus reset (the firmware re-enumerates, its link goes down) and this link ends.</summary>
